@@ -38,8 +38,7 @@ public sealed interface Content {
     record Post(String text, EntryId root, EntryId parent, List<AuthorId> mentions,
                 List<Attachment> attachments, String channel) implements Content {
         public Post {
-            Objects.requireNonNull(text, "text");
-            Objects.requireNonNull(channel, "channel");
+            Limits.check(text, org.grapevine.identity.log.EntryHeader.MAX_CONTENT, "text");
             mentions = List.copyOf(mentions);
             attachments = List.copyOf(attachments);
             if ((root == null) != (parent == null)) throw new IllegalArgumentException("a reply names both its root and its parent");
@@ -104,7 +103,7 @@ public sealed interface Content {
     record About(String name, String description, BlobId avatar) implements Content {
         public About {
             Limits.check(name, MAX_NAME_BYTES, "name");
-            Objects.requireNonNull(description, "description");
+            Limits.check(description, org.grapevine.identity.log.EntryHeader.MAX_CONTENT, "description");
         }
 
         @Override

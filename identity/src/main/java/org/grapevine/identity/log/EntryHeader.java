@@ -15,7 +15,7 @@ import org.grapevine.identity.Verifier;
  * {@link Entry#create}, so {@link #encoded()} is always the one canonical byte string.
  *
  * <pre>
- * version u8 (=1) | author [32] | seq u64 | previous [32] (absent when seq = 1)
+ * version u8 (=1) | author [32] | seq i64 (1 .. 2^63-1) | previous [32] (absent when seq = 1)
  * | timestamp i64 (ms) | contentType u16 | contentLength u32 | contentHash [32] | signature [64]
  * </pre>
  */
