@@ -1,0 +1,43 @@
+package org.grapevine.node;
+
+import java.time.Clock;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.store.AppendResult;
+import org.grapevine.node.store.Store;
+import org.grapevine.node.store.StoreException;
+
+/** Writes the local user's own entries: next sequence, previous hash, a timestamp that never goes back. */
+public final class Publisher {
+    private final Identity identity;
+    private final Store store;
+    private final Clock clock;
+
+    public Publisher(Identity identity, Store store, Clock clock) {
+        this.identity = identity;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Signs {@code content} as the next entry of the user's log and stores it (committed on return). */
+    public Entry publish(Content content) {
+        synchronized (store) {
+            long seq = store.headSeq(identity.id()) + 1;
+            var previous = store.headId(identity.id()).orElse(null);
+            long now = clock.millis();
+            if (previous != null) {
+                long last = store.get(identity.id(), seq - 1).orElseThrow().header().timestamp();
+                now = Math.max(now, last);
+            }
+            Entry entry = Entry.create(identity, seq, previous, now, content);
+            AppendResult result = store.append(entry);
+            if (!result.stored()) throw new StoreException("could not store own entry: " + result.reason());
+            return entry;
+        }
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+}

@@ -1,0 +1,243 @@
+package org.grapevine.node.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.EntryId;
+import org.grapevine.identity.Malformed;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.identity.log.EntryHeader;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.Serializer;
+
+/**
+ * What the store derives from content as entries arrive: the follow and block graph, threads,
+ * self-declared profiles, deletions; plus petnames, which are the user's own and never leave the
+ * node. Queries over them (timeline, thread) live here too.
+ */
+public final class Indexes {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Store store;
+    /** follower(32) | target(32): present while the follower follows the target. */
+    private final BTreeMap<byte[], byte[]> follows;
+    /** blocker(32) | target(32): present while the blocker blocks the target. */
+    private final BTreeMap<byte[], byte[]> blocks;
+    /** root entry id(32) | location(8) of a reply in that thread. */
+    private final BTreeMap<byte[], byte[]> replies;
+    /** author(32) -> location of the author's latest about entry. */
+    private final BTreeMap<byte[], Long> abouts;
+    /** author(32) -> the local user's name for them. */
+    private final BTreeMap<byte[], String> petnames;
+
+    Indexes(Store store, DB db) {
+        this.store = store;
+        follows = db.treeMap("follows", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+        blocks = db.treeMap("blocks", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+        replies = db.treeMap("replies", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
+        abouts = db.treeMap("abouts", Serializer.BYTE_ARRAY, Serializer.LONG).createOrOpen();
+        petnames = db.treeMap("petnames", Serializer.BYTE_ARRAY, Serializer.STRING).createOrOpen();
+    }
+
+    /** Called inside the append transaction for every stored entry, in log order. */
+    void apply(Entry entry, long loc) {
+        if (!entry.hasContent()) return;
+        Content content;
+        try {
+            content = entry.decodeContent();
+        } catch (Malformed e) {
+            return; // A well-signed entry whose body we cannot read: stored and passed on, indexed as nothing.
+        }
+        AuthorId author = entry.header().author();
+        if (content instanceof Content.Post p && p.isReply()) {
+            replies.put(concat(p.root().bytes(), longBytes(loc)), EMPTY);
+        } else if (content instanceof Content.Follow f) {
+            edge(follows, author, f.target(), f.following());
+        } else if (content instanceof Content.Block b) {
+            edge(blocks, author, b.target(), b.blocking());
+        } else if (content instanceof Content.About) {
+            abouts.put(author.bytes(), loc);
+        } else if (content instanceof Content.Deletion d) {
+            delete(author, entry.header().seq(), d.target());
+        }
+    }
+
+    private static void edge(BTreeMap<byte[], byte[]> map, AuthorId from, AuthorId to, boolean on) {
+        byte[] key = concat(from.bytes(), to.bytes());
+        if (on) map.put(key, EMPTY);
+        else map.remove(key);
+    }
+
+    /** Drops the body of an earlier entry of the same author; anything else is ignored. */
+    private void delete(AuthorId author, long seq, EntryId target) {
+        store.locate(target).ifPresent(loc -> {
+            Entry victim = store.decodeAt(loc);
+            if (victim.header().author().equals(author) && victim.header().seq() < seq && victim.hasContent()) {
+                store.rewrite(loc, victim.withoutContent());
+            }
+        });
+    }
+
+    // ---- graph ----
+
+    public Set<AuthorId> following(AuthorId who) {
+        synchronized (store) {
+            return targets(follows, who);
+        }
+    }
+
+    public Set<AuthorId> blocked(AuthorId who) {
+        synchronized (store) {
+            return targets(blocks, who);
+        }
+    }
+
+    public boolean follows(AuthorId who, AuthorId target) {
+        synchronized (store) {
+            return follows.containsKey(concat(who.bytes(), target.bytes()));
+        }
+    }
+
+    public boolean blocks(AuthorId who, AuthorId target) {
+        synchronized (store) {
+            return blocks.containsKey(concat(who.bytes(), target.bytes()));
+        }
+    }
+
+    private static Set<AuthorId> targets(BTreeMap<byte[], byte[]> map, AuthorId who) {
+        byte[] lo = concat(who.bytes(), new byte[32]);
+        byte[] hi = concat(who.bytes(), filled(32));
+        Set<AuthorId> out = new LinkedHashSet<>();
+        for (byte[] key : map.subMap(lo, true, hi, true).keySet()) {
+            out.add(new AuthorId(Arrays.copyOfRange(key, 32, 64)));
+        }
+        return out;
+    }
+
+    // ---- names ----
+
+    /** The author's latest self-description, if any entry of theirs said one and it is still there. */
+    public Optional<Content.About> about(AuthorId author) {
+        synchronized (store) {
+            Long loc = abouts.get(author.bytes());
+            if (loc == null) return Optional.empty();
+            try {
+                return store.decodeAt(loc).decodeContent() instanceof Content.About a ? Optional.of(a) : Optional.empty();
+            } catch (Malformed e) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    public Optional<String> petname(AuthorId author) {
+        synchronized (store) {
+            return Optional.ofNullable(petnames.get(author.bytes()));
+        }
+    }
+
+    /** Sets (or with an empty name removes) the local name for {@code author}. */
+    public void setPetname(AuthorId author, String name) {
+        synchronized (store) {
+            if (name.isEmpty()) petnames.remove(author.bytes());
+            else petnames.put(author.bytes(), name);
+            store.commit();
+        }
+    }
+
+    /** Every petname, for resolving a name the user types back to an id. */
+    public Map<AuthorId, String> petnames() {
+        synchronized (store) {
+            Map<AuthorId, String> out = new java.util.LinkedHashMap<>();
+            petnames.forEach((k, v) -> out.put(new AuthorId(k), v));
+            return out;
+        }
+    }
+
+    // ---- queries ----
+
+    /**
+     * The newest {@code limit} entries accepted by {@code filter} from the logs of {@code self} and
+     * everyone {@code self} follows and does not block, newest first. Logs are merged by timestamp,
+     * each walked backwards from its head, so a page costs about (authors + limit) reads whatever
+     * the store holds.
+     */
+    public List<Entry> timeline(AuthorId self, int limit, Predicate<EntryHeader> filter) {
+        synchronized (store) {
+            Set<AuthorId> authors = new LinkedHashSet<>();
+            authors.add(self);
+            authors.addAll(targets(follows, self));
+            authors.removeAll(targets(blocks, self));
+            record Cursor(Entry entry, Iterator<Long> rest) {}
+            PriorityQueue<Cursor> queue = new PriorityQueue<>(
+                    Comparator.comparingLong((Cursor c) -> c.entry.header().timestamp()).reversed());
+            for (AuthorId a : authors) {
+                int feed = store.feedNumber(a, false);
+                if (feed == 0) continue;
+                Iterator<Long> it = store.log.subMap(Store.location(feed, 1), true, Store.location(feed, Store.MAX_SEQ), true)
+                        .descendingKeySet().iterator();
+                if (it.hasNext()) queue.add(new Cursor(store.decodeAt(it.next()), it));
+            }
+            List<Entry> out = new ArrayList<>(limit);
+            while (out.size() < limit && !queue.isEmpty()) {
+                Cursor c = queue.poll();
+                if (filter.test(c.entry.header())) out.add(c.entry);
+                if (c.rest.hasNext()) queue.add(new Cursor(store.decodeAt(c.rest.next()), c.rest));
+            }
+            return out;
+        }
+    }
+
+    /** The root entry (if held) and every reply to it that is held, oldest first. */
+    public List<Entry> thread(EntryId root) {
+        synchronized (store) {
+            List<Entry> out = new ArrayList<>();
+            store.locate(root).map(store::decodeAt).ifPresent(out::add);
+            byte[] lo = concat(root.bytes(), new byte[8]);
+            byte[] hi = concat(root.bytes(), filled(8));
+            for (byte[] key : replies.subMap(lo, true, hi, true).keySet()) {
+                out.add(store.decodeAt(bytesLong(key, 32)));
+            }
+            out.subList(out.isEmpty() ? 0 : 1, out.size())
+                    .sort(Comparator.comparingLong((Entry e) -> e.header().timestamp()));
+            return out;
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static byte[] filled(int n) {
+        byte[] b = new byte[n];
+        Arrays.fill(b, (byte) 0xff);
+        return b;
+    }
+
+    private static byte[] longBytes(long v) {
+        byte[] b = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            b[i] = (byte) v;
+            v >>>= 8;
+        }
+        return b;
+    }
+
+    private static long bytesLong(byte[] b, int off) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (b[off + i] & 0xff);
+        return v;
+    }
+}

@@ -1,0 +1,314 @@
+package org.grapevine.node.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.EntryId;
+import org.grapevine.identity.Malformed;
+import org.grapevine.identity.Verifier;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.identity.log.EntryHeader;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
+import org.mapdb.DBException;
+import org.mapdb.DBMaker;
+import org.mapdb.Serializer;
+
+/**
+ * Every log this node holds, in one MapDB file with transactions. An append validates the entry
+ * (signature, sequence, previous hash, content hash, sizes) before it touches the file, and a batch
+ * of appends is one commit, acknowledged only after it.
+ *
+ * <p>Each author gets a small local feed number; an entry's location is {@code feed << 40 | seq},
+ * a long key that keeps every log contiguous and the B-tree nodes small. Storing an entry costs two
+ * puts (the log and the id index); indexes derived from content (follows, blocks, threads,
+ * profiles) only add puts for entries of those kinds.
+ */
+public final class Store implements AutoCloseable {
+    static final int SEQ_BITS = 40;
+    static final long MAX_SEQ = (1L << SEQ_BITS) - 1;
+    private static final int SCHEMA = 1;
+
+    private final DB db;
+    final BTreeMap<byte[], Integer> feedNumbers;
+    final BTreeMap<Integer, byte[]> feedAuthors;
+    final BTreeMap<Long, byte[]> log;
+    private final BTreeMap<Long, Long> ids;
+    private final BTreeMap<byte[], Long> idOverflow;
+    private final BTreeMap<Long, byte[]> forks;
+    final Indexes indexes;
+
+    private final Map<AuthorId, Integer> feedCache = new ConcurrentHashMap<>();
+    private final Map<Integer, Head> heads = new HashMap<>();
+    private static final ThreadLocal<Verifier> VERIFIERS = ThreadLocal.withInitial(Verifier::new);
+
+    private record Head(long seq, EntryId id) {}
+
+    private Store(DB db) {
+        this.db = db;
+        feedNumbers = db.treeMap("feed-numbers", Serializer.BYTE_ARRAY, Serializer.INTEGER).createOrOpen();
+        feedAuthors = db.treeMap("feed-authors", Serializer.INTEGER, Serializer.BYTE_ARRAY).createOrOpen();
+        log = db.treeMap("log", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen();
+        ids = db.treeMap("ids", Serializer.LONG, Serializer.LONG).maxNodeSize(16).createOrOpen();
+        idOverflow = db.treeMap("ids-overflow", Serializer.BYTE_ARRAY, Serializer.LONG).createOrOpen();
+        forks = db.treeMap("forks", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        indexes = new Indexes(this, db);
+        Integer schema = db.atomicInteger("schema").createOrOpen().get();
+        if (schema == 0) {
+            db.atomicInteger("schema").createOrOpen().set(SCHEMA);
+            db.commit();
+        } else if (schema != SCHEMA) {
+            throw new StoreException("store schema " + schema + " is not supported by this version (expects " + SCHEMA + ")");
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the store file. Only one process may hold it.
+     *
+     * @throws StoreException if another process holds it or it cannot be read
+     */
+    public static Store open(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            DB db = DBMaker.fileDB(file.toFile())
+                    .transactionEnable()
+                    .fileMmapEnableIfSupported()
+                    .fileMmapPreclearDisable()
+                    .closeOnJvmShutdown()
+                    .make();
+            return new Store(db);
+        } catch (DBException.FileLocked e) {
+            throw new StoreException("store " + file + " is locked by another process (is a daemon running?)", e);
+        } catch (DBException e) {
+            throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends one entry and commits. */
+    public synchronized AppendResult append(Entry entry) {
+        return appendAll(List.of(entry)).get(0);
+    }
+
+    /**
+     * Validates and appends entries in order, in one commit. Signatures are checked on all cores
+     * first; then each entry is checked against its log's head and stored. Results come back only
+     * after the commit, one per entry, in order.
+     */
+    public synchronized List<AppendResult> appendAll(List<Entry> entries) {
+        boolean[] signed = new boolean[entries.size()];
+        IntStream range = IntStream.range(0, entries.size());
+        (entries.size() >= 16 ? range.parallel() : range)
+                .forEach(i -> signed[i] = entries.get(i).header().verifySignature(VERIFIERS.get()));
+        List<AppendResult> results = new ArrayList<>(entries.size());
+        try {
+            for (int i = 0; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                results.add(signed[i] ? appendValidated(e) : AppendResult.rejected(e.id(), "bad signature"));
+            }
+            db.commit();
+        } catch (RuntimeException e) {
+            db.rollback();
+            heads.clear();
+            throw e;
+        }
+        return results;
+    }
+
+    private AppendResult appendValidated(Entry entry) {
+        EntryHeader h = entry.header();
+        EntryId id = entry.id();
+        if (h.seq() > MAX_SEQ) return AppendResult.rejected(id, "sequence " + h.seq() + " beyond what this node stores");
+        Integer known = feedCache.get(h.author());
+        int feed = known != null ? known : feedNumber(h.author(), false);
+        Head head = feed == 0 ? new Head(0, null) : head(feed);
+        if (h.seq() <= head.seq) {
+            EntryId held = headerAt(feed, h.seq()).id();
+            if (held.equals(id)) return AppendResult.duplicate(id);
+            recordFork(feed, h);
+            return AppendResult.fork(id, "a second entry at sequence " + h.seq());
+        }
+        if (feed != 0 && isForked(feed)) return AppendResult.rejected(id, "the author's log is forked");
+        if (h.seq() != head.seq + 1) {
+            return AppendResult.rejected(id, "out of order: sequence " + h.seq() + " after " + head.seq);
+        }
+        if (h.seq() > 1 && !h.previous().equals(head.id)) {
+            if (feed == 0) feed = feedNumber(h.author(), true);
+            recordFork(feed, h);
+            return AppendResult.fork(id, "previous hash differs from the entry held at sequence " + head.seq);
+        }
+        if (feed == 0) feed = feedNumber(h.author(), true);
+        long loc = location(feed, h.seq());
+        log.put(loc, entry.encode());
+        putId(id, loc);
+        heads.put(feed, new Head(h.seq(), id));
+        indexes.apply(entry, loc);
+        return AppendResult.appended(id);
+    }
+
+    private void recordFork(int feed, EntryHeader conflicting) {
+        forks.putIfAbsent(location(feed, conflicting.seq()), conflicting.encoded());
+    }
+
+    private void putId(EntryId id, long loc) {
+        long prefix = prefix(id);
+        Long existing = ids.putIfAbsent(prefix, loc);
+        if (existing != null) idOverflow.put(id.bytes(), loc);
+    }
+
+    static long prefix(EntryId id) {
+        byte[] b = id.bytes();
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (b[i] & 0xff);
+        return v;
+    }
+
+    static long location(int feed, long seq) {
+        return ((long) feed << SEQ_BITS) | seq;
+    }
+
+    /** The feed number of {@code author}, 0 when unknown and {@code create} is false. */
+    int feedNumber(AuthorId author, boolean create) {
+        Integer cached = feedCache.get(author);
+        if (cached != null) return cached;
+        Integer n = feedNumbers.get(author.bytes());
+        if (n == null) {
+            if (!create) return 0;
+            n = feedAuthors.isEmpty() ? 1 : feedAuthors.lastKey() + 1;
+            feedNumbers.put(author.bytes(), n);
+            feedAuthors.put(n, author.bytes());
+        }
+        feedCache.put(author, n);
+        return n;
+    }
+
+    private Head head(int feed) {
+        Head head = heads.get(feed);
+        if (head != null) return head;
+        Long last = log.floorKey(location(feed, MAX_SEQ));
+        if (last == null || (last >>> SEQ_BITS) != feed) {
+            head = new Head(0, null);
+        } else {
+            head = new Head(last & MAX_SEQ, decodeAt(last).id());
+        }
+        heads.put(feed, head);
+        return head;
+    }
+
+    private EntryHeader headerAt(int feed, long seq) {
+        return decodeAt(location(feed, seq)).header();
+    }
+
+    Entry decodeAt(long loc) {
+        byte[] bytes = log.get(loc);
+        if (bytes == null) throw new StoreException("store is missing the entry at " + Long.toHexString(loc));
+        try {
+            return Entry.decode(bytes);
+        } catch (Malformed e) {
+            throw new StoreException("stored entry at " + Long.toHexString(loc) + " is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces a stored entry's envelope (used to drop a body); the header never changes. */
+    void rewrite(long loc, Entry entry) {
+        log.put(loc, entry.encode());
+    }
+
+    Optional<Long> locate(EntryId id) {
+        Long loc = ids.get(prefix(id));
+        if (loc == null) return Optional.empty();
+        if (decodeAt(loc).id().equals(id)) return Optional.of(loc);
+        return Optional.ofNullable(idOverflow.get(id.bytes()));
+    }
+
+    // ---- queries ----
+
+    public synchronized Optional<Entry> get(EntryId id) {
+        return locate(id).map(this::decodeAt);
+    }
+
+    public synchronized Optional<Entry> get(AuthorId author, long seq) {
+        int feed = feedNumber(author, false);
+        if (feed == 0 || seq < 1 || seq > MAX_SEQ) return Optional.empty();
+        byte[] bytes = log.get(location(feed, seq));
+        return bytes == null ? Optional.empty() : Optional.of(decodeAt(location(feed, seq)));
+    }
+
+    /** The latest sequence held for {@code author}, 0 if none. */
+    public synchronized long headSeq(AuthorId author) {
+        int feed = feedNumber(author, false);
+        return feed == 0 ? 0 : head(feed).seq;
+    }
+
+    /** The id of the latest entry held for {@code author}, empty if none. */
+    public synchronized Optional<EntryId> headId(AuthorId author) {
+        int feed = feedNumber(author, false);
+        return feed == 0 ? Optional.empty() : Optional.ofNullable(head(feed).id);
+    }
+
+    /** Up to {@code limit} entries of {@code author}'s log from sequence {@code fromSeq}, ascending. */
+    public synchronized List<Entry> log(AuthorId author, long fromSeq, int limit) {
+        int feed = feedNumber(author, false);
+        List<Entry> out = new ArrayList<>();
+        if (feed == 0) return out;
+        long from = location(feed, Math.max(1, Math.min(fromSeq, MAX_SEQ)));
+        for (var e : log.subMap(from, true, location(feed, MAX_SEQ), true).entrySet()) {
+            if (out.size() >= limit) break;
+            out.add(decodeAt(e.getKey()));
+        }
+        return out;
+    }
+
+    /** Every author the store holds a log for. */
+    public synchronized List<AuthorId> authors() {
+        List<AuthorId> out = new ArrayList<>();
+        for (byte[] a : feedAuthors.values()) out.add(new AuthorId(a));
+        return out;
+    }
+
+    public synchronized boolean isForked(AuthorId author) {
+        int feed = feedNumber(author, false);
+        return feed != 0 && isForked(feed);
+    }
+
+    private boolean isForked(int feed) {
+        return !forks.subMap(location(feed, 0), true, location(feed, MAX_SEQ), true).isEmpty();
+    }
+
+    /** The conflicting headers kept as proof that {@code author} forked their log. */
+    public synchronized List<EntryHeader> forkProofs(AuthorId author) {
+        int feed = feedNumber(author, false);
+        List<EntryHeader> out = new ArrayList<>();
+        if (feed == 0) return out;
+        for (byte[] h : forks.subMap(location(feed, 0), true, location(feed, MAX_SEQ), true).values()) {
+            try {
+                out.add(EntryHeader.decode(h));
+            } catch (Malformed e) {
+                throw new StoreException("stored fork proof is corrupt: " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** Follows, blocks, threads, profiles and petnames. */
+    public Indexes indexes() {
+        return indexes;
+    }
+
+    synchronized void commit() {
+        db.commit();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!db.isClosed()) db.close();
+    }
+}
