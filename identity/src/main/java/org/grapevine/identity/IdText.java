@@ -88,6 +88,45 @@ public final class IdText {
         return bytes;
     }
 
+    /**
+     * Parses the start of an id's text (sigil, then at least one character) into the range of
+     * 32-byte ids it could stand for, so a user may type a unique prefix instead of a whole id.
+     */
+    public static Prefix parsePrefix(Kind kind, String text) {
+        String s = text == null ? "" : text.strip();
+        if (s.isEmpty() || s.charAt(0) != kind.sigil) {
+            throw new InvalidIdException(kind.noun + " must start with '" + kind.sigil + "': " + abbreviate(s));
+        }
+        if (s.length() < 2) throw new InvalidIdException(kind.noun + " prefix is empty");
+        if (s.length() > 1 + BODY_CHARS) throw new InvalidIdException(kind.noun + " is too long: " + abbreviate(s));
+        if (s.length() == 1 + BODY_CHARS) {
+            byte[] exact = parse(kind, s);
+            return new Prefix(exact, exact.clone(), 256);
+        }
+        byte[] lo = new byte[32];
+        byte[] hi = new byte[32];
+        java.util.Arrays.fill(hi, (byte) 0xff);
+        int bit = 0;
+        for (int i = 1; i < s.length() && bit < 256; i++) {
+            char c = s.charAt(i);
+            int v = c < 128 ? DECODE[c] : -1;
+            if (v < 0) throw new InvalidIdException(kind.noun + " has an invalid character '" + c + "': " + abbreviate(s));
+            for (int k = 4; k >= 0 && bit < 256; k--, bit++) {
+                int mask = 0x80 >>> (bit & 7);
+                if (((v >>> k) & 1) == 1) lo[bit >>> 3] |= (byte) mask;
+                else hi[bit >>> 3] &= (byte) ~mask;
+            }
+        }
+        return new Prefix(lo, hi, bit);
+    }
+
+    /** The ids from {@code lo} to {@code hi} inclusive: those whose first {@code bits} bits match. */
+    public record Prefix(byte[] lo, byte[] hi, int bits) {
+        public boolean matches(byte[] id) {
+            return Arrays.compareUnsigned(id, lo) >= 0 && Arrays.compareUnsigned(id, hi) <= 0;
+        }
+    }
+
     private static byte[] checksum(Kind kind, byte[] bytes) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
