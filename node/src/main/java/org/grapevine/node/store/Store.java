@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.EntryId;
+import org.grapevine.identity.IdText;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.Verifier;
 import org.grapevine.identity.log.Entry;
@@ -164,11 +165,9 @@ public final class Store implements AutoCloseable {
         if (existing != null) idOverflow.put(id.bytes(), loc);
     }
 
+    /** The id index key: the id's first 8 bytes, sign bit flipped so that signed order is byte order. */
     static long prefix(EntryId id) {
-        byte[] b = id.bytes();
-        long v = 0;
-        for (int i = 0; i < 8; i++) v = (v << 8) | (b[i] & 0xff);
-        return v;
+        return firstLong(id.bytes());
     }
 
     static long location(int feed, long seq) {
@@ -272,6 +271,40 @@ public final class Store implements AutoCloseable {
         List<AuthorId> out = new ArrayList<>();
         for (byte[] a : feedAuthors.values()) out.add(new AuthorId(a));
         return out;
+    }
+
+    /** Up to {@code max} held entries whose ids fall in {@code prefix}, for resolving a typed prefix. */
+    public synchronized List<EntryId> entriesWithPrefix(IdText.Prefix prefix, int max) {
+        List<EntryId> out = new ArrayList<>();
+        long lo = firstLong(prefix.lo());
+        long hi = firstLong(prefix.hi());
+        // Keys are the first 8 bytes as a signed long; an unsigned range maps onto it by flipping the sign bit.
+        for (Long loc : ids.subMap(lo, true, hi, true).values()) {
+            EntryId id = decodeAt(loc).id();
+            if (prefix.matches(id.bytes())) out.add(id);
+            if (out.size() >= max) return out;
+        }
+        for (Long loc : idOverflow.subMap(prefix.lo(), true, prefix.hi(), true).values()) {
+            if (out.size() >= max) break;
+            out.add(decodeAt(loc).id());
+        }
+        return out;
+    }
+
+    /** Up to {@code max} authors with a log here whose ids fall in {@code prefix}. */
+    public synchronized List<AuthorId> authorsWithPrefix(IdText.Prefix prefix, int max) {
+        List<AuthorId> out = new ArrayList<>();
+        for (byte[] a : feedNumbers.subMap(prefix.lo(), true, prefix.hi(), true).keySet()) {
+            if (out.size() >= max) break;
+            out.add(new AuthorId(a));
+        }
+        return out;
+    }
+
+    private static long firstLong(byte[] b) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) v = (v << 8) | (b[i] & 0xff);
+        return v ^ Long.MIN_VALUE;
     }
 
     public synchronized boolean isForked(AuthorId author) {

@@ -1,0 +1,159 @@
+package org.grapevine.cli;
+
+import java.io.Console;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.EntryId;
+import org.grapevine.identity.IdText;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.Keystore;
+import org.grapevine.identity.KeystoreException;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.Home;
+import org.grapevine.node.Publisher;
+import org.grapevine.node.store.Store;
+
+/**
+ * One command's access to a home: its public id, its store, and (only for commands that write)
+ * the secret key, unlocked with the passphrase from the environment or a prompt.
+ */
+public final class Session implements AutoCloseable {
+    public static final String PASSPHRASE_ENV = "GRAPEVINE_PASSPHRASE";
+
+    private final Home home;
+    private final AuthorId self;
+    private Store store;
+
+    private Session(Home home, AuthorId self) {
+        this.home = home;
+        this.self = self;
+    }
+
+    /** Opens a home that has an identity; fails with a clear message before {@code init}. */
+    public static Session open(Path dir) {
+        Home home = new Home(dir);
+        AuthorId self;
+        try {
+            self = home.selfId().orElse(null);
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.FAILURE, e.getMessage());
+        }
+        if (self == null || !home.hasIdentity()) {
+            throw new UserError(ExitCodes.IDENTITY, "no identity in " + dir + " yet: run 'grapevine init' first");
+        }
+        return new Session(home, self);
+    }
+
+    public Home home() {
+        return home;
+    }
+
+    public AuthorId self() {
+        return self;
+    }
+
+    public Store store() {
+        if (store == null) store = Store.open(home.storeFile());
+        return store;
+    }
+
+    /** Signs and stores {@code content} as the user's next entry. */
+    public Entry publish(Content content) {
+        return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
+    }
+
+    /** The secret key, asking for the passphrase only if the keystore has one. */
+    public Identity unlock() {
+        try {
+            char[] passphrase = null;
+            if (Keystore.needsPassphrase(home.keystore())) {
+                passphrase = passphrase(false);
+            }
+            try {
+                return Keystore.open(home.keystore(), passphrase);
+            } finally {
+                if (passphrase != null) Arrays.fill(passphrase, '\0');
+            }
+        } catch (KeystoreException e) {
+            int code = e.reason() == KeystoreException.Reason.WRONG_PASSPHRASE ? ExitCodes.PASSPHRASE : ExitCodes.FAILURE;
+            throw new UserError(code, e.getMessage());
+        }
+    }
+
+    /**
+     * The passphrase from {@value #PASSPHRASE_ENV}, else from a prompt on the terminal (asked twice
+     * when {@code confirm}); without either there is no way to ask, which is an error.
+     */
+    public static char[] passphrase(boolean confirm) {
+        String env = System.getenv(PASSPHRASE_ENV);
+        if (env != null) {
+            if (env.isEmpty()) throw new UserError(ExitCodes.PASSPHRASE, PASSPHRASE_ENV + " is set but empty");
+            return env.toCharArray();
+        }
+        Console console = System.console();
+        if (console == null) {
+            throw new UserError(ExitCodes.PASSPHRASE,
+                    "a passphrase is needed: set " + PASSPHRASE_ENV + " or run in a terminal");
+        }
+        char[] first = console.readPassword("Passphrase: ");
+        if (first == null || first.length == 0) throw new UserError(ExitCodes.PASSPHRASE, "no passphrase given");
+        if (confirm) {
+            char[] second = console.readPassword("Passphrase again: ");
+            boolean same = Arrays.equals(first, second);
+            if (second != null) Arrays.fill(second, '\0');
+            if (!same) {
+                Arrays.fill(first, '\0');
+                throw new UserError(ExitCodes.PASSPHRASE, "the passphrases differ");
+            }
+        }
+        return first;
+    }
+
+    /**
+     * Resolves what the user typed for a person: a whole id, a unique prefix of a known author's
+     * id (at least 4 characters after '@'), or a petname.
+     */
+    public AuthorId resolveAuthor(String text) {
+        String s = text.strip();
+        if (s.startsWith("@")) {
+            if (s.length() == 1 + IdText.BODY_CHARS) return AuthorId.parse(s);
+            if (s.length() < 5) throw new UserError(ExitCodes.USAGE, "id prefix '" + s + "' is too short: give at least 4 characters after '@'");
+            List<AuthorId> found = store().authorsWithPrefix(IdText.parsePrefix(IdText.Kind.AUTHOR, s), 2);
+            if (found.isEmpty()) throw new UserError("no known author's id starts with " + s);
+            if (found.size() > 1) throw new UserError("several known authors' ids start with " + s + ": type more of it");
+            return found.get(0);
+        }
+        for (Map.Entry<AuthorId, String> e : store().indexes().petnames().entrySet()) {
+            if (e.getValue().equals(s)) return e.getKey();
+        }
+        throw new UserError(ExitCodes.USAGE, "'" + s + "' is neither an id (starting with '@') nor one of your petnames");
+    }
+
+    /** Resolves a whole entry id or a unique prefix of a held one (at least 6 characters after '%'). */
+    public EntryId resolveEntry(String text) {
+        String s = text.strip();
+        if (s.length() == 1 + IdText.BODY_CHARS) return EntryId.parse(s);
+        if (!s.startsWith("%")) throw new UserError(ExitCodes.USAGE, "an entry id starts with '%': " + s);
+        if (s.length() < 7) throw new UserError(ExitCodes.USAGE, "entry id prefix '" + s + "' is too short: give at least 6 characters after '%'");
+        List<EntryId> found = store().entriesWithPrefix(IdText.parsePrefix(IdText.Kind.ENTRY, s), 2);
+        if (found.isEmpty()) throw new UserError("no entry here has an id starting with " + s);
+        if (found.size() > 1) throw new UserError("several entries have ids starting with " + s + ": type more of it");
+        return found.get(0);
+    }
+
+    /** The entry with this id, or a clear error. */
+    public Entry entry(EntryId id) {
+        return store().get(id).orElseThrow(() -> new UserError("no entry " + id + " in this store"));
+    }
+
+    @Override
+    public void close() {
+        if (store != null) store.close();
+    }
+}

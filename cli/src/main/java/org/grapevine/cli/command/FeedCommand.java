@@ -1,0 +1,48 @@
+package org.grapevine.cli.command;
+
+import java.util.concurrent.Callable;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.Render;
+import org.grapevine.cli.Session;
+import org.grapevine.cli.UserError;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "feed", description = "Show the newest posts of the people you follow, and yours.")
+public final class FeedCommand implements Callable<Integer> {
+    @Mixin HomeOption home;
+    @Mixin JsonOption json;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many entries (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--all", description = "Show every kind of entry (follows, profile changes...), not only posts.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+        if (limit < 1 || limit > 10_000) throw new UserError(ExitCodes.USAGE, "--limit must be between 1 and 10000, not " + limit);
+        try (Session s = home.open()) {
+            var entries = s.store().indexes().timeline(s.self(), limit,
+                    h -> all || h.contentType() == Content.POST);
+            Render render = new Render(s.store().indexes(), s.self());
+            var out = spec.commandLine().getOut();
+            if (json.on()) {
+                var array = Render.JSON.createArrayNode();
+                for (Entry e : entries) array.add(render.json(e));
+                out.println(Render.print(array));
+            } else if (entries.isEmpty()) {
+                out.println("Nothing here yet: 'grapevine post TEXT' to say something, 'grapevine follow ID' to follow someone.");
+            } else {
+                for (Entry e : entries) out.println(render.block(e, ""));
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

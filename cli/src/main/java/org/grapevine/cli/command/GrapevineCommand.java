@@ -1,0 +1,43 @@
+package org.grapevine.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/** The root command: global options and the list of subcommands. */
+@Command(name = "grapevine",
+        mixinStandardHelpOptions = true,
+        versionProvider = GrapevineCommand.Version.class,
+        description = "A peer-to-peer social network of pseudonyms: no server, no accounts.",
+        subcommands = {
+            InitCommand.class, WhoamiCommand.class, PostCommand.class, FeedCommand.class,
+            ThreadCommand.class, LogCommand.class, FollowCommand.class, UnfollowCommand.class,
+            BlockCommand.class, UnblockCommand.class, NameCommand.class, ProfileCommand.class,
+            DeleteCommand.class, CompletionCommand.class
+        })
+public final class GrapevineCommand implements Runnable {
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
+    boolean verbose;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    public boolean verbose() {
+        return verbose;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The version from the jar's manifest (or "development" when run from classes). */
+    public static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = GrapevineCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"grapevine " + (v == null ? "development" : v)};
+        }
+    }
+}

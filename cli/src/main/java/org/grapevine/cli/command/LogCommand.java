@@ -1,0 +1,59 @@
+package org.grapevine.cli.command;
+
+import java.util.concurrent.Callable;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.Render;
+import org.grapevine.cli.Session;
+import org.grapevine.cli.UserError;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.log.Entry;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "log", description = "Show one author's log entry by entry, with sequence numbers and ids.")
+public final class LogCommand implements Callable<Integer> {
+    @Mixin HomeOption home;
+    @Mixin JsonOption json;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "AUTHOR_ID", arity = "0..1", description = "Whose log (an id, unique prefix or petname; default: yours).")
+    String author;
+
+    @Option(names = "--from", paramLabel = "SEQ", defaultValue = "1", description = "First sequence number to show (default ${DEFAULT-VALUE}).")
+    long from;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "How many entries at most (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        if (from < 1) throw new UserError(ExitCodes.USAGE, "--from must be at least 1");
+        if (limit < 1 || limit > 100_000) throw new UserError(ExitCodes.USAGE, "--limit must be between 1 and 100000");
+        try (Session s = home.open()) {
+            AuthorId who = author == null ? s.self() : s.resolveAuthor(author);
+            var entries = s.store().log(who, from, limit);
+            Render render = new Render(s.store().indexes(), s.self());
+            boolean forked = s.store().isForked(who);
+            var out = spec.commandLine().getOut();
+            if (json.on()) {
+                var o = Render.JSON.createObjectNode().put("author", who.toString())
+                        .put("head", s.store().headSeq(who)).put("forked", forked);
+                var array = o.putArray("entries");
+                for (Entry e : entries) array.add(render.json(e));
+                out.println(Render.print(o));
+            } else {
+                out.println(render.who(who) + "  " + who + "  (" + s.store().headSeq(who) + " entries)");
+                if (forked) out.println("WARNING: this author signed two different histories (a fork); nothing after the fork is accepted.");
+                for (Entry e : entries) {
+                    out.println(String.format("%6d  %s  %s  %-8s  %s", e.header().seq(), Render.time(e.header().timestamp()),
+                            e.id(), Render.typeName(e.header().contentType()), render.summary(e).replace('\n', ' ')));
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,41 @@
+package org.grapevine.cli.command;
+
+import java.io.PrintWriter;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.Render;
+import org.grapevine.cli.Session;
+import org.grapevine.cli.UserError;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+
+/** What follow, unfollow, block and unblock share: resolve the person, publish the entry, report. */
+final class Relation {
+    private Relation() {}
+
+    static int change(HomeOption home, JsonOption json, PrintWriter out, String target, boolean follow, boolean on) {
+        try (Session s = home.open()) {
+            AuthorId who = s.resolveAuthor(target);
+            if (who.equals(s.self())) throw new UserError(ExitCodes.USAGE, "that is your own id");
+            var indexes = s.store().indexes();
+            boolean already = follow ? indexes.follows(s.self(), who) : indexes.blocks(s.self(), who);
+            String verb = (on ? "" : "un") + (follow ? "follow" : "block");
+            Entry entry = null;
+            if (already != on) {
+                entry = s.publish(follow ? new Content.Follow(who, on) : new Content.Block(who, on));
+            }
+            String name = new Render(indexes, s.self()).who(who);
+            if (json.on()) {
+                var o = Render.JSON.createObjectNode().put("target", who.toString()).put("action", verb)
+                        .put("changed", entry != null);
+                if (entry != null) o.put("entry", entry.id().toString());
+                out.println(Render.print(o));
+            } else if (entry == null) {
+                out.println("nothing to do: you " + (on ? "already " : "do not ") + (follow ? "follow " : "block ") + name);
+            } else {
+                out.println(verb + "ed " + name + "  " + who);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}
