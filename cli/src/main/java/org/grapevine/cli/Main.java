@@ -1,8 +1,15 @@
 package org.grapevine.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import org.grapevine.cli.command.GrapevineCommand;
 import org.grapevine.identity.InvalidIdException;
+import org.grapevine.node.Home;
+import org.grapevine.node.control.ControlClient;
 import org.grapevine.node.store.StoreException;
 import picocli.CommandLine;
 
@@ -15,8 +22,43 @@ public final class Main {
     }
 
     public static int run(String... args) {
-        CommandLine cli = commandLine();
-        return cli.execute(args);
+        Optional<Integer> forwarded = forwardToDaemon(args);
+        if (forwarded.isPresent()) return forwarded.get();
+        return commandLine().execute(args);
+    }
+
+    /** Commands that never go to a daemon: they create a home, start one, or need no store. */
+    private static final Set<String> LOCAL = Set.of("init", "daemon", "completion", "help");
+
+    /**
+     * While a daemon runs on the command's home it holds the store, so the command runs there,
+     * through the control channel. Empty when there is no daemon (or the command is local).
+     */
+    static Optional<Integer> forwardToDaemon(String[] args) {
+        CommandLine.ParseResult parsed;
+        try {
+            parsed = commandLine().parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            return Optional.empty(); // Local execution reports it.
+        }
+        if (!parsed.hasSubcommand()) return Optional.empty();
+        CommandLine.ParseResult sub = parsed.subcommand();
+        if (LOCAL.contains(sub.commandSpec().name())) return Optional.empty();
+        Path home = null;
+        for (CommandLine.ParseResult p = sub; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()) return Optional.empty();
+            if (p.hasMatchedOption("--home")) home = p.matchedOptionValue("--home", home);
+        }
+        if (home == null) {
+            String env = System.getenv("GRAPEVINE_HOME");
+            home = env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".grapevine");
+        }
+        try {
+            return ControlClient.run(new Home(home).controlSocket(), List.of(args), System.out, System.err);
+        } catch (IOException e) {
+            System.err.println("grapevine: the daemon on " + home + " did not answer: " + e.getMessage());
+            return Optional.of(ExitCodes.FAILURE);
+        }
     }
 
     public static CommandLine commandLine() {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.IdText;
@@ -16,6 +17,7 @@ import org.grapevine.identity.KeystoreException;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
+import org.grapevine.node.Node;
 import org.grapevine.node.Publisher;
 import org.grapevine.node.store.Store;
 
@@ -26,17 +28,39 @@ import org.grapevine.node.store.Store;
 public final class Session implements AutoCloseable {
     public static final String PASSPHRASE_ENV = "GRAPEVINE_PASSPHRASE";
 
+    /** What a running daemon lends the commands it runs for the control channel. */
+    public record Daemon(Home home, AuthorId self, Identity identity, Store store, Node node) {}
+
+    private static volatile Daemon daemon;
+
     private final Home home;
     private final AuthorId self;
+    private final Daemon attached;
     private Store store;
 
-    private Session(Home home, AuthorId self) {
+    private Session(Home home, AuthorId self, Daemon attached) {
         this.home = home;
         this.self = self;
+        this.attached = attached;
+        if (attached != null) this.store = attached.store();
     }
 
-    /** Opens a home that has an identity; fails with a clear message before {@code init}. */
+    /** From now on, commands in this process use the daemon's store, key and node. */
+    public static void attach(Daemon d) {
+        daemon = d;
+    }
+
+    public static void detach() {
+        daemon = null;
+    }
+
+    /**
+     * Opens a home that has an identity; fails with a clear message before {@code init}. Inside a
+     * daemon every command works on the daemon's own home, whatever directory it names.
+     */
     public static Session open(Path dir) {
+        Daemon d = daemon;
+        if (d != null) return new Session(d.home(), d.self(), d);
         Home home = new Home(dir);
         AuthorId self;
         try {
@@ -47,7 +71,12 @@ public final class Session implements AutoCloseable {
         if (self == null || !home.hasIdentity()) {
             throw new UserError(ExitCodes.IDENTITY, "no identity in " + dir + " yet: run 'grapevine init' first");
         }
-        return new Session(home, self);
+        return new Session(home, self, null);
+    }
+
+    /** The running node when this command runs inside the daemon. */
+    public Optional<Node> node() {
+        return attached == null ? Optional.empty() : Optional.of(attached.node());
     }
 
     public Home home() {
@@ -65,11 +94,14 @@ public final class Session implements AutoCloseable {
 
     /** Signs and stores {@code content} as the user's next entry. */
     public Entry publish(Content content) {
-        return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
+        Entry entry = new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
+        if (attached != null) attached.node().published(entry);
+        return entry;
     }
 
     /** The secret key, asking for the passphrase only if the keystore has one. */
     public Identity unlock() {
+        if (attached != null) return attached.identity();
         try {
             char[] passphrase = null;
             if (Keystore.needsPassphrase(home.keystore())) {
@@ -154,6 +186,6 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
-        if (store != null) store.close();
+        if (store != null && attached == null) store.close();
     }
 }

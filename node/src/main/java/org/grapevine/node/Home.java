@@ -30,6 +30,15 @@ public record Home(Path dir) {
         return data().resolve("store.db");
     }
 
+    /** The daemon's control channel: a Unix socket only the owner can use. */
+    public Path controlSocket() {
+        return dir.resolve("control.sock");
+    }
+
+    public Path peerFile() {
+        return data().resolve("peers.txt");
+    }
+
     public boolean hasIdentity() {
         return Files.exists(keystore());
     }

@@ -14,7 +14,8 @@ import picocli.CommandLine.ScopeType;
             InitCommand.class, WhoamiCommand.class, PostCommand.class, FeedCommand.class,
             ThreadCommand.class, LogCommand.class, FollowCommand.class, UnfollowCommand.class,
             BlockCommand.class, UnblockCommand.class, NameCommand.class, ProfileCommand.class,
-            DeleteCommand.class, CompletionCommand.class
+            DeleteCommand.class, DaemonCommand.class, PeersCommand.class, SyncCommand.class,
+            InviteCommand.class, CompletionCommand.class
         })
 public final class GrapevineCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")

@@ -2,8 +2,8 @@ package org.grapevine.node.store;
 
 import org.grapevine.identity.EntryId;
 
-/** What happened to one entry offered to the store. */
-public record AppendResult(Status status, EntryId id, String reason) {
+/** What happened to one entry offered to the store; {@code invalid} marks a rejection that is the sender's fault. */
+public record AppendResult(Status status, EntryId id, String reason, boolean invalid) {
     public enum Status {
         /** Validated and stored; acknowledged only once committed. */
         APPENDED,
@@ -16,19 +16,25 @@ public record AppendResult(Status status, EntryId id, String reason) {
     }
 
     static AppendResult appended(EntryId id) {
-        return new AppendResult(Status.APPENDED, id, "");
+        return new AppendResult(Status.APPENDED, id, "", false);
     }
 
     static AppendResult duplicate(EntryId id) {
-        return new AppendResult(Status.DUPLICATE, id, "");
+        return new AppendResult(Status.DUPLICATE, id, "", false);
     }
 
     static AppendResult fork(EntryId id, String reason) {
-        return new AppendResult(Status.FORK, id, reason);
+        return new AppendResult(Status.FORK, id, reason, false);
     }
 
+    /** Not stored, through no fault of the sender: out of order, or past a fork. */
     static AppendResult rejected(EntryId id, String reason) {
-        return new AppendResult(Status.REJECTED, id, reason);
+        return new AppendResult(Status.REJECTED, id, reason, false);
+    }
+
+    /** Not stored because the entry itself is invalid: whoever sent it misbehaves. */
+    static AppendResult invalid(EntryId id, String reason) {
+        return new AppendResult(Status.REJECTED, id, reason, true);
     }
 
     public boolean stored() {

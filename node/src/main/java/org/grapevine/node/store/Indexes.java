@@ -203,12 +203,13 @@ public final class Indexes {
         synchronized (store) {
             List<Entry> out = new ArrayList<>();
             store.locate(root).map(store::decodeAt).ifPresent(out::add);
+            int firstReply = out.size();
             byte[] lo = concat(root.bytes(), new byte[8]);
             byte[] hi = concat(root.bytes(), filled(8));
             for (byte[] key : replies.subMap(lo, true, hi, true).keySet()) {
                 out.add(store.decodeAt(bytesLong(key, 32)));
             }
-            out.subList(out.isEmpty() ? 0 : 1, out.size())
+            out.subList(firstReply, out.size())
                     .sort(Comparator.comparingLong((Entry e) -> e.header().timestamp()));
             return out;
         }

@@ -82,9 +82,13 @@ public final class Store implements AutoCloseable {
                     .transactionEnable()
                     .fileMmapEnableIfSupported()
                     .fileMmapPreclearDisable()
-                    .closeOnJvmShutdown()
                     .make();
-            return new Store(db);
+            try {
+                return new Store(db);
+            } catch (RuntimeException e) {
+                db.close(); // Otherwise the file stays locked until this JVM exits.
+                throw e;
+            }
         } catch (DBException.FileLocked e) {
             throw new StoreException("store " + file + " is locked by another process (is a daemon running?)", e);
         } catch (DBException e) {
@@ -113,12 +117,14 @@ public final class Store implements AutoCloseable {
         try {
             for (int i = 0; i < entries.size(); i++) {
                 Entry e = entries.get(i);
-                results.add(signed[i] ? appendValidated(e) : AppendResult.rejected(e.id(), "bad signature"));
+                results.add(signed[i] ? appendValidated(e) : AppendResult.invalid(e.id(), "bad signature"));
             }
             db.commit();
         } catch (RuntimeException e) {
             db.rollback();
+            // Both caches may hold what the rolled-back transaction created.
             heads.clear();
+            feedCache.clear();
             throw e;
         }
         return results;
@@ -127,7 +133,7 @@ public final class Store implements AutoCloseable {
     private AppendResult appendValidated(Entry entry) {
         EntryHeader h = entry.header();
         EntryId id = entry.id();
-        if (h.seq() > MAX_SEQ) return AppendResult.rejected(id, "sequence " + h.seq() + " beyond what this node stores");
+        if (h.seq() > MAX_SEQ) return AppendResult.invalid(id, "sequence " + h.seq() + " beyond what this node stores");
         Integer known = feedCache.get(h.author());
         int feed = known != null ? known : feedNumber(h.author(), false);
         Head head = feed == 0 ? new Head(0, null) : head(feed);

@@ -1,0 +1,144 @@
+package org.grapevine.cli.command;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.Main;
+import org.grapevine.cli.Session;
+import org.grapevine.cli.UserError;
+import org.grapevine.gossip.discovery.PeerAddress;
+import org.grapevine.gossip.transport.NetworkKey;
+import org.grapevine.identity.Identity;
+import org.grapevine.node.Node;
+import org.grapevine.node.control.ControlServer;
+import org.grapevine.node.store.Store;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "daemon", description = {
+        "Run this node in the foreground: connect to peers, replicate, serve the other commands.",
+        "Stops cleanly on Ctrl-C or SIGTERM."})
+public final class DaemonCommand implements Callable<Integer> {
+    @Mixin HomeOption home;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "0.0.0.0:" + Node.Config.DEFAULT_PORT,
+            description = "Where to accept connections (default ${DEFAULT-VALUE}; port 0 picks a free one).")
+    String listen;
+
+    @Option(names = "--peer", paramLabel = "HOST:PORT[@ID]", description = "A peer to connect to (repeatable).")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--network", paramLabel = "NAME", defaultValue = NetworkKey.DEFAULT_NAME,
+            description = "Which network to join (default ${DEFAULT-VALUE}); nodes of other networks cannot connect.")
+    String network;
+
+    @Option(names = "--hops", paramLabel = "N", defaultValue = "2",
+            description = "Replicate the feeds within N follow hops of yours (default ${DEFAULT-VALUE}).")
+    int hops;
+
+    @Override
+    public Integer call() throws Exception {
+        if (hops < 0 || hops > 4) throw new UserError(ExitCodes.USAGE, "--hops must be between 0 and 4");
+        Node.Config config = Node.Config.defaults()
+                .withListen(listenAddress())
+                .withBootstrap(peers.stream().map(DaemonCommand::peer).toList())
+                .withNetwork(network(network))
+                .withHops(hops);
+        PrintStream events = System.out;
+        try (Session session = home.open()) {
+            Identity identity = session.unlock();
+            Store store = session.store();
+            Node node;
+            try {
+                node = Node.start(session.home(), identity, store, config, line -> log(events, line));
+            } catch (Exception e) {
+                throw new UserError(ExitCodes.FAILURE, "cannot listen on " + listen + ": " + e.getMessage());
+            }
+            ControlServer control;
+            try {
+                control = ControlServer.start(session.home().controlSocket(), DaemonCommand::runCommand);
+            } catch (IOException e) {
+                node.close();
+                throw new UserError(ExitCodes.FAILURE, e.getMessage());
+            }
+            Session.attach(new Session.Daemon(session.home(), session.self(), identity, store, node));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread hook = new Thread(() -> {
+                log(events, "stopping");
+                try {
+                    control.close();
+                } catch (IOException ignored) {
+                    // The socket file goes with the home directory's next daemon at worst.
+                }
+                node.close();
+                Session.detach();
+                store.close();
+                log(events, "stopped");
+                stopped.countDown();
+            }, "grapevine-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            stopped.await();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Runs one command line that came over the control channel, in this process. */
+    private static int runCommand(List<String> args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(out);
+        cli.setErr(err);
+        return cli.execute(args.toArray(String[]::new));
+    }
+
+    private InetSocketAddress listenAddress() {
+        int colon = listen.lastIndexOf(':');
+        String host = colon > 0 ? listen.substring(0, colon) : "";
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        int port = -1;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        if (host.isEmpty() || port < 0 || port > 65535) {
+            throw new UserError(ExitCodes.USAGE, "--listen must be HOST:PORT, not '" + listen + "'");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    private static PeerAddress peer(String text) {
+        try {
+            return PeerAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, "--peer: " + e.getMessage());
+        }
+    }
+
+    static NetworkKey network(String name) {
+        try {
+            return NetworkKey.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, "--network: " + e.getMessage());
+        }
+    }
+
+    private static void log(PrintStream out, String line) {
+        synchronized (out) {
+            out.println(Instant.now().truncatedTo(ChronoUnit.MILLIS) + " " + line);
+            out.flush();
+        }
+    }
+}

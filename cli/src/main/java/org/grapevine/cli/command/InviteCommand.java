@@ -1,0 +1,129 @@
+package org.grapevine.cli.command;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Collections;
+import java.util.concurrent.Callable;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.Render;
+import org.grapevine.cli.Session;
+import org.grapevine.cli.UserError;
+import org.grapevine.gossip.discovery.PeerAddress;
+import org.grapevine.gossip.discovery.PeerTable;
+import org.grapevine.identity.content.Content;
+import org.grapevine.node.Node;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "invite", description = {
+        "Print a one-line code with which someone can reach and follow you:",
+        "they run 'grapevine invite accept CODE'."},
+        subcommands = InviteCommand.Accept.class)
+public final class InviteCommand implements Callable<Integer> {
+    /** Invite codes read {@code grapevine:HOST:PORT@ID/NETWORK}. */
+    static final String PREFIX = "grapevine:";
+
+    @Mixin HomeOption home;
+    @Mixin JsonOption json;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--address", paramLabel = "HOST", description = "The address others reach you at (default: this machine's first LAN address).")
+    String address;
+
+    @Override
+    public Integer call() {
+        try (Session s = home.open()) {
+            Node node = s.node().orElseThrow(() -> new UserError(
+                    "an invite names the address a running daemon listens on: start 'grapevine daemon' first"));
+            InetSocketAddress listen = node.listenAddress();
+            String host = address != null ? address
+                    : listen.getAddress().isAnyLocalAddress() ? lanAddress() : listen.getHostString();
+            String code = PREFIX + new PeerAddress(host, listen.getPort(), s.self()) + "/" + node.config().network().name();
+            var out = spec.commandLine().getOut();
+            if (json.on()) {
+                out.println(Render.print(Render.JSON.createObjectNode().put("code", code).put("id", s.self().toString())
+                        .put("address", host + ":" + listen.getPort()).put("network", node.config().network().name())));
+            } else {
+                out.println(code);
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static String lanAddress() {
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) continue;
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address && !a.isLinkLocalAddress()) return a.getHostAddress();
+                }
+            }
+        } catch (SocketException e) {
+            // Fall through to loopback.
+        }
+        return "127.0.0.1";
+    }
+
+    /** A parsed invite code. */
+    record Code(PeerAddress address, String network) {
+        static Code parse(String text) {
+            String s = text.strip();
+            if (!s.startsWith(PREFIX)) throw new UserError(ExitCodes.USAGE, "an invite code starts with '" + PREFIX + "'");
+            s = s.substring(PREFIX.length());
+            int slash = s.lastIndexOf('/');
+            if (slash < 0 || slash == s.length() - 1) throw new UserError(ExitCodes.USAGE, "the invite code names no network");
+            PeerAddress address;
+            try {
+                address = PeerAddress.parse(s.substring(0, slash));
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, "bad invite code: " + e.getMessage());
+            }
+            if (address.expected() == null) throw new UserError(ExitCodes.USAGE, "the invite code names no id");
+            return new Code(address, s.substring(slash + 1));
+        }
+    }
+
+    @Command(name = "accept", description = "Add the inviting peer and follow them.")
+    static final class Accept implements Callable<Integer> {
+        @Mixin HomeOption home;
+        @Mixin JsonOption json;
+        @Spec CommandSpec spec;
+
+        @Parameters(paramLabel = "CODE", description = "The code printed by 'grapevine invite'.")
+        String code;
+
+        @Override
+        public Integer call() throws Exception {
+            Code invite = Code.parse(code);
+            try (Session s = home.open()) {
+                if (invite.address().expected().equals(s.self())) throw new UserError("that is your own invite");
+                var node = s.node();
+                if (node.isPresent() && !node.get().config().network().name().equals(invite.network())) {
+                    throw new UserError("the invite is for network '" + invite.network() + "' but the daemon runs '"
+                            + node.get().config().network().name() + "': restart it with --network " + invite.network());
+                }
+                if (node.isPresent()) node.get().addPeer(invite.address(), PeerTable.Source.INVITE);
+                else Node.rememberPeer(s.home(), invite.address(), PeerTable.Source.INVITE);
+                var who = invite.address().expected();
+                boolean followed = !s.store().indexes().follows(s.self(), who);
+                if (followed) s.publish(new Content.Follow(who, true));
+                var out = spec.commandLine().getOut();
+                if (json.on()) {
+                    out.println(Render.print(Render.JSON.createObjectNode().put("id", who.toString())
+                            .put("address", invite.address().endpoint()).put("network", invite.network()).put("followed", followed)));
+                } else {
+                    out.println("added " + invite.address().endpoint() + " and " + (followed ? "followed " : "already follow ") + who);
+                    if (node.isEmpty()) out.println("start 'grapevine daemon" + (invite.network().equals("main") ? "" : " --network " + invite.network()) + "' to connect");
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package org.grapevine.gossip.replication;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.gossip.wire.WireMessage.CaughtUp;
+import org.grapevine.gossip.wire.WireMessage.Clock;
+import org.grapevine.gossip.wire.WireMessage.Entries;
+import org.grapevine.gossip.wire.WireMessage.FeedState;
+import org.grapevine.gossip.wire.WireMessage.Mode;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.log.Entry;
+
+/**
+ * Log replication with every connected peer (docs/PROTOCOL.md, "Replication"). Peers swap clocks
+ * on connect and afterwards only changes. For each wanted feed one peer is the eager source that
+ * streams entries; the others send only notes of their latest sequence, and a note of entries the
+ * source fails to deliver in time makes that peer the source instead. So each entry reaches a node
+ * about once, as in epidemic broadcast trees.
+ *
+ * <p>Not thread-safe: the node calls it from one thread.
+ */
+public final class Replicator {
+    static final int BATCH_ENTRIES = 256;
+    static final int BATCH_BYTES = 256 * 1024;
+
+    private final FeedStore store;
+    private final LongSupplier millis;
+    private final long switchAfterMillis;
+    private final Events events;
+    private final Map<AuthorId, Peer> peers = new LinkedHashMap<>();
+    /** For each wanted feed, the peer asked to stream it eagerly. */
+    private final Map<AuthorId, Peer> sources = new HashMap<>();
+    /** Wanted feeds a peer has more of than we hold, with the time by which entries should have come. */
+    private final Map<AuthorId, Long> deadlines = new HashMap<>();
+    private Set<AuthorId> wanted = new LinkedHashSet<>();
+
+    /** What replication reports to the node (for its event log and peer scoring). */
+    public interface Events {
+        void stored(AuthorId peer, int count);
+
+        void misbehaved(AuthorId peer, String reason);
+    }
+
+    public Replicator(FeedStore store, LongSupplier millis, long switchAfterMillis, Events events) {
+        this.store = store;
+        this.millis = millis;
+        this.switchAfterMillis = switchAfterMillis;
+        this.events = events;
+    }
+
+    /** One connected peer and what each side knows of the other. */
+    private static final class Peer {
+        final PeerLink link;
+        /** The highest sequence the peer is known to hold, per feed. */
+        final Map<AuthorId, Long> holds = new HashMap<>();
+        /** How the peer wants each feed from us. */
+        final Map<AuthorId, Mode> wants = new HashMap<>();
+        /** How we asked the peer for each feed. */
+        final Map<AuthorId, Mode> asked = new HashMap<>();
+        /** The sequence up to which the peer said it sent us all it holds. */
+        final Map<AuthorId, Long> caughtUp = new HashMap<>();
+        /** Feeds to stream to this peer. */
+        final Set<AuthorId> streaming = new LinkedHashSet<>();
+        /** Feeds whose latest sequence this peer should hear of. */
+        final Set<AuthorId> notes = new LinkedHashSet<>();
+
+        Peer(PeerLink link) {
+            this.link = link;
+        }
+
+        long holds(AuthorId feed) {
+            return holds.getOrDefault(feed, 0L);
+        }
+
+        void learn(AuthorId feed, long seq) {
+            holds.merge(feed, seq, Math::max);
+        }
+    }
+
+    /** Sets the feeds this node wants (its own among them) and tells peers what changed. */
+    public void setWanted(Set<AuthorId> feeds) {
+        Set<AuthorId> added = new LinkedHashSet<>(feeds);
+        added.removeAll(wanted);
+        Set<AuthorId> removed = new LinkedHashSet<>(wanted);
+        removed.removeAll(feeds);
+        wanted = new LinkedHashSet<>(feeds);
+        Map<Peer, List<FeedState>> changes = new LinkedHashMap<>();
+        for (AuthorId feed : removed) {
+            sources.remove(feed);
+            deadlines.remove(feed);
+            for (Peer p : peers.values()) {
+                if (p.asked.remove(feed) != null) changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), Mode.NONE));
+            }
+        }
+        for (AuthorId feed : added) {
+            Peer source = best(feed, null);
+            for (Peer p : peers.values()) {
+                Mode mode = p == source ? Mode.EAGER : Mode.LAZY;
+                p.asked.put(feed, mode);
+                changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), mode));
+            }
+            if (source != null) sources.put(feed, source);
+        }
+        changes.forEach((p, list) -> sendClock(p, list));
+    }
+
+    public Set<AuthorId> wanted() {
+        return Set.copyOf(wanted);
+    }
+
+    /**
+     * A peer finished its handshake. Returns false if one with the same id is already connected
+     * (the caller then closes the new connection).
+     */
+    public boolean connected(PeerLink link) {
+        if (peers.containsKey(link.id())) return false;
+        Peer peer = new Peer(link);
+        peers.put(link.id(), peer);
+        List<FeedState> clock = new ArrayList<>(wanted.size());
+        for (AuthorId feed : wanted) {
+            Mode mode = sources.containsKey(feed) ? Mode.LAZY : Mode.EAGER;
+            if (mode == Mode.EAGER) sources.put(feed, peer);
+            peer.asked.put(feed, mode);
+            clock.add(new FeedState(feed, store.head(feed), mode));
+        }
+        sendClock(peer, clock);
+        return true;
+    }
+
+    public void disconnected(AuthorId peerId) {
+        Peer gone = peers.remove(peerId);
+        if (gone == null) return;
+        // Collect first: makeSource puts into sources, which must not happen while iterating it.
+        List<AuthorId> orphaned = new ArrayList<>();
+        sources.entrySet().removeIf(e -> e.getValue() == gone && orphaned.add(e.getKey()));
+        for (AuthorId feed : orphaned) {
+            Peer next = best(feed, gone);
+            if (next != null) makeSource(feed, next);
+        }
+    }
+
+    /** Handles one message from a connected peer. */
+    public void received(AuthorId peerId, WireMessage message) {
+        Peer peer = peers.get(peerId);
+        if (peer == null) return;
+        if (message instanceof Clock c) {
+            clock(peer, c);
+        } else if (message instanceof Entries e) {
+            entries(peer, e.entries());
+        } else if (message instanceof CaughtUp c) {
+            peer.learn(c.feed(), c.seq());
+            peer.caughtUp.merge(c.feed(), c.seq(), Math::max);
+        }
+        flush();
+    }
+
+    /** New entries of {@code feed} were stored locally (posted here, or arrived): pass them on. */
+    public void advanced(AuthorId feed) {
+        long head = store.head(feed);
+        for (Peer p : peers.values()) {
+            if (p.holds(feed) >= head) continue;
+            Mode mode = p.wants.getOrDefault(feed, Mode.NONE);
+            if (mode == Mode.EAGER) p.streaming.add(feed);
+            else if (mode == Mode.LAZY) p.notes.add(feed);
+        }
+        Long deadline = deadlines.get(feed);
+        if (deadline != null) {
+            if (head >= bestHeld(feed)) deadlines.remove(feed);
+            else deadlines.put(feed, millis.getAsLong() + switchAfterMillis);
+        }
+        flush();
+    }
+
+    /** A peer's connection can take more bytes again. */
+    public void writable(AuthorId peerId) {
+        Peer peer = peers.get(peerId);
+        if (peer != null) pump(peer);
+    }
+
+    /** Called now and then: a source that does not deliver what another peer has is replaced. */
+    public void tick() {
+        long now = millis.getAsLong();
+        for (var it = deadlines.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            AuthorId feed = e.getKey();
+            if (e.getValue() > now) continue;
+            it.remove();
+            if (store.head(feed) >= bestHeld(feed)) continue;
+            Peer current = sources.get(feed);
+            Peer next = best(feed, current);
+            if (next != null && (current == null || next.holds(feed) > store.head(feed))) makeSource(feed, next);
+        }
+    }
+
+    private void clock(Peer peer, Clock c) {
+        for (FeedState f : c.feeds()) {
+            AuthorId feed = f.feed();
+            // A clock may trail entries still in flight to the peer, so it only raises what we
+            // think the peer holds; an eager request states exactly where to stream from.
+            if (f.mode() == Mode.EAGER) peer.holds.put(feed, f.seq());
+            else peer.learn(feed, f.seq());
+            if (f.mode() == Mode.NONE) peer.wants.remove(feed);
+            else peer.wants.put(feed, f.mode());
+            long head = store.head(feed);
+            if (head > f.seq()) {
+                // A peer that no longer asks eagerly (demoted us to lazy, or lost interest) gets no more of a stream under way.
+                if (f.mode() == Mode.EAGER) peer.streaming.add(feed);
+                else peer.streaming.remove(feed);
+                if (f.mode() == Mode.LAZY) peer.notes.add(feed);
+            } else {
+                peer.streaming.remove(feed);
+            }
+            if (wanted.contains(feed) && f.seq() > head) behind(feed, peer);
+        }
+        pump(peer);
+    }
+
+    /** {@code peer} holds more of a wanted feed than we do. */
+    private void behind(AuthorId feed, Peer peer) {
+        Peer source = sources.get(feed);
+        if (source == null || (source != peer && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed))) {
+            makeSource(feed, peer);
+        } else {
+            deadlines.putIfAbsent(feed, millis.getAsLong() + switchAfterMillis);
+        }
+    }
+
+    private void makeSource(AuthorId feed, Peer next) {
+        Peer old = sources.put(feed, next);
+        long head = store.head(feed);
+        if (old != null && old != next && peers.containsValue(old)) {
+            old.asked.put(feed, Mode.LAZY);
+            sendClock(old, List.of(new FeedState(feed, head, Mode.LAZY)));
+        }
+        next.asked.put(feed, Mode.EAGER);
+        sendClock(next, List.of(new FeedState(feed, head, Mode.EAGER)));
+        if (next.holds(feed) > head) deadlines.put(feed, millis.getAsLong() + switchAfterMillis);
+    }
+
+    private void entries(Peer peer, List<Entry> received) {
+        // Only wanted feeds are stored: a peer cannot push an unwanted (say, blocked) author on us,
+        // and entries still in flight when a feed stops being wanted are dropped.
+        List<Entry> entries = new ArrayList<>(received.size());
+        for (Entry e : received) if (wanted.contains(e.header().author())) entries.add(e);
+        if (entries.isEmpty()) return;
+        List<FeedStore.Outcome> outcomes = store.append(entries);
+        Set<AuthorId> advanced = new LinkedHashSet<>();
+        Set<AuthorId> resync = new LinkedHashSet<>();
+        int stored = 0;
+        boolean invalid = false;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            AuthorId feed = e.header().author();
+            switch (outcomes.get(i)) {
+                case INVALID -> {
+                    // The peer goes, but what the store kept of its batch is valid: report it and pass it on below.
+                    if (!invalid) {
+                        events.misbehaved(peer.link.id(), "sent an invalid entry of " + feed + " #" + e.header().seq());
+                        peer.link.close(WireMessage.Reason.INVALID_ENTRY, "invalid entry " + e.id());
+                    }
+                    invalid = true;
+                }
+                case STORED -> {
+                    stored++;
+                    advanced.add(feed);
+                    peer.learn(feed, e.header().seq());
+                }
+                case DUPLICATE, FORK -> peer.learn(feed, e.header().seq());
+                case OUT_OF_ORDER -> {
+                    if (e.header().seq() > store.head(feed) + 1) resync.add(feed);
+                }
+            }
+        }
+        if (stored > 0) events.stored(peer.link.id(), stored);
+        if (invalid) resync.clear();
+        for (AuthorId feed : resync) {
+            // The peer skipped ahead of what we hold: restate where we are so it streams from there.
+            sendClock(peer, List.of(new FeedState(feed, store.head(feed), peer.asked.getOrDefault(feed, Mode.NONE))));
+        }
+        for (AuthorId feed : advanced) advanced(feed);
+    }
+
+    private void pump(Peer peer) {
+        while (!peer.streaming.isEmpty() && peer.link.writable() && peers.get(peer.link.id()) == peer) {
+            AuthorId feed = peer.streaming.iterator().next();
+            peer.streaming.remove(feed);
+            long head = store.head(feed);
+            long from = peer.holds(feed) + 1;
+            List<Entry> batch = from <= head ? store.read(feed, from, BATCH_ENTRIES, BATCH_BYTES) : List.of();
+            if (!batch.isEmpty()) {
+                peer.link.send(new Entries(batch));
+                peer.learn(feed, batch.get(batch.size() - 1).header().seq());
+            }
+            if (peer.holds(feed) < head && !batch.isEmpty()) {
+                peer.streaming.add(feed); // to the back: feeds take turns
+            } else if (head > 0) {
+                peer.notes.remove(feed);
+                peer.link.send(new CaughtUp(feed, head));
+            }
+        }
+    }
+
+    /** Sends the notes that piled up while handling a message: one clock per peer. */
+    private void flush() {
+        for (Peer p : peers.values()) {
+            pump(p);
+            if (p.notes.isEmpty()) continue;
+            List<FeedState> list = new ArrayList<>(p.notes.size());
+            for (AuthorId feed : p.notes) {
+                long head = store.head(feed);
+                if (head > p.holds(feed)) {
+                    list.add(new FeedState(feed, head, p.asked.getOrDefault(feed, Mode.NONE)));
+                    p.learn(feed, head);
+                }
+            }
+            p.notes.clear();
+            if (!list.isEmpty()) sendClock(p, list);
+        }
+    }
+
+    private void sendClock(Peer peer, List<FeedState> feeds) {
+        for (int i = 0; i < feeds.size(); i += WireMessage.MAX_CLOCK_FEEDS) {
+            peer.link.send(new Clock(feeds.subList(i, Math.min(feeds.size(), i + WireMessage.MAX_CLOCK_FEEDS))));
+        }
+        if (feeds.isEmpty()) peer.link.send(new Clock(List.of()));
+    }
+
+    /** The connected peer (other than {@code except}) holding the most of {@code feed}, or any if none holds it. */
+    private Peer best(AuthorId feed, Peer except) {
+        Peer best = null;
+        for (Peer p : peers.values()) {
+            if (p == except) continue;
+            if (best == null || p.holds(feed) > best.holds(feed)) best = p;
+        }
+        return best;
+    }
+
+    private long bestHeld(AuthorId feed) {
+        long best = 0;
+        for (Peer p : peers.values()) best = Math.max(best, p.holds(feed));
+        return best;
+    }
+
+    /** Per wanted feed: what we hold, the most any peer holds, whether a peer said we have it all. */
+    public List<FeedSync> sync() {
+        List<FeedSync> out = new ArrayList<>();
+        for (AuthorId feed : wanted) {
+            long head = store.head(feed);
+            long best = Math.max(head, bestHeld(feed));
+            out.add(new FeedSync(feed, head, best, head >= best));
+        }
+        return out;
+    }
+
+    public record FeedSync(AuthorId feed, long local, long bestSeen, boolean caughtUp) {}
+
+    public Set<AuthorId> connectedPeers() {
+        return Set.copyOf(peers.keySet());
+    }
+}

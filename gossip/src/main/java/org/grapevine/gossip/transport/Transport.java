@@ -1,0 +1,223 @@
+package org.grapevine.gossip.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.grapevine.gossip.handshake.TransportCiphers;
+import org.grapevine.gossip.wire.WireCodec;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.Malformed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves bytes between nodes: TCP through Netty (epoll where it loads, NIO otherwise), a Noise
+ * handshake per connection, then encrypted wire messages. All protocol decisions are the node's.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    static final int MAX_NOISE_FRAME = TransportCiphers.MAX_MESSAGE_LENGTH;
+
+    /** Settings; {@code idleSeconds} is how long a silent connection lives before it is pinged and then dropped. */
+    public record Config(Identity identity, NetworkKey network, long handshakeTimeoutMillis, int idleSeconds) {
+        public static Config of(Identity identity, NetworkKey network) {
+            return new Config(identity, network, 5_000, 90);
+        }
+    }
+
+    private final Config config;
+    private final TransportEvents events;
+    private final EventLoopGroup group;
+    private final boolean epoll;
+    private Channel server;
+    private int listenPort;
+
+    public Transport(Config config, TransportEvents events) {
+        this.config = config;
+        this.events = events;
+        this.epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), io);
+    }
+
+    public boolean usesEpoll() {
+        return epoll;
+    }
+
+    /** Starts accepting connections on {@code address} (port 0 picks a free one). */
+    public InetSocketAddress listen(InetSocketAddress address) throws InterruptedException {
+        Class<? extends ServerChannel> type = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        server = new ServerBootstrap().group(group).channel(type)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .childHandler(initializer(false))
+                .bind(address).sync().channel();
+        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+        listenPort = bound.getPort();
+        return bound;
+    }
+
+    /** Dials a peer; the future completes when the TCP connection is up (the handshake follows). */
+    public CompletableFuture<Void> connect(InetSocketAddress address) {
+        Class<? extends Channel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ChannelFuture f = new Bootstrap().group(group).channel(type)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .handler(initializer(true))
+                .connect(address);
+        f.addListener(r -> {
+            if (r.isSuccess()) done.complete(null);
+            else done.completeExceptionally(r.cause());
+        });
+        return done;
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(boolean initiator) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline()
+                        // Noise messages: 2-byte length, at most 65,535 bytes.
+                        .addLast("frames", new LengthFieldBasedFrameDecoder(MAX_NOISE_FRAME, 0, 2, 0, 2))
+                        .addLast("frame-length", new LengthFieldPrepender(2))
+                        // XX handshake; replaced by the transport layers below once the peer is proved.
+                        .addLast("handshake", new HandshakeHandler(initiator, config.identity(), config.network(),
+                                listenPort, config.handshakeTimeoutMillis(), Transport.this::afterHandshake))
+                        .addLast("session", new Session(initiator));
+            }
+        };
+    }
+
+    private void afterHandshake(ChannelHandlerContext ctx, TransportCiphers ciphers, StaticKeyBinding peer) {
+        ctx.pipeline()
+                // Encrypt and decrypt Noise transport messages.
+                .addBefore("session", "noise", new NoiseFrameCodec(ciphers))
+                // Wire messages: 4-byte length, at most WireCodec.MAX_MESSAGE, may span Noise messages.
+                .addBefore("session", "messages", new LengthFieldBasedFrameDecoder(WireCodec.MAX_MESSAGE + 4, 0, 4, 0, 4))
+                .addBefore("session", "codec", new WireMessageCodec())
+                // Ping a silent peer, drop one that stays silent.
+                .addBefore("session", "idle", new IdleStateHandler(config.idleSeconds(), config.idleSeconds() / 2, 0, TimeUnit.SECONDS));
+    }
+
+    /** The last handler: turns pipeline events into {@link TransportEvents}. */
+    private final class Session extends ChannelInboundHandlerAdapter {
+        private final boolean outbound;
+        private PeerChannel peer;
+        private String closeReason = "connection closed";
+        private boolean rejected;
+
+        Session(boolean outbound) {
+            this.outbound = outbound;
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof HandshakeHandler.Completed c) {
+                peer = new PeerChannel(ctx.channel(), c.peer(), outbound);
+                events.connected(peer);
+            } else if (evt instanceof HandshakeHandler.Failed f) {
+                rejected = true;
+                events.rejected(ctx.channel().remoteAddress(), f.reason());
+            } else if (evt instanceof IdleStateEvent idle) {
+                if (idle.state() == io.netty.handler.timeout.IdleState.READER_IDLE) {
+                    closeReason = "silent for " + config.idleSeconds() + " s";
+                    ctx.close();
+                } else {
+                    ctx.writeAndFlush(new WireMessage.Ping(System.nanoTime()), ctx.voidPromise());
+                }
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (peer == null || !(msg instanceof WireMessage m)) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (m instanceof WireMessage.Ping p) {
+                ctx.writeAndFlush(new WireMessage.Pong(p.nonce()), ctx.voidPromise());
+            } else if (m instanceof WireMessage.Pong) {
+                // Its arrival already reset the idle timer.
+            } else if (m instanceof WireMessage.Goodbye g) {
+                closeReason = "peer said goodbye: " + g.reason() + (g.detail().isEmpty() ? "" : " (" + g.detail() + ")");
+                ctx.close();
+            } else {
+                events.received(peer, m);
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (peer != null && ctx.channel().isWritable()) events.writable(peer);
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (peer != null) events.disconnected(peer, closeReason);
+            else if (!rejected) events.rejected(ctx.channel().remoteAddress(), "closed during the handshake");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Throwable root = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException ? cause.getCause() : cause;
+            if (root instanceof Malformed || root instanceof org.grapevine.gossip.handshake.NoiseException
+                    || cause instanceof io.netty.handler.codec.TooLongFrameException) {
+                closeReason = "malformed input: " + root.getMessage();
+                log.debug("{}: {}", ctx.channel().remoteAddress(), closeReason);
+                if (peer != null) {
+                    ctx.writeAndFlush(new WireMessage.Goodbye(WireMessage.Reason.MALFORMED, String.valueOf(root.getMessage())))
+                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                } else {
+                    ctx.close();
+                }
+            } else if (root instanceof java.io.IOException) {
+                closeReason = "I/O error: " + root.getMessage();
+                log.debug("{}: {}", ctx.channel().remoteAddress(), closeReason);
+                ctx.close();
+            } else {
+                closeReason = "internal error: " + root;
+                log.error("connection to {} failed", ctx.channel().remoteAddress(), root);
+                ctx.close();
+            }
+        }
+    }
+
+    public int listenPort() {
+        return listenPort;
+    }
+
+    @Override
+    public void close() {
+        if (server != null) server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

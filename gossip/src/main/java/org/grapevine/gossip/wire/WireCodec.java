@@ -1,0 +1,147 @@
+package org.grapevine.gossip.wire;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.grapevine.gossip.wire.WireMessage.CaughtUp;
+import org.grapevine.gossip.wire.WireMessage.Clock;
+import org.grapevine.gossip.wire.WireMessage.Entries;
+import org.grapevine.gossip.wire.WireMessage.FeedState;
+import org.grapevine.gossip.wire.WireMessage.Goodbye;
+import org.grapevine.gossip.wire.WireMessage.Mode;
+import org.grapevine.gossip.wire.WireMessage.PeerAddress;
+import org.grapevine.gossip.wire.WireMessage.Peers;
+import org.grapevine.gossip.wire.WireMessage.Ping;
+import org.grapevine.gossip.wire.WireMessage.Pong;
+import org.grapevine.gossip.wire.WireMessage.Reason;
+import org.grapevine.identity.ByteReader;
+import org.grapevine.identity.ByteWriter;
+import org.grapevine.identity.Malformed;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.identity.log.EntryHeader;
+
+/**
+ * The one codec for {@link WireMessage}s: a type byte, then the record's fields. Every count and
+ * length is checked against its limit and against the bytes left before anything is allocated;
+ * a message that does not decode exactly is {@link Malformed} and costs the sender its connection.
+ */
+public final class WireCodec {
+    /** The largest encoded message: a full batch of entries fits well within it. */
+    public static final int MAX_MESSAGE = 1 << 20;
+    static final int MAX_ENVELOPE = EntryHeader.MAX_SIZE + 1 + EntryHeader.MAX_CONTENT;
+
+    private static final int CLOCK = 1;
+    private static final int ENTRIES = 2;
+    private static final int CAUGHT_UP = 3;
+    private static final int PEERS = 4;
+    private static final int PING = 5;
+    private static final int PONG = 6;
+    private static final int GOODBYE = 7;
+
+    private WireCodec() {}
+
+    public static byte[] encode(WireMessage message) {
+        ByteWriter w = new ByteWriter(64);
+        if (message instanceof Clock c) {
+            w.u8(CLOCK).varint(c.feeds().size());
+            for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal());
+        } else if (message instanceof Entries e) {
+            w.u8(ENTRIES).varint(e.entries().size());
+            for (Entry entry : e.entries()) w.blob(entry.encode());
+        } else if (message instanceof CaughtUp c) {
+            w.u8(CAUGHT_UP).id(c.feed()).varint(c.seq());
+        } else if (message instanceof Peers p) {
+            w.u8(PEERS).varint(p.peers().size());
+            for (PeerAddress a : p.peers()) {
+                w.string(a.host()).u16(a.port()).bool(a.id() != null);
+                if (a.id() != null) w.id(a.id());
+            }
+        } else if (message instanceof Ping p) {
+            w.u8(PING).i64(p.nonce());
+        } else if (message instanceof Pong p) {
+            w.u8(PONG).i64(p.nonce());
+        } else if (message instanceof Goodbye g) {
+            w.u8(GOODBYE).u8(g.reason().ordinal()).string(g.detail());
+        } else {
+            throw new IllegalArgumentException("unknown message " + message);
+        }
+        if (w.size() > MAX_MESSAGE) throw new IllegalArgumentException("message of " + w.size() + " bytes exceeds " + MAX_MESSAGE);
+        return w.toByteArray();
+    }
+
+    /** Encoded size of an entries message holding these envelopes, for filling batches up to a budget. */
+    public static int entryCost(Entry entry) {
+        return entry.header().size() + 1 + (entry.hasContent() ? entry.header().contentLength() : 0) + 3;
+    }
+
+    public static WireMessage decode(byte[] bytes) throws Malformed {
+        return decode(bytes, 0, bytes.length);
+    }
+
+    public static WireMessage decode(byte[] bytes, int offset, int length) throws Malformed {
+        if (length > MAX_MESSAGE) throw new Malformed("message of " + length + " bytes exceeds " + MAX_MESSAGE);
+        ByteReader r = new ByteReader(bytes, offset, length);
+        int type = r.u8("message type");
+        WireMessage m;
+        try {
+            m = switch (type) {
+                case CLOCK -> clock(r);
+                case ENTRIES -> entries(r);
+                case CAUGHT_UP -> new CaughtUp(r.author("feed"), r.varint(Long.MAX_VALUE, "sequence"));
+                case PEERS -> peers(r);
+                case PING -> new Ping(r.i64("nonce"));
+                case PONG -> new Pong(r.i64("nonce"));
+                case GOODBYE -> goodbye(r);
+                default -> throw new Malformed("unknown message type " + type);
+            };
+        } catch (IllegalArgumentException e) {
+            throw new Malformed(e.getMessage());
+        }
+        r.end("message type " + type);
+        return m;
+    }
+
+    private static Clock clock(ByteReader r) throws Malformed {
+        int n = r.length(WireMessage.MAX_CLOCK_FEEDS, "clock size");
+        // Each feed state takes at least 34 bytes: refuse a count the message cannot hold before allocating.
+        if ((long) n * 34 > r.remaining()) throw new Malformed("clock of " + n + " feeds in " + r.remaining() + " bytes");
+        List<FeedState> feeds = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            var feed = r.author("feed");
+            long seq = r.varint(Long.MAX_VALUE, "sequence");
+            Mode mode = Mode.forByte(r.u8("mode"));
+            if (mode == null) throw new Malformed("unknown feed mode");
+            feeds.add(new FeedState(feed, seq, mode));
+        }
+        return new Clock(feeds);
+    }
+
+    private static Entries entries(ByteReader r) throws Malformed {
+        int n = r.length(WireMessage.MAX_BATCH, "batch size");
+        if ((long) n * (EntryHeader.FIRST_SIZE + 2) > r.remaining()) throw new Malformed("batch of " + n + " entries in " + r.remaining() + " bytes");
+        List<Entry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = r.length(MAX_ENVELOPE, "entry length");
+            entries.add(Entry.decode(r.bytes(len, "entry")));
+        }
+        return new Entries(entries);
+    }
+
+    private static Peers peers(ByteReader r) throws Malformed {
+        int n = r.length(WireMessage.MAX_PEERS, "peer count");
+        if ((long) n * 4 > r.remaining()) throw new Malformed("peer list of " + n + " in " + r.remaining() + " bytes");
+        List<PeerAddress> peers = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String host = r.string(WireMessage.MAX_HOST_BYTES, "host");
+            int port = r.u16("port");
+            var id = r.bool("has id") ? r.author("peer id") : null;
+            peers.add(new PeerAddress(host, port, id));
+        }
+        return new Peers(peers);
+    }
+
+    private static Goodbye goodbye(ByteReader r) throws Malformed {
+        Reason reason = Reason.forByte(r.u8("reason"));
+        if (reason == null) throw new Malformed("unknown goodbye reason");
+        return new Goodbye(reason, r.string(WireMessage.MAX_DETAIL_BYTES, "detail"));
+    }
+}

@@ -1,0 +1,386 @@
+package org.grapevine.node;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.grapevine.gossip.discovery.PeerAddress;
+import org.grapevine.gossip.discovery.PeerTable;
+import org.grapevine.gossip.replication.Replicator;
+import org.grapevine.gossip.transport.NetworkKey;
+import org.grapevine.gossip.transport.PeerChannel;
+import org.grapevine.gossip.transport.Transport;
+import org.grapevine.gossip.transport.TransportEvents;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.replication.Interest;
+import org.grapevine.node.replication.StoreFeeds;
+import org.grapevine.node.store.Store;
+
+/**
+ * A running node: the store, replication with connected peers, the transport, and the peer table
+ * (bootstrap addresses, exchanged ones, reconnects with backoff). All protocol state lives on one
+ * thread, the node loop; Netty threads and the control channel hand their work to it.
+ */
+public final class Node implements AutoCloseable {
+    /** How a node runs; see {@link #defaults}. */
+    public record Config(InetSocketAddress listen, List<PeerAddress> bootstrap, NetworkKey network, int hops,
+                         int targetConnections, long sourceSwitchMillis, long tickMillis) {
+        public static final int DEFAULT_PORT = 7733;
+
+        public static Config defaults() {
+            return new Config(new InetSocketAddress("0.0.0.0", DEFAULT_PORT), List.of(), NetworkKey.defaultNetwork(),
+                    Interest.DEFAULT_HOPS, 8, 2_000, 1_000);
+        }
+
+        public Config withListen(InetSocketAddress a) {
+            return new Config(a, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis);
+        }
+
+        public Config withBootstrap(List<PeerAddress> b) {
+            return new Config(listen, List.copyOf(b), network, hops, targetConnections, sourceSwitchMillis, tickMillis);
+        }
+
+        public Config withNetwork(NetworkKey n) {
+            return new Config(listen, bootstrap, n, hops, targetConnections, sourceSwitchMillis, tickMillis);
+        }
+
+        public Config withHops(int h) {
+            return new Config(listen, bootstrap, network, h, targetConnections, sourceSwitchMillis, tickMillis);
+        }
+    }
+
+    /** A connected peer as {@code grapevine peers} shows it. */
+    public record PeerInfo(AuthorId id, String address, boolean outbound, boolean connected, long lastSeen, String source) {}
+
+    private final Home home;
+    private final Identity identity;
+    private final Store store;
+    private final Config config;
+    private final Consumer<String> eventLog;
+    private final ScheduledExecutorService loop;
+    private final Replicator replicator;
+    private final Transport transport;
+    private final PeerTable table = new PeerTable();
+    private final Map<AuthorId, PeerChannel> connected = new LinkedHashMap<>();
+    /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
+    private final Map<InetSocketAddress, String> dialing = new HashMap<>();
+    private InetSocketAddress listening;
+
+    private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog) {
+        this.home = home;
+        this.identity = identity;
+        this.store = store;
+        this.config = config;
+        this.eventLog = eventLog;
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "grapevine-node");
+            t.setDaemon(true);
+            return t;
+        });
+        this.replicator = new Replicator(new StoreFeeds(store), System::currentTimeMillis, config.sourceSwitchMillis(),
+                new Replicator.Events() {
+                    @Override
+                    public void stored(AuthorId peer, int count) {
+                        event("synced " + count + " entr" + (count == 1 ? "y" : "ies") + " from " + peer);
+                    }
+
+                    @Override
+                    public void misbehaved(AuthorId peer, String reason) {
+                        event("disconnecting " + peer + ": " + reason);
+                        PeerChannel ch = connected.get(peer);
+                        if (ch != null) penalize(ch);
+                    }
+                });
+        this.transport = new Transport(Transport.Config.of(identity, config.network()), new Events());
+    }
+
+    /** Starts listening and connecting. The store stays the caller's to close, after this node. */
+    public static Node start(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog)
+            throws InterruptedException {
+        Node node = new Node(home, identity, store, config, eventLog);
+        node.listening = node.transport.listen(config.listen());
+        node.onLoop(() -> {
+            PeerFile.load(home.peerFile(), node.table);
+            for (PeerAddress a : config.bootstrap()) node.table.add(a, PeerTable.Source.BOOTSTRAP);
+            node.refreshInterest();
+            node.tick();
+        }).join();
+        node.loop.scheduleWithFixedDelay(node::tick, config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
+        node.loop.scheduleWithFixedDelay(node::savePeers, 60, 60, TimeUnit.SECONDS);
+        node.event("listening on " + node.listening + " (" + config.network() + ", "
+                + (node.transport.usesEpoll() ? "epoll" : "nio") + "), id " + identity.id());
+        return node;
+    }
+
+    public InetSocketAddress listenAddress() {
+        return listening;
+    }
+
+    public AuthorId id() {
+        return identity.id();
+    }
+
+    /** The user posted {@code entry}: push it to peers, and follow the change if it was a follow or block. */
+    public void published(Entry entry) {
+        onLoop(() -> {
+            replicator.advanced(identity.id());
+            int type = entry.header().contentType();
+            if (type == Content.FOLLOW || type == Content.BLOCK) refreshInterest();
+        });
+    }
+
+    /** Adds an address to dial (from an invite, a flag, the LAN). */
+    public void addPeer(PeerAddress address, PeerTable.Source source) {
+        onLoop(() -> {
+            table.add(address, source);
+            tick();
+        });
+    }
+
+    public CompletableFuture<List<PeerInfo>> peers() {
+        return onLoop(() -> {
+            List<PeerInfo> out = new ArrayList<>();
+            for (PeerChannel ch : connected.values()) {
+                InetSocketAddress r = ch.remoteAddress();
+                out.add(new PeerInfo(ch.id(), r.getHostString() + ":" + r.getPort(), ch.outbound(), true,
+                        System.currentTimeMillis(), ""));
+            }
+            for (PeerTable.Known k : table.all()) {
+                if (k.id() != null && connected.containsKey(k.id())) continue;
+                out.add(new PeerInfo(k.id(), k.address().endpoint(), true, false, k.lastSeen(), k.source().name()));
+            }
+            return out;
+        });
+    }
+
+    /** The peers remembered in a home's peer table, for when no daemon runs. */
+    public static List<PeerInfo> knownPeers(Home home) {
+        PeerTable table = new PeerTable();
+        PeerFile.load(home.peerFile(), table);
+        List<PeerInfo> out = new ArrayList<>();
+        for (PeerTable.Known k : table.all()) {
+            out.add(new PeerInfo(k.id(), k.address().endpoint(), true, false, k.lastSeen(), k.source().name()));
+        }
+        return out;
+    }
+
+    /** Remembers an address in a home's peer table while no daemon runs (an accepted invite). */
+    public static void rememberPeer(Home home, PeerAddress address, PeerTable.Source source) throws IOException {
+        PeerTable table = new PeerTable();
+        PeerFile.load(home.peerFile(), table);
+        table.add(address, source);
+        PeerFile.save(home.peerFile(), table);
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public CompletableFuture<List<Replicator.FeedSync>> sync() {
+        return onLoop(replicator::sync);
+    }
+
+    private void refreshInterest() {
+        replicator.setWanted(Interest.feeds(store.indexes(), identity.id(), config.hops()));
+    }
+
+    private void tick() {
+        replicator.tick();
+        int slots = config.targetConnections() - connected.size() - dialing.size();
+        if (slots <= 0) return;
+        long now = System.currentTimeMillis();
+        for (PeerAddress a : table.toDial(now, slots, dialing.values(), connected.keySet(), identity.id())) {
+            InetSocketAddress target = a.socketAddress();
+            if (target.isUnresolved() || target.equals(listening)) {
+                table.failed(a.endpoint(), now);
+                continue;
+            }
+            dialing.put(target, a.endpoint());
+            transport.connect(target).whenComplete((ok, error) -> {
+                if (error != null) {
+                    onLoop(() -> {
+                        dialing.remove(target);
+                        table.failed(a.endpoint(), System.currentTimeMillis());
+                        event("cannot reach " + a.endpoint() + ": " + error.getMessage());
+                    });
+                }
+            });
+        }
+    }
+
+    private void penalize(PeerChannel ch) {
+        String endpoint = endpointOf(ch);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 4; i++) table.failed(endpoint, now); // A longer backoff than for a plain failure.
+    }
+
+    private String endpointOf(PeerChannel ch) {
+        InetSocketAddress r = ch.remoteAddress();
+        if (ch.outbound()) {
+            String e = dialing.get(r);
+            return e != null ? e : r.getHostString() + ":" + r.getPort();
+        }
+        return new PeerAddress(r.getHostString(), Math.max(1, ch.listenPort()), null).endpoint();
+    }
+
+    private void savePeers() {
+        try {
+            PeerFile.save(home.peerFile(), table);
+        } catch (IOException e) {
+            event("cannot save the peer table: " + e.getMessage());
+        }
+    }
+
+    private void event(String line) {
+        eventLog.accept(line);
+    }
+
+    private CompletableFuture<Void> onLoop(Runnable r) {
+        return CompletableFuture.runAsync(guarded(r), loop);
+    }
+
+    private <T> CompletableFuture<T> onLoop(Supplier<T> s) {
+        return CompletableFuture.supplyAsync(s, loop);
+    }
+
+    private Runnable guarded(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                event("internal error: " + e);
+                throw e;
+            }
+        };
+    }
+
+    /** Transport events, moved onto the node loop. */
+    private final class Events implements TransportEvents {
+        @Override
+        public void connected(PeerChannel peer) {
+            onLoop(() -> {
+                String endpoint = peer.outbound() ? dialing.remove(peer.remoteAddress()) : null;
+                if (peer.id().equals(identity.id())) {
+                    peer.close(WireMessage.Reason.PROTOCOL, "connected to itself");
+                    if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
+                    return;
+                }
+                PeerTable.Known known = endpoint == null ? null : table.get(endpoint);
+                if (known != null && known.address().expected() != null && !known.address().expected().equals(peer.id())) {
+                    event("expected " + known.address().expected() + " at " + endpoint + " but found " + peer.id());
+                    peer.close(WireMessage.Reason.PROTOCOL, "unexpected identity");
+                    table.failed(endpoint, System.currentTimeMillis());
+                    return;
+                }
+                if (!replicator.connected(peer)) {
+                    peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
+                    return;
+                }
+                connected.put(peer.id(), peer);
+                long now = System.currentTimeMillis();
+                if (endpoint == null && peer.listenPort() > 0) {
+                    endpoint = new PeerAddress(peer.remoteAddress().getHostString(), peer.listenPort(), null).endpoint();
+                    table.add(PeerAddress.parse(endpoint), PeerTable.Source.INBOUND);
+                }
+                if (endpoint != null) table.succeeded(endpoint, peer.id(), now);
+                peer.send(new WireMessage.Peers(exchangeList(peer.id())));
+                event("connected " + peer.id() + " " + peer.remoteAddress().getHostString() + ":" + peer.remoteAddress().getPort()
+                        + (peer.outbound() ? " (outbound)" : " (inbound)"));
+            });
+        }
+
+        @Override
+        public void received(PeerChannel peer, WireMessage message) {
+            onLoop(() -> {
+                if (connected.get(peer.id()) != peer) return;
+                if (message instanceof WireMessage.Peers p) {
+                    for (WireMessage.PeerAddress a : p.peers()) {
+                        if (identity.id().equals(a.id())) continue;
+                        table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
+                    }
+                    return;
+                }
+                replicator.received(peer.id(), message);
+                if (message instanceof WireMessage.Entries e && touchesGraph(e.entries())) refreshInterest();
+            });
+        }
+
+        @Override
+        public void writable(PeerChannel peer) {
+            onLoop(() -> {
+                if (connected.get(peer.id()) == peer) replicator.writable(peer.id());
+            });
+        }
+
+        @Override
+        public void disconnected(PeerChannel peer, String reason) {
+            onLoop(() -> {
+                if (connected.get(peer.id()) != peer) return;
+                connected.remove(peer.id());
+                replicator.disconnected(peer.id());
+                if (peer.outbound()) table.failed(endpointOf(peer), System.currentTimeMillis());
+                event("disconnected " + peer.id() + ": " + reason);
+            });
+        }
+
+        @Override
+        public void rejected(SocketAddress remote, String reason) {
+            onLoop(() -> {
+                String endpoint = remote instanceof InetSocketAddress r ? dialing.remove(r) : null;
+                if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
+                event("handshake with " + remote + " failed: " + reason);
+            });
+        }
+    }
+
+    private List<WireMessage.PeerAddress> exchangeList(AuthorId to) {
+        List<WireMessage.PeerAddress> out = new ArrayList<>();
+        for (PeerAddress a : table.reached(WireMessage.MAX_PEERS)) {
+            if (to.equals(a.expected())) continue;
+            try {
+                out.add(new WireMessage.PeerAddress(a.host(), a.port(), a.expected()));
+            } catch (IllegalArgumentException skip) {
+                // Not sendable (a host name too long): keep it to ourselves.
+            }
+        }
+        return out;
+    }
+
+    private static boolean touchesGraph(List<Entry> entries) {
+        for (Entry e : entries) {
+            int t = e.header().contentType();
+            if (t == Content.FOLLOW || t == Content.BLOCK) return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void close() {
+        try {
+            onLoop(this::savePeers).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            eventLog.accept("could not save peers on close: " + e);
+        }
+        transport.close();
+        loop.shutdown();
+        try {
+            loop.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.grapevine.node.control;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** The CLI's end of the control channel: hands a command line to a running daemon. */
+public final class ControlClient {
+    private ControlClient() {}
+
+    /** True when a daemon answers on {@code socket}. */
+    static boolean isLive(Path socket) {
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            return ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code args} in the daemon listening on {@code socket}, copying its output to ours.
+     * Empty when no daemon listens there (the caller then does the work itself).
+     */
+    public static Optional<Integer> run(Path socket, List<String> args, OutputStream out, OutputStream err) throws IOException {
+        if (!Files.exists(socket)) return Optional.empty();
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            ch.close();
+            return Optional.empty(); // A socket file left by a daemon that died.
+        }
+        try (ch) {
+            ControlFrames.writeRequest(new DataOutputStream(Channels.newOutputStream(ch)), args);
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            ControlFrames.FrameSink sink = new ControlFrames.FrameSink() {
+                @Override
+                public void out(byte[] bytes) throws IOException {
+                    out.write(bytes);
+                    out.flush();
+                }
+
+                @Override
+                public void err(byte[] bytes) throws IOException {
+                    err.write(bytes);
+                    err.flush();
+                }
+            };
+            Integer code;
+            do {
+                code = ControlFrames.readFrame(in, sink);
+            } while (code == null);
+            return Optional.of(code);
+        }
+    }
+}

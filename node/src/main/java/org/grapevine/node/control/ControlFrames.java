@@ -1,0 +1,85 @@
+package org.grapevine.node.control;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The control channel's framing. A request is the command line: {@code count u32, then per
+ * argument length u32 + UTF-8}. The answer is a run of frames {@code kind u8 | length u32 | bytes}:
+ * standard output, standard error, and last the exit code.
+ */
+final class ControlFrames {
+    static final int OUT = 1;
+    static final int ERR = 2;
+    static final int EXIT = 3;
+    static final int MAX_ARGS = 256;
+    static final int MAX_ARG_BYTES = 64 * 1024;
+    static final int MAX_FRAME = 1 << 20;
+
+    private ControlFrames() {}
+
+    static void writeRequest(DataOutputStream out, List<String> args) throws IOException {
+        out.writeInt(args.size());
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            out.writeInt(b.length);
+            out.write(b);
+        }
+        out.flush();
+    }
+
+    static List<String> readRequest(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_ARGS) throw new IOException("request with " + n + " arguments");
+        List<String> args = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int len = in.readInt();
+            if (len < 0 || len > MAX_ARG_BYTES) throw new IOException("argument of " + len + " bytes");
+            byte[] b = new byte[len];
+            in.readFully(b);
+            args.add(new String(b, StandardCharsets.UTF_8));
+        }
+        return args;
+    }
+
+    static void writeFrame(DataOutputStream out, int kind, byte[] bytes) throws IOException {
+        out.writeByte(kind);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    /** Reads one frame into {@code sink}; returns the exit code when the frame is the last one, else null. */
+    static Integer readFrame(DataInputStream in, FrameSink sink) throws IOException {
+        int kind;
+        try {
+            kind = in.readUnsignedByte();
+        } catch (EOFException e) {
+            throw new IOException("the daemon closed the control channel without an exit code");
+        }
+        int len = in.readInt();
+        if (len < 0 || len > MAX_FRAME) throw new IOException("control frame of " + len + " bytes");
+        byte[] b = new byte[len];
+        in.readFully(b);
+        switch (kind) {
+            case OUT -> sink.out(b);
+            case ERR -> sink.err(b);
+            case EXIT -> {
+                if (len != 4) throw new IOException("exit frame of " + len + " bytes");
+                return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+            }
+            default -> throw new IOException("unknown control frame kind " + kind);
+        }
+        return null;
+    }
+
+    interface FrameSink {
+        void out(byte[] bytes) throws IOException;
+
+        void err(byte[] bytes) throws IOException;
+    }
+}
