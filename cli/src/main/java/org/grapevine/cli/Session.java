@@ -129,7 +129,7 @@ public final class Session implements AutoCloseable {
             return env.toCharArray();
         }
         Console console = System.console();
-        if (console == null) {
+        if (console == null || !isTerminal(console)) {
             throw new UserError(ExitCodes.PASSPHRASE,
                     "a passphrase is needed: set " + PASSPHRASE_ENV + " or run in a terminal");
         }
@@ -145,6 +145,15 @@ public final class Session implements AutoCloseable {
             }
         }
         return first;
+    }
+
+    /** JDK 22+ hands out a console even without a terminal; ask it then (by reflection: we build for 17). */
+    private static boolean isTerminal(Console console) {
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException olderJdk) {
+            return true;
+        }
     }
 
     /**

@@ -37,6 +37,7 @@ public final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Home h = new Home(home.dir());
+        if (h.hasIdentity() && !java.nio.file.Files.exists(h.publicId())) return finishEarlierInit(h);
         if (h.hasIdentity() || java.nio.file.Files.exists(h.publicId())) {
             throw new UserError(ExitCodes.IDENTITY, "an identity already exists in " + home.dir() + "; refusing to overwrite it");
         }
@@ -63,6 +64,26 @@ public final class InitCommand implements Callable<Integer> {
                 new Publisher(identity, store, Clock.systemUTC()).publish(new Content.About(name, "", null));
             }
         }
+        return printId(identity);
+    }
+
+    /** An earlier init stopped between writing the keystore and the public id: finish it. */
+    private int finishEarlierInit(Home h) throws IOException {
+        char[] passphrase = null;
+        try {
+            if (Keystore.needsPassphrase(h.keystore())) passphrase = Session.passphrase(false);
+            Identity identity = Keystore.open(h.keystore(), passphrase);
+            h.writePublicId(identity.id());
+            return printId(identity);
+        } catch (KeystoreException e) {
+            throw new UserError(e.reason() == KeystoreException.Reason.WRONG_PASSPHRASE ? ExitCodes.PASSPHRASE : ExitCodes.FAILURE,
+                    e.getMessage());
+        } finally {
+            if (passphrase != null) Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    private int printId(Identity identity) {
         var out = spec.commandLine().getOut();
         if (json.on()) {
             out.println(Render.print(Render.JSON.createObjectNode().put("id", identity.id().toString())

@@ -68,6 +68,8 @@ public final class Replicator {
         final Map<AuthorId, Long> caughtUp = new HashMap<>();
         /** Feeds to stream to this peer. */
         final Set<AuthorId> streaming = new LinkedHashSet<>();
+        /** Feeds for which the peer has been told it caught up. */
+        final Set<AuthorId> caughtUpSent = new java.util.HashSet<>();
         /** Feeds whose latest sequence this peer should hear of. */
         final Set<AuthorId> notes = new LinkedHashSet<>();
 
@@ -302,7 +304,8 @@ public final class Replicator {
                 peer.streaming.add(feed); // to the back: feeds take turns
             } else if (head > 0) {
                 peer.notes.remove(feed);
-                peer.link.send(new CaughtUp(feed, head));
+                // Said once per feed and connection, when the backlog is done; live pushes need no more.
+                if (peer.caughtUpSent.add(feed)) peer.link.send(new CaughtUp(feed, head));
             }
         }
     }

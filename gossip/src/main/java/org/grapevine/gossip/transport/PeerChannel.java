@@ -12,11 +12,22 @@ public final class PeerChannel implements PeerLink {
     private final Channel channel;
     private final StaticKeyBinding peer;
     private final boolean outbound;
+    private final ByteCounter bytes;
 
-    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound) {
+    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes) {
         this.channel = channel;
         this.peer = peer;
         this.outbound = outbound;
+        this.bytes = bytes;
+    }
+
+    /** Bytes sent on this connection so far, handshake and framing included. */
+    public long bytesSent() {
+        return bytes.written.sum();
+    }
+
+    public long bytesReceived() {
+        return bytes.read.sum();
     }
 
     @Override

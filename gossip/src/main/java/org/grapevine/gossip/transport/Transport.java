@@ -105,6 +105,8 @@ public final class Transport implements AutoCloseable {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline()
+                        // Bytes on the wire, counted per connection.
+                        .addLast("bytes", new ByteCounter())
                         // Noise messages: 2-byte length, at most 65,535 bytes.
                         .addLast("frames", new LengthFieldBasedFrameDecoder(MAX_NOISE_FRAME, 0, 2, 0, 2))
                         .addLast("frame-length", new LengthFieldPrepender(2))
@@ -141,7 +143,7 @@ public final class Transport implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof HandshakeHandler.Completed c) {
-                peer = new PeerChannel(ctx.channel(), c.peer(), outbound);
+                peer = new PeerChannel(ctx.channel(), c.peer(), outbound, ctx.pipeline().get(ByteCounter.class));
                 events.connected(peer);
             } else if (evt instanceof HandshakeHandler.Failed f) {
                 rejected = true;

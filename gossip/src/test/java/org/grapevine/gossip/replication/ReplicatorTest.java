@@ -1,0 +1,571 @@
+package org.grapevine.gossip.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.grapevine.gossip.replication.FeedStore.Outcome;
+import org.grapevine.gossip.wire.WireCodec;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.gossip.wire.WireMessage.CaughtUp;
+import org.grapevine.gossip.wire.WireMessage.Clock;
+import org.grapevine.gossip.wire.WireMessage.Entries;
+import org.grapevine.gossip.wire.WireMessage.FeedState;
+import org.grapevine.gossip.wire.WireMessage.Mode;
+import org.grapevine.gossip.wire.WireMessage.Reason;
+import org.grapevine.identity.Malformed;
+import org.grapevine.identity.log.Entry;
+import org.junit.jupiter.api.Test;
+
+/** Replication stories on a simulated network: who ends up holding what, and at what cost in messages. */
+class ReplicatorTest {
+    private final SimNetwork net = new SimNetwork();
+    private final SimNode alice = net.node("alice");
+    private final SimNode bob = net.node("bob");
+    private final SimNode carol = net.node("carol");
+
+    // ---- two nodes
+
+    @Test
+    void aLateFollowerGetsAThousandEntriesInOrder() {
+        bob.wants(alice);
+        alice.posts(1000);
+        net.resetCounters();
+
+        net.connect(alice, bob);
+        net.deliverAll();
+
+        assertEquals(alice.store().entries(alice.id()), bob.store().entries(alice.id()));
+        assertEquals("alice 1000", bob.texts(alice).get(999));
+        assertEquals(1000, bob.store().count(Outcome.STORED));
+        assertEquals(0, bob.store().count(Outcome.DUPLICATE) + bob.store().count(Outcome.OUT_OF_ORDER));
+        assertEquals(1000, bob.storedReported());
+        // Four batches of 256 and one note that the feed is done.
+        SimLink toBob = net.link(alice, bob);
+        assertEquals(1000, toBob.entriesSent());
+        assertEquals(4, toBob.sent(Entries.class));
+        assertEquals(List.of(new CaughtUp(alice.id(), 1000)), ofType(toBob, CaughtUp.class));
+        // Alice hears bob's clock and nothing else: bob has nothing she wants and tells her nothing new.
+        SimLink toAlice = net.link(bob, alice);
+        assertEquals(List.of(Clock.class), types(toAlice));
+        assertEquals(0, alice.store().appendCalls());
+        assertTrue(alice.misbehaviour().isEmpty() && bob.misbehaviour().isEmpty());
+
+        assertTrue(bob.caughtUp());
+        Replicator.FeedSync aliceFeed = syncOf(bob, alice);
+        assertEquals(new Replicator.FeedSync(alice.id(), 1000, 1000, true), aliceFeed);
+        assertTrue(alice.caughtUp());
+    }
+
+    @Test
+    void aNewEntryIsPushedLiveInExactlyOneMessage() {
+        bob.wants(alice);
+        alice.posts(10);
+        net.connect(alice, bob);
+        net.deliverAll();
+        net.resetCounters();
+
+        Entry e = alice.post("one more");
+        net.deliverAll();
+
+        assertEquals(11, bob.holds(alice));
+        assertEquals("one more", bob.texts(alice).get(10));
+        assertEquals(1, net.link(alice, bob).sent(Entries.class));
+        assertEquals(1, net.link(alice, bob).messagesCarrying(e.id()));
+        assertEquals(1, net.link(alice, bob).entriesSent());
+        assertEquals(List.of(), types(net.link(bob, alice)), "bob has nothing to say about an entry he got");
+        assertEquals(0, bob.store().count(Outcome.DUPLICATE));
+        assertTrue(bob.caughtUp());
+    }
+
+    @Test
+    void aReconnectingFollowerGetsOnlyWhatItLacks() {
+        bob.wants(alice);
+        alice.posts(10);
+        net.connect(alice, bob);
+        net.deliverAll();
+        net.disconnect(alice, bob);
+        alice.posts(5);
+        net.resetCounters();
+
+        net.connect(alice, bob);
+        net.deliverAll();
+
+        assertEquals(15, bob.holds(alice));
+        assertEquals(5, net.link(alice, bob).entriesSent());
+        assertEquals(0, bob.store().count(Outcome.DUPLICATE));
+    }
+
+    @Test
+    void aNodeThatDoesNotWantAFeedGetsNoneOfIt() {
+        alice.posts(10);
+        net.connect(alice, carol);
+        net.deliverAll();
+        alice.post("and live");
+        net.deliverAll();
+
+        assertEquals(0, carol.holds(alice));
+        assertEquals(0, carol.store().appendCalls());
+        assertEquals(0, net.link(alice, carol).entriesSent());
+        assertEquals(List.of(carol.id()), carol.replicator().sync().stream().map(Replicator.FeedSync::feed).toList());
+    }
+
+    @Test
+    void wantingAFeedLaterFetchesItAndUnwantingStopsThePush() {
+        alice.posts(10);
+        net.connect(alice, bob);
+        net.deliverAll();
+        assertEquals(0, bob.holds(alice));
+
+        bob.wants(alice);
+        net.deliverAll();
+        assertEquals(10, bob.holds(alice));
+
+        bob.wants();
+        net.deliverAll();
+        net.resetCounters();
+        alice.posts(3);
+        net.deliverAll();
+        assertEquals(10, bob.holds(alice));
+        assertEquals(0, net.link(alice, bob).entriesSent());
+    }
+
+    @Test
+    void entriesOfAFeedNotWantedAreNotStoredEvenIfAPeerPushesThem() {
+        SimNode mallory = net.node("mallory").wants(alice);
+        alice.posts(3);
+        net.connect(alice, mallory);
+        net.deliverAll();
+        net.connect(mallory, bob);
+        net.deliverAll();
+
+        // Bob never asked for alice's feed (he may have blocked her); mallory sends it anyway.
+        net.link(mallory, bob).inject(new Entries(mallory.store().entries(alice.id())));
+        net.deliverAll();
+
+        assertEquals(0, bob.holds(alice));
+    }
+
+    @Test
+    void idleNodesSendNothing() {
+        bob.wants(alice);
+        carol.wants(alice, bob);
+        alice.posts(20);
+        bob.posts(5);
+        net.connect(alice, bob);
+        net.connect(bob, carol);
+        net.connect(alice, carol);
+        net.deliverAll();
+        assertEquals(20, carol.holds(alice));
+        assertEquals(5, carol.holds(bob));
+        net.resetCounters();
+
+        net.tickAll();
+        net.deliverAll();
+        net.advance(3_600_000);
+        net.tickAll();
+        net.deliverAll();
+
+        assertEquals(0, net.sent(), "no clocks, notes or entries while nothing changes");
+        assertTrue(alice.caughtUp() && bob.caughtUp() && carol.caughtUp());
+    }
+
+    // ---- several peers: one eager source per feed
+
+    @Test
+    void withTwoPeersHoldingAFeedEachEntryArrivesAboutOnce() {
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(alice, bob);
+        net.connect(alice, carol);
+        net.connect(bob, carol);
+        net.deliverAll();
+
+        int duplicates = postOneByOne(100);
+
+        assertEquals(alice.store().entries(alice.id()), carol.store().entries(alice.id()));
+        assertEquals(100, bob.holds(alice));
+        assertTrue(duplicates <= 5, "carol got " + duplicates + " duplicates of 100 entries");
+        assertTrue(bob.store().duplicates(alice.id()) <= 5, "bob got " + bob.store().duplicates(alice.id()));
+        // Bob only told carol what he holds; alice streamed to her directly.
+        assertEquals(100, net.link(alice, carol).entriesSent());
+        assertEquals(0, net.link(bob, carol).entriesSent());
+        report("eager/lazy (alice-bob, alice-carol, bob-carol)", duplicates);
+
+        // Without the direct link bob becomes carol's source and relays each entry, still once.
+        net.disconnect(alice, carol);
+        int more = postOneByOne(10);
+        assertEquals(alice.store().entries(alice.id()), carol.store().entries(alice.id()));
+        assertEquals(10, net.link(bob, carol).entriesSent());
+        assertEquals(0, more);
+    }
+
+    @Test
+    void whenTheRelayConnectedFirstTheTreeStillSettlesOnOneCopy() {
+        // Carol's first peer, and so her first source, is bob, who relays; alice's direct notes
+        // tell her of entries before bob's copies arrive.
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(bob, carol);
+        net.connect(alice, bob);
+        net.connect(alice, carol);
+        net.deliverAll();
+
+        int duplicates = postOneByOne(100);
+
+        assertEquals(100, carol.holds(alice));
+        assertTrue(duplicates <= 5, "carol got " + duplicates + " duplicates of 100 entries");
+        assertTrue(bob.store().duplicates(alice.id()) <= 5, "bob got " + bob.store().duplicates(alice.id()));
+        report("eager/lazy (bob-carol first)", duplicates);
+    }
+
+    @Test
+    void naiveFloodingWouldDeliverEveryEntryTwice() {
+        // Every node asks every peer for everything eagerly: what the eager/lazy split saves.
+        net.rewriteAll(m -> m instanceof Clock c ? new Clock(c.feeds().stream()
+                .map(f -> f.mode() == Mode.LAZY ? new FeedState(f.feed(), f.seq(), Mode.EAGER) : f).toList()) : m);
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(alice, bob);
+        net.connect(alice, carol);
+        net.connect(bob, carol);
+        net.deliverAll();
+
+        int duplicates = postOneByOne(100);
+
+        assertEquals(100, carol.holds(alice));
+        assertTrue(duplicates >= 90, "flooding gave carol only " + duplicates + " duplicates");
+        report("flooding", duplicates);
+    }
+
+    /** Alice posts {@code n} entries, letting the network settle after each; returns carol's duplicates. */
+    private int postOneByOne(int n) {
+        net.resetCounters();
+        for (int i = 1; i <= n; i++) {
+            alice.post("live " + i);
+            net.deliverAll();
+            net.advance(100);
+            net.tickAll();
+            net.deliverAll();
+        }
+        return carol.store().duplicates(alice.id());
+    }
+
+    private static void report(String what, int duplicates) {
+        System.out.println("replication " + what + ": carol received " + duplicates + " duplicates of 100 entries");
+    }
+
+    // ---- failover
+
+    /** Bob holds alice's 10 entries; carol wants them, asked alice first, but alice's link to her is stuck. */
+    private void carolStuckOnAlice() {
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(10);
+        net.connect(alice, bob);
+        net.deliverAll();
+        net.connect(carol, alice);
+        net.link(alice, carol).setWritable(false);
+        net.connect(carol, bob);
+        net.deliverAll();
+        assertEquals(0, carol.holds(alice));
+        assertFalse(carol.caughtUp());
+    }
+
+    @Test
+    void whenTheSourceDisconnectsAPeerThatHasTheEntriesTakesOver() {
+        carolStuckOnAlice();
+
+        net.disconnect(alice, carol);
+        net.deliverAll();
+
+        assertEquals(10, carol.holds(alice));
+        assertEquals(10, net.link(bob, carol).entriesSent());
+        assertTrue(carol.caughtUp());
+    }
+
+    @Test
+    void aSourceThatDoesNotDeliverIsReplacedAfterTheDeadline() {
+        carolStuckOnAlice();
+
+        net.advance(SimNetwork.SWITCH_AFTER_MILLIS - 1);
+        net.tickAll();
+        net.deliverAll();
+        assertEquals(0, carol.holds(alice), "not before the deadline");
+
+        net.advance(2);
+        net.tickAll();
+        net.deliverAll();
+        assertEquals(10, carol.holds(alice));
+        assertEquals(10, net.link(bob, carol).entriesSent());
+        assertTrue(carol.caughtUp());
+    }
+
+    @Test
+    void aSourceDemotedToLazyStopsStreaming() {
+        carolStuckOnAlice();
+        net.advance(SimNetwork.SWITCH_AFTER_MILLIS + 1);
+        net.tickAll();
+        net.deliverAll();
+        assertEquals(10, carol.holds(alice));
+
+        // Alice's link drains; carol told her meanwhile that she is no longer the source.
+        net.link(alice, carol).setWritable(true);
+        alice.replicator().writable(carol.id());
+        net.deliverAll();
+
+        assertEquals(0, net.link(alice, carol).entriesSent());
+        assertEquals(0, carol.store().count(Outcome.DUPLICATE));
+    }
+
+    // ---- bad peers
+
+    @Test
+    void aPeerSendingAnInvalidEntryIsCutOffAndWhatCameBeforeItIsKeptAndPassedOn() {
+        SimNode mallory = net.node("mallory").wants(alice);
+        alice.posts(5);
+        net.connect(alice, mallory);
+        net.deliverAll();
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(bob, carol);
+        net.deliverAll();
+        // Mallory relays alice's log with entry 3 forged.
+        net.rewriteAll(m -> m instanceof Entries es
+                ? new Entries(es.entries().stream().map(e -> e.header().seq() == 3 ? forged(e) : e).toList()) : m);
+        net.connect(mallory, bob);
+        net.deliverAll();
+
+        assertEquals(alice.store().entries(alice.id()).subList(0, 2), bob.store().entries(alice.id()));
+        assertEquals(1, bob.store().count(Outcome.INVALID));
+        assertEquals(Reason.INVALID_ENTRY, net.link(bob, mallory).closeReason());
+        assertEquals(List.of(mallory.id()), bob.misbehavingPeers());
+        assertFalse(net.connected(bob, mallory));
+        assertEquals(2, bob.storedReported());
+        // The honest entries before the forged one reach bob's other peers at once.
+        assertEquals(2, carol.holds(alice));
+
+        net.rewriteAll(m -> m);
+        net.connect(alice, bob);
+        net.deliverAll();
+        assertEquals(alice.store().entries(alice.id()), bob.store().entries(alice.id()));
+        assertEquals(5, carol.holds(alice));
+    }
+
+    @Test
+    void aForgedFirstEntryStoresNothing() {
+        SimNode mallory = net.node("mallory").wants(alice);
+        alice.posts(3);
+        net.connect(alice, mallory);
+        net.deliverAll();
+        bob.wants(alice);
+        net.rewriteAll(m -> m instanceof Entries es
+                ? new Entries(es.entries().stream().map(ReplicatorTest::forged).toList()) : m);
+        net.connect(mallory, bob);
+        net.deliverAll();
+
+        assertEquals(0, bob.holds(alice));
+        assertEquals(0, bob.storedReported());
+        assertEquals(Reason.INVALID_ENTRY, net.link(bob, mallory).closeReason());
+        assertTrue(bob.misbehaviour().get(0).contains("#1"), bob.misbehaviour().get(0));
+    }
+
+    @Test
+    void whatTheStoreKeptOfABatchWithAForgedEntryIsPassedOnAndThePeerReportedOnce() {
+        SimNode mallory = net.node("mallory");
+        SimNode dave = net.node("dave");
+        alice.posts(3);
+        dave.posts(1);
+        bob.wants(alice, dave);
+        carol.wants(alice, dave);
+        net.connect(bob, carol);
+        net.connect(mallory, bob);
+        net.deliverAll();
+
+        List<Entry> a = alice.store().entries(alice.id());
+        Entry d = dave.store().entries(dave.id()).get(0);
+        net.link(mallory, bob).inject(new Entries(List.of(a.get(0), forged(a.get(1)), forged(a.get(2)), d)));
+        net.deliverAll();
+
+        // The store judged each entry: alice's first and dave's are valid and kept; alice's 3 follows a gap.
+        assertEquals(List.of(a.get(0)), bob.store().entries(alice.id()));
+        assertEquals(List.of(d), bob.store().entries(dave.id()));
+        assertEquals(2, bob.store().count(Outcome.INVALID));
+        assertEquals(List.of(mallory.id()), bob.misbehavingPeers());
+        assertEquals(1, net.link(bob, mallory).sent(WireMessage.Goodbye.class));
+        assertFalse(net.connected(bob, mallory));
+        assertEquals(1, carol.holds(alice));
+        assertEquals(1, carol.holds(dave));
+    }
+
+    /** The same entry with one bit of its signature flipped: it still decodes, but does not verify. */
+    static Entry forged(Entry e) {
+        byte[] bytes = e.encode();
+        bytes[e.header().size() - 1] ^= 0x01;
+        try {
+            return Entry.decode(bytes);
+        } catch (Malformed m) {
+            throw new AssertionError(m);
+        }
+    }
+
+    // ---- backpressure
+
+    @Test
+    void anUnwritableLinkGetsNoEntriesUntilItDrains() {
+        bob.wants(alice);
+        alice.posts(600);
+        net.connect(alice, bob);
+        SimLink toBob = net.link(alice, bob);
+        toBob.setWritable(false);
+        net.deliverAll();
+        assertEquals(0, toBob.sent(Entries.class));
+        assertEquals(0, bob.holds(alice));
+
+        toBob.setWritable(true);
+        alice.replicator().writable(bob.id());
+        net.deliverAll();
+        assertEquals(600, bob.holds(alice));
+        assertEquals(600, toBob.entriesSent());
+        assertTrue(bob.caughtUp());
+    }
+
+    @Test
+    void streamingPausesAtTheHighWaterMarkAndResumesWhenTheLinkDrains() {
+        bob.wants(alice);
+        alice.posts(600);
+        net.connect(alice, bob);
+        SimLink toBob = net.link(alice, bob);
+        long highWater = 16 * 1024;
+        toBob.setHighWater(highWater);
+        net.deliverAll();
+
+        assertEquals(alice.store().entries(alice.id()), bob.store().entries(alice.id()));
+        assertEquals(0, bob.store().count(Outcome.DUPLICATE));
+        // One batch may overshoot the mark, never more.
+        long batch = toBob.sent().stream().filter(m -> m instanceof Entries)
+                .mapToLong(m -> WireCodec.encode(m).length).max().orElseThrow();
+        assertTrue(toBob.maxInFlight() < highWater + batch, "in flight at most " + toBob.maxInFlight());
+        assertTrue(toBob.resumes() >= 2, "paused and resumed " + toBob.resumes() + " times");
+    }
+
+    @Test
+    void aPeerThatStopsWantingAFeedMidStreamGetsNoMoreOfIt() {
+        bob.wants(alice);
+        alice.posts(300);
+        net.connect(alice, bob);
+        SimLink toBob = net.link(alice, bob);
+        toBob.setWritable(false);
+        net.deliverAll();
+
+        bob.wants();
+        net.deliverAll();
+        toBob.setWritable(true);
+        alice.replicator().writable(bob.id());
+        net.deliverAll();
+
+        assertEquals(0, toBob.entriesSent());
+        assertEquals(0, bob.holds(alice));
+    }
+
+    // ---- chains
+
+    @Test
+    void aPostTravelsAlongAChainOfFiveOneCopyPerNode() {
+        List<SimNode> chain = chain(false);
+        SimNode a = chain.get(0);
+        SimNode e = chain.get(4);
+        net.resetCounters();
+
+        a.post("down the vine");
+        net.deliverAll();
+
+        assertEquals(List.of("down the vine"), e.texts(a));
+        for (SimNode n : chain.subList(1, 5)) {
+            assertEquals(1, n.holds(a), n.name());
+            assertEquals(1, n.store().count(Outcome.STORED) + n.store().count(Outcome.DUPLICATE), n + " got one copy");
+        }
+        assertEquals(4, net.sent(Entries.class));
+    }
+
+    @Test
+    void aChainConnectedFromTheFarEndAlsoCarriesPosts() {
+        List<SimNode> chain = chain(true);
+        SimNode a = chain.get(0);
+        a.posts(3);
+        net.deliverAll();
+        a.post("fourth");
+        net.deliverAll();
+        assertEquals(List.of("a 1", "a 2", "a 3", "fourth"), chain.get(4).texts(a));
+    }
+
+    @Test
+    void aLateChainCatchesUpOnEverything() {
+        SimNode a = net.node("a");
+        a.posts(300);
+        List<SimNode> rest = new ArrayList<>();
+        SimNode prev = a;
+        for (String name : List.of("b", "c", "d", "e")) {
+            SimNode n = net.node(name).wants(a);
+            net.connect(prev, n);
+            rest.add(n);
+            prev = n;
+        }
+        net.deliverAll();
+        for (SimNode n : rest) assertEquals(a.store().entries(a.id()), n.store().entries(a.id()), n.name());
+    }
+
+    @Test
+    void aNodeThatDoesNotWantTheFeedNeitherStoresNorRelaysIt() {
+        SimNode a = net.node("a");
+        SimNode b = net.node("b").wants(a);
+        SimNode c = net.node("c");
+        SimNode d = net.node("d").wants(a);
+        SimNode e = net.node("e").wants(a);
+        SimNode f = net.node("f");
+        net.connect(a, b);
+        net.connect(b, c);
+        net.connect(c, d);
+        net.connect(d, e);
+        net.connect(b, f);
+        net.deliverAll();
+
+        a.posts(5);
+        net.deliverAll();
+
+        assertEquals(5, b.holds(a));
+        for (SimNode n : List.of(c, d, e, f)) {
+            assertEquals(0, n.holds(a), n.name());
+            assertEquals(0, n.store().appendCalls(), n.name());
+        }
+    }
+
+    /** a-b-c-d-e, only neighbours connected; b to e want a's feed. */
+    private List<SimNode> chain(boolean fromTheFarEnd) {
+        SimNode a = net.node("a");
+        List<SimNode> chain = new ArrayList<>(List.of(a));
+        for (String name : List.of("b", "c", "d", "e")) chain.add(net.node(name).wants(a));
+        for (int i = 0; i < 4; i++) {
+            int k = fromTheFarEnd ? 3 - i : i;
+            net.connect(chain.get(k), chain.get(k + 1));
+        }
+        net.deliverAll();
+        return chain;
+    }
+
+    // ---- helpers
+
+    private static Replicator.FeedSync syncOf(SimNode node, SimNode feed) {
+        return node.replicator().sync().stream().filter(s -> s.feed().equals(feed.id())).findFirst().orElseThrow();
+    }
+
+    private static List<Class<?>> types(SimLink link) {
+        return link.sent().stream().<Class<?>>map(Object::getClass).toList();
+    }
+
+    private static <T extends WireMessage> List<T> ofType(SimLink link, Class<T> type) {
+        return link.sent().stream().filter(type::isInstance).map(type::cast).toList();
+    }
+}

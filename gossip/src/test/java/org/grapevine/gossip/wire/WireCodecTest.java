@@ -1,0 +1,393 @@
+package org.grapevine.gossip.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import org.grapevine.gossip.wire.WireMessage.CaughtUp;
+import org.grapevine.gossip.wire.WireMessage.Clock;
+import org.grapevine.gossip.wire.WireMessage.Entries;
+import org.grapevine.gossip.wire.WireMessage.FeedState;
+import org.grapevine.gossip.wire.WireMessage.Goodbye;
+import org.grapevine.gossip.wire.WireMessage.Mode;
+import org.grapevine.gossip.wire.WireMessage.PeerAddress;
+import org.grapevine.gossip.wire.WireMessage.Peers;
+import org.grapevine.gossip.wire.WireMessage.Ping;
+import org.grapevine.gossip.wire.WireMessage.Pong;
+import org.grapevine.gossip.wire.WireMessage.Reason;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.ByteWriter;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.Malformed;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.identity.log.EntryHeader;
+import org.junit.jupiter.api.Test;
+
+/** Every message type survives a round trip; anything that is not exactly a message is {@link Malformed}. */
+class WireCodecTest {
+    private static final long T0 = 1_700_000_000_000L;
+    private static final Identity ALICE = identity(1);
+    private static final Identity BOB = identity(2);
+    private static final List<Entry> ALICE_LOG = log(ALICE, 3);
+    private static final List<Entry> BOB_LOG = log(BOB, 2);
+
+    static Identity identity(int n) {
+        byte[] seed = new byte[32];
+        Arrays.fill(seed, (byte) n);
+        return Identity.fromSeed(seed);
+    }
+
+    static List<Entry> log(Identity author, int n) {
+        List<Entry> log = new ArrayList<>();
+        for (int seq = 1; seq <= n; seq++) {
+            Entry previous = seq == 1 ? null : log.get(seq - 2);
+            log.add(Entry.create(author, seq, previous == null ? null : previous.id(), T0 + seq,
+                    Content.Post.text(author + " says " + seq)));
+        }
+        return log;
+    }
+
+    private static AuthorId author(int n) {
+        byte[] b = new byte[32];
+        Arrays.fill(b, (byte) n);
+        return new AuthorId(b);
+    }
+
+    /** One or more of every message type, covering every mode, reason and optional field. */
+    static List<WireMessage> samples() {
+        return List.of(
+                new Clock(List.of()),
+                new Clock(List.of(
+                        new FeedState(ALICE.id(), 0, Mode.NONE),
+                        new FeedState(BOB.id(), 127, Mode.EAGER),
+                        new FeedState(author(3), 128, Mode.LAZY),
+                        new FeedState(author(4), Long.MAX_VALUE, Mode.EAGER))),
+                new Entries(List.of()),
+                new Entries(List.of(ALICE_LOG.get(0))),
+                new Entries(List.of(
+                        ALICE_LOG.get(0), ALICE_LOG.get(1).withoutContent(), ALICE_LOG.get(2),
+                        BOB_LOG.get(0).withoutContent(), BOB_LOG.get(1))),
+                new CaughtUp(ALICE.id(), 0),
+                new CaughtUp(BOB.id(), 1L << 40),
+                new Peers(List.of()),
+                new Peers(List.of(
+                        new PeerAddress("127.0.0.1", 7070, ALICE.id()),
+                        new PeerAddress("fe80::1", 1, null),
+                        new PeerAddress("grapevine.example.org", 65535, BOB.id()),
+                        new PeerAddress("hôte.local", 4242, null))),
+                new Ping(0),
+                new Ping(-1),
+                new Pong(Long.MIN_VALUE),
+                new Pong(0x0123456789abcdefL),
+                new Goodbye(Reason.SHUTDOWN, ""),
+                new Goodbye(Reason.MALFORMED, "clock size: 5000 exceeds limit 4096"),
+                new Goodbye(Reason.INVALID_ENTRY, "invalid entry"),
+                new Goodbye(Reason.TOO_MANY_PEERS, "full"),
+                new Goodbye(Reason.DUPLICATE_CONNECTION, "already connected"),
+                new Goodbye(Reason.TIMEOUT, "no pong"),
+                new Goodbye(Reason.PROTOCOL, "ünïcödé ✓"));
+    }
+
+    private static byte[] hex(String s) {
+        return HexFormat.of().parseHex(s.replace(" ", ""));
+    }
+
+    private static Malformed malformed(byte[] bytes) {
+        return assertThrows(Malformed.class, () -> WireCodec.decode(bytes), () -> HexFormat.of().formatHex(bytes));
+    }
+
+    // ---- round trips
+
+    @Test
+    void everySampleRoundTripsToAnEqualMessageAndTheSameBytes() throws Malformed {
+        for (WireMessage m : samples()) {
+            byte[] bytes = WireCodec.encode(m);
+            WireMessage back = WireCodec.decode(bytes);
+            assertEquals(m, back, () -> "round trip of " + m);
+            assertArrayEquals(bytes, WireCodec.encode(back), () -> "re-encoding of " + m);
+        }
+    }
+
+    @Test
+    void samplesCoverEveryModeAndReason() {
+        List<WireMessage> samples = samples();
+        for (Mode mode : Mode.values()) {
+            assertTrue(samples.stream().anyMatch(m -> m instanceof Clock c
+                    && c.feeds().stream().anyMatch(f -> f.mode() == mode)), mode::toString);
+        }
+        for (Reason reason : Reason.values()) {
+            assertTrue(samples.stream().anyMatch(m -> m instanceof Goodbye g && g.reason() == reason), reason::toString);
+        }
+    }
+
+    @Test
+    void entriesKeepOrderHeadersAndWhetherContentIsPresent() throws Malformed {
+        List<Entry> sent = List.of(ALICE_LOG.get(0), ALICE_LOG.get(1).withoutContent(), BOB_LOG.get(0));
+        Entries back = (Entries) WireCodec.decode(WireCodec.encode(new Entries(sent)));
+        assertEquals(sent, back.entries());
+        assertTrue(back.entries().get(0).hasContent());
+        assertFalse(back.entries().get(1).hasContent());
+        assertNull(back.entries().get(1).content());
+        assertEquals(ALICE_LOG.get(1).id(), back.entries().get(1).id(), "a dropped body keeps the entry's id");
+    }
+
+    @Test
+    void entryCostIsWhatAnEntryAddsToAnEntriesMessageAtMost() {
+        for (Entry e : List.of(ALICE_LOG.get(0), ALICE_LOG.get(1), ALICE_LOG.get(1).withoutContent())) {
+            int empty = WireCodec.encode(new Entries(List.of())).length;
+            int one = WireCodec.encode(new Entries(List.of(e))).length;
+            assertTrue(one - empty <= WireCodec.entryCost(e), e::toString);
+        }
+    }
+
+    @Test
+    void decodesAMessageInsideALargerBuffer() throws Malformed {
+        WireMessage m = new CaughtUp(ALICE.id(), 99);
+        byte[] bytes = WireCodec.encode(m);
+        byte[] framed = new byte[bytes.length + 10];
+        Arrays.fill(framed, (byte) 0x5a);
+        System.arraycopy(bytes, 0, framed, 3, bytes.length);
+        assertEquals(m, WireCodec.decode(framed, 3, bytes.length));
+    }
+
+    @Test
+    void layoutOfSmallMessagesIsFixed() throws Malformed {
+        // Type byte, then fields; varints are unsigned LEB128 (docs/PROTOCOL.md).
+        assertArrayEquals(hex("05 0123456789abcdef"), WireCodec.encode(new Ping(0x0123456789abcdefL)));
+        assertArrayEquals(hex("06 ffffffffffffffff"), WireCodec.encode(new Pong(-1)));
+        assertArrayEquals(hex("07 00 02 6869"), WireCodec.encode(new Goodbye(Reason.SHUTDOWN, "hi")));
+        assertArrayEquals(hex("01 00"), WireCodec.encode(new Clock(List.of())));
+        byte[] clock = WireCodec.encode(new Clock(List.of(new FeedState(author(7), 300, Mode.LAZY))));
+        assertEquals(1 + 1 + 32 + 2 + 1, clock.length);
+        assertArrayEquals(hex("ac02 02"), Arrays.copyOfRange(clock, 34, 37));
+    }
+
+    // ---- strictness
+
+    @Test
+    void emptyInputAndUnknownTypeBytesAreMalformed() {
+        malformed(new byte[0]);
+        for (int type : new int[] {0, 8, 9, 0x7f, 0x80, 0xff}) {
+            Malformed e = malformed(new byte[] {(byte) type, 0, 0, 0, 0, 0, 0, 0, 0});
+            assertTrue(e.getMessage().contains("unknown message type"), e.getMessage());
+        }
+    }
+
+    @Test
+    void unknownModeIsMalformed() throws Malformed {
+        for (int mode = Mode.values().length; mode < 256; mode += 37) {
+            byte[] bytes = WireCodec.encode(new Clock(List.of(new FeedState(ALICE.id(), 5, Mode.EAGER))));
+            bytes[bytes.length - 1] = (byte) mode;
+            malformed(bytes);
+        }
+        byte[] lazy = WireCodec.encode(new Clock(List.of(new FeedState(ALICE.id(), 5, Mode.EAGER))));
+        lazy[lazy.length - 1] = (byte) Mode.LAZY.ordinal();
+        assertEquals(Mode.LAZY, ((Clock) WireCodec.decode(lazy)).feeds().get(0).mode(), "the mode byte is the last one");
+    }
+
+    @Test
+    void unknownReasonIsMalformed() {
+        for (int reason : new int[] {Reason.values().length, 0x80, 0xff}) {
+            byte[] bytes = WireCodec.encode(new Goodbye(Reason.TIMEOUT, "x"));
+            bytes[1] = (byte) reason;
+            malformed(bytes);
+        }
+    }
+
+    @Test
+    void trailingBytesAreMalformed() {
+        for (WireMessage m : samples()) {
+            byte[] bytes = WireCodec.encode(m);
+            for (int extra = 1; extra <= 3; extra++) {
+                malformed(Arrays.copyOf(bytes, bytes.length + extra));
+            }
+        }
+    }
+
+    @Test
+    void everyTruncationOfEverySampleIsMalformed() {
+        for (WireMessage m : samples()) {
+            byte[] bytes = WireCodec.encode(m);
+            for (int len = 0; len < bytes.length; len++) {
+                int n = len;
+                assertThrows(Malformed.class, () -> WireCodec.decode(bytes, 0, n), () -> m + " cut to " + n + " bytes");
+            }
+        }
+    }
+
+    @Test
+    void countsOverTheirLimitsAreMalformed() {
+        Malformed clock = malformed(new ByteWriter(8).u8(1).varint(WireMessage.MAX_CLOCK_FEEDS + 1).toByteArray());
+        assertTrue(clock.getMessage().contains("exceeds limit"), clock.getMessage());
+        Malformed batch = malformed(new ByteWriter(8).u8(2).varint(WireMessage.MAX_BATCH + 1).toByteArray());
+        assertTrue(batch.getMessage().contains("exceeds limit"), batch.getMessage());
+        Malformed peers = malformed(new ByteWriter(8).u8(4).varint(WireMessage.MAX_PEERS + 1).toByteArray());
+        assertTrue(peers.getMessage().contains("exceeds limit"), peers.getMessage());
+        // 2^64 - 1 as a count overflows nothing: it is refused as over the limit.
+        malformed(hex("01 ffffffffffffffffff01"));
+        // A varint longer than 10 bytes, and an overlong one.
+        malformed(hex("01 ffffffffffffffffffff01"));
+        malformed(hex("01 8000"));
+    }
+
+    @Test
+    void lengthsOverTheirLimitsAreMalformed() {
+        // Goodbye detail and peer host have byte limits of their own.
+        malformed(new ByteWriter(300).u8(7).u8(0).blob(new byte[WireMessage.MAX_DETAIL_BYTES + 1]).toByteArray());
+        byte[] host = "h".repeat(WireMessage.MAX_HOST_BYTES + 1).getBytes(StandardCharsets.UTF_8);
+        malformed(new ByteWriter(300).u8(4).varint(1).blob(host).u16(80).bool(false).toByteArray());
+        // An entry envelope longer than any entry can be.
+        malformed(new ByteWriter(16).u8(2).varint(1).varint(EntryHeader.MAX_SIZE + 1 + EntryHeader.MAX_CONTENT + 1).toByteArray());
+        // A whole message over the limit is refused before its first byte is read.
+        Malformed big = assertThrows(Malformed.class, () -> WireCodec.decode(new byte[WireCodec.MAX_MESSAGE + 1]));
+        assertTrue(big.getMessage().contains("exceeds"), big.getMessage());
+    }
+
+    @Test
+    void countsClaimingMoreItemsThanBytesLeftFailFast() {
+        // Each claim is within its limit, so only the bytes-left check can refuse it before reading items.
+        Malformed clock = malformed(new ByteWriter(8).u8(1).varint(WireMessage.MAX_CLOCK_FEEDS).toByteArray());
+        assertTrue(clock.getMessage().contains("clock of 4096 feeds in 0 bytes"), clock.getMessage());
+        // 3 feeds claimed, 2 present: refused on the count, not after decoding two.
+        byte[] two = WireCodec.encode(new Clock(List.of(
+                new FeedState(ALICE.id(), 1, Mode.EAGER), new FeedState(BOB.id(), 1, Mode.LAZY))));
+        two[1] = 3;
+        assertTrue(malformed(two).getMessage().startsWith("clock of 3 feeds"));
+
+        Malformed batch = malformed(new ByteWriter(8).u8(2).varint(WireMessage.MAX_BATCH).toByteArray());
+        assertTrue(batch.getMessage().contains("batch of 1024 entries"), batch.getMessage());
+        byte[] entries = WireCodec.encode(new Entries(List.of(ALICE_LOG.get(0))));
+        entries[1] = 2;
+        assertTrue(malformed(entries).getMessage().startsWith("batch of 2 entries"));
+
+        Malformed peers = malformed(new ByteWriter(8).u8(4).varint(WireMessage.MAX_PEERS).toByteArray());
+        assertTrue(peers.getMessage().contains("peer list of 64"), peers.getMessage());
+    }
+
+    @Test
+    void anEntryWithABadContentHashMakesTheMessageMalformed() {
+        Entry e = ALICE_LOG.get(1);
+        byte[] bytes = WireCodec.encode(new Entries(List.of(ALICE_LOG.get(0), e)));
+        bytes[bytes.length - 1] ^= 0x01; // last byte of the second entry's body
+        Malformed m = malformed(bytes);
+        assertTrue(m.getMessage().contains("content does not match"), m.getMessage());
+    }
+
+    @Test
+    void anEntryWithABadSignatureStillDecodesBecauseTheStoreJudgesSignatures() throws Malformed {
+        Entry e = ALICE_LOG.get(0);
+        byte[] bytes = WireCodec.encode(new Entries(List.of(e)));
+        int signatureEnd = 1 + 1 + 2 + e.header().size();
+        bytes[signatureEnd - 1] ^= 0x01;
+        Entry back = ((Entries) WireCodec.decode(bytes)).entries().get(0);
+        assertFalse(back.header().verifySignature(new org.grapevine.identity.Verifier()));
+    }
+
+    @Test
+    void badFieldValuesAreMalformedNotIllegalArgument() {
+        // Port 0 and an empty host pass the byte-level checks but not the record's.
+        malformed(new ByteWriter(16).u8(4).varint(1).string("h").u16(0).bool(false).toByteArray());
+        malformed(new ByteWriter(16).u8(4).varint(1).string("").u16(80).bool(false).toByteArray());
+        // A has-id flag that is neither 0 nor 1.
+        malformed(new ByteWriter(16).u8(4).varint(1).string("h").u16(80).u8(2).toByteArray());
+        // Text that is not UTF-8.
+        malformed(new ByteWriter(16).u8(7).u8(0).blob(new byte[] {(byte) 0xc3, 0x28}).toByteArray());
+    }
+
+    @Test
+    void encodingRefusesAMessageOverTheLimit() {
+        Entry big = Entry.create(ALICE, 1, null, T0, Content.Post.text("x".repeat(EntryHeader.MAX_CONTENT - 64)));
+        List<Entry> many = new ArrayList<>();
+        for (int i = 0; i < 70; i++) many.add(big);
+        assertThrows(IllegalArgumentException.class, () -> WireCodec.encode(new Entries(many)));
+    }
+
+    // ---- fuzz
+
+    private static final int FUZZ_ROUNDS = 20_000;
+
+    @Test
+    void randomAndBitFlippedInputsDecodeCanonicallyOrFailAsMalformed() {
+        Random random = new Random(0x6772617065L);
+        List<byte[]> seeds = samples().stream().map(WireCodec::encode).toList();
+        int accepted = 0;
+        int rejected = 0;
+        for (int i = 0; i < FUZZ_ROUNDS; i++) {
+            byte[] input = switch (i % 4) {
+                case 0 -> randomBytes(random);
+                case 1 -> typedRandomBytes(random);
+                default -> mutate(random, seeds.get(random.nextInt(seeds.size())));
+            };
+            if (decodesCanonicallyOrIsMalformed(input)) accepted++;
+            else rejected++;
+        }
+        // Both outcomes must be common, or the fuzzing is not reaching the codec's decisions.
+        assertTrue(accepted > FUZZ_ROUNDS / 100, "accepted " + accepted);
+        assertTrue(rejected > FUZZ_ROUNDS / 2, "rejected " + rejected);
+    }
+
+    /** True when accepted; fails the test on any other exception or a non-canonical acceptance. */
+    private static boolean decodesCanonicallyOrIsMalformed(byte[] input) {
+        WireMessage m;
+        try {
+            m = WireCodec.decode(input);
+        } catch (Malformed expected) {
+            return false;
+        } catch (Throwable t) {
+            throw new AssertionError(HexFormat.of().formatHex(input) + " threw " + t, t);
+        }
+        assertArrayEquals(input, WireCodec.encode(m), () -> "not canonical: " + HexFormat.of().formatHex(input));
+        return true;
+    }
+
+    private static byte[] randomBytes(Random random) {
+        byte[] b = new byte[random.nextInt(random.nextBoolean() ? 12 : 400)];
+        random.nextBytes(b);
+        return b;
+    }
+
+    /** A valid type byte and small field values, where counts and flags become plausible. */
+    private static byte[] typedRandomBytes(Random random) {
+        byte[] b = randomBytes(random);
+        if (b.length == 0) return b;
+        b[0] = (byte) (1 + random.nextInt(7));
+        for (int i = 1; i < b.length; i++) if (random.nextInt(3) == 0) b[i] &= 0x03;
+        return b;
+    }
+
+    private static byte[] mutate(Random random, byte[] seed) {
+        byte[] b = seed.clone();
+        int edits = 1 + random.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            switch (random.nextInt(6)) {
+                case 0, 1, 2 -> {
+                    if (b.length > 0) {
+                        int i = random.nextInt(b.length);
+                        b[i] ^= (byte) (1 << random.nextInt(8));
+                    }
+                }
+                case 3 -> {
+                    if (b.length > 0) b = Arrays.copyOf(b, random.nextInt(b.length));
+                }
+                case 4 -> {
+                    b = Arrays.copyOf(b, b.length + 1 + random.nextInt(4));
+                    b[b.length - 1] = (byte) random.nextInt(256);
+                }
+                default -> {
+                    if (b.length > 1) b[1 + random.nextInt(b.length - 1)] = (byte) random.nextInt(256);
+                }
+            }
+        }
+        return b;
+    }
+}
