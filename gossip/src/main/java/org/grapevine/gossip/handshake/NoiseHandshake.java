@@ -359,7 +359,10 @@ public final class NoiseHandshake {
             return this;
         }
 
-        /** This side's static key pair (copied; the handshake wipes its copy when done). */
+        /**
+         * This side's static key pair, copied (the handshake wipes its copy when done); ignored
+         * by patterns in which this side has no static key.
+         */
         public Builder localStatic(NoiseKeyPair localStatic) {
             this.localStatic = localStatic;
             return this;

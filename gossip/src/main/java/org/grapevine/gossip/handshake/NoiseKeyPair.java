@@ -22,6 +22,11 @@ public final class NoiseKeyPair {
         X25519.generatePublicKey(privateKey, 0, publicKey, 0);
     }
 
+    private NoiseKeyPair(byte[] privateKey, byte[] publicKey) {
+        this.privateKey = privateKey;
+        this.publicKey = publicKey;
+    }
+
     public static NoiseKeyPair generate() {
         return generate(DEFAULT_RANDOM);
     }
@@ -54,7 +59,7 @@ public final class NoiseKeyPair {
     /** A copy of this key pair that can be destroyed independently of it. */
     public NoiseKeyPair copy() {
         checkLive();
-        return new NoiseKeyPair(privateKey.clone());
+        return new NoiseKeyPair(privateKey.clone(), publicKey.clone());
     }
 
     /**
