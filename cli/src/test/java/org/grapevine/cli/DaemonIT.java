@@ -1,0 +1,175 @@
+package org.grapevine.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.grapevine.node.Home;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two real daemons in child processes: the other commands reach them through the control
+ * channel, a post crosses to the follower, and SIGTERM stops each daemon cleanly with nothing lost.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DaemonIT {
+    private static final Path JAR = Path.of(System.getProperty("basedir", ""), "target", "grapevine.jar").toAbsolutePath();
+    private static final String JAVA = ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    private static final Pattern LISTENING = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path tmp;
+    private final List<Process> daemons = new ArrayList<>();
+
+    @AfterEach
+    void stopDaemons() {
+        for (Process p : daemons) p.destroyForcibly();
+    }
+
+    /** A daemon's process and every line it logged so far. */
+    private record Daemon(Process process, List<String> log) {
+        int port() {
+            for (String line : log) {
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) return Integer.parseInt(m.group(1));
+            }
+            return 0;
+        }
+
+        boolean logged(String text) {
+            return log.stream().anyMatch(l -> l.contains(text));
+        }
+    }
+
+    @Test
+    void aPostCrossesBetweenDaemonsAndBothStopCleanly() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        String aliceId = cli(alice, "init", "--name", "alice", "--no-passphrase").strip();
+        cli(bob, "init", "--name", "bob", "--no-passphrase");
+        cli(bob, "follow", aliceId);
+
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0);
+        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--peer", "127.0.0.1:" + a.port() + aliceId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.logged("connected " + aliceId));
+
+        // The daemon holds alice's store, so this post can only go through its control channel.
+        Path socket = new Home(alice).controlSocket();
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+        cli(alice, "post", "hello bob, from a daemon");
+
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> texts(bob).contains("hello bob, from a daemon"));
+        JsonNode peers = JSON.readTree(cli(bob, "peers", "--json"));
+        assertTrue(peers.toString().contains(aliceId) && peers.toString().contains("\"connected\":true"), peers::toString);
+
+        for (Daemon d : List.of(b, a)) {
+            d.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close the log pipe)
+            assertTrue(d.process().waitFor(30, TimeUnit.SECONDS), "daemon did not stop on SIGTERM");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(
+                    () -> assertTrue(d.logged("stopped"), () -> "no clean stop in:\n" + String.join("\n", d.log())));
+        }
+        assertFalse(Files.exists(socket), "the control socket outlived its daemon");
+        // Without daemons the commands open the stores themselves: nothing was lost.
+        assertTrue(texts(bob).contains("hello bob, from a daemon"));
+        assertTrue(texts(alice).contains("hello bob, from a daemon"));
+    }
+
+    @Test
+    void aSecondDaemonOnTheSameHomeIsRefused() throws Exception {
+        Path home = tmp.resolve("solo");
+        cli(home, "init", "--no-passphrase");
+        Daemon first = daemon(home, "--listen", "127.0.0.1:0");
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.port() > 0);
+        ProcessBuilder second = command(home, "daemon", "--listen", "127.0.0.1:0");
+        Path err = tmp.resolve("second.err");
+        Process p = second.redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        daemons.add(p);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the second daemon did not give up");
+        assertTrue(p.exitValue() != 0);
+        List<String> lines = Files.readAllLines(err, UTF_8);
+        assertEquals(1, lines.size(), () -> String.join("\n", lines));
+        assertTrue(lines.get(0).startsWith("grapevine: "), lines.get(0));
+    }
+
+    private List<String> texts(Path home) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (JsonNode item : JSON.readTree(cli(home, "feed", "--json"))) out.add(item.get("text").asText());
+        return out;
+    }
+
+    private Daemon daemon(Path home, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of("daemon"));
+        all.addAll(List.of(args));
+        Process p = command(home, all.toArray(String[]::new)).redirectErrorStream(true).start();
+        daemons.add(p);
+        List<String> log = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) log.add(line);
+            } catch (IOException ended) {
+                // The daemon is gone; its log is complete.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return new Daemon(p, log);
+    }
+
+    /** Runs one command to completion and returns its standard output; fails on a non-zero exit. */
+    private String cli(Path home, String... args) throws Exception {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = command(home, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "grapevine " + String.join(" ", args) + " did not finish");
+        String stdout = Files.readString(out, UTF_8);
+        assertEquals(0, p.exitValue(), () -> "grapevine " + String.join(" ", args) + ": " + read(err) + stdout);
+        return stdout;
+    }
+
+    private ProcessBuilder command(Path home, String... args) {
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        if (Runtime.version().feature() >= 24) {
+            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+        }
+        command.addAll(List.of("-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--home", home.toString()));
+        ProcessBuilder b = new ProcessBuilder(command);
+        b.environment().remove("GRAPEVINE_HOME");
+        b.environment().remove("GRAPEVINE_PASSPHRASE");
+        b.environment().remove("JAVA_TOOL_OPTIONS");
+        b.environment().remove("JDK_JAVA_OPTIONS");
+        return b;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
