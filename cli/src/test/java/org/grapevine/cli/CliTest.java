@@ -272,9 +272,12 @@ class CliTest {
         assertEquals("deleted " + regret, alice.run("delete", regret.toString()).ok().out().strip());
 
         String feed = alice.feed();
-        assertFalse(feed.contains("regret this"), feed);
-        assertTrue(feed.contains("[deleted]") && feed.contains("keep this"), feed);
-        JsonNode gone = alice.run("feed", "--json").ok().json().get(0);
+        assertFalse(feed.contains("regret this") || feed.contains("[deleted]"), feed);
+        assertTrue(feed.contains("keep this"), feed);
+        assertEquals(1, alice.run("feed", "--json").ok().json().size(), "a deleted post left the feed");
+        String all = alice.run("feed", "--all").ok().out();
+        assertTrue(all.contains("[deleted]") && !all.contains("regret this"), all);
+        JsonNode gone = alice.run("feed", "--all", "--json").ok().json().get(1); // after the deletion entry itself
         assertEquals(regret.toString(), gone.get("id").asText());
         assertTrue(gone.get("deleted").asBoolean(), gone::toString);
         assertFalse(gone.toString().contains("regret this"), gone::toString);

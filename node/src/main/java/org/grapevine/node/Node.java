@@ -194,6 +194,15 @@ public final class Node implements AutoCloseable {
         return onLoop(replicator::sync);
     }
 
+    /** Bytes sent plus received (handshake and framing included) over the connections open now. */
+    public CompletableFuture<Long> bytesMoved() {
+        return onLoop(() -> {
+            long sum = 0;
+            for (PeerChannel ch : connected.values()) sum += ch.bytesSent() + ch.bytesReceived();
+            return sum;
+        });
+    }
+
     private void refreshInterest() {
         replicator.setWanted(Interest.feeds(store.indexes(), identity.id(), config.hops()));
     }
@@ -286,10 +295,19 @@ public final class Node implements AutoCloseable {
                     table.failed(endpoint, System.currentTimeMillis());
                     return;
                 }
-                if (!replicator.connected(peer)) {
-                    peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
-                    return;
+                PeerChannel existing = connected.get(peer.id());
+                if (existing != null) {
+                    // Two nodes that dial each other at once must keep the same connection, or
+                    // each would close a different one: keep the one dialed by the smaller id.
+                    if (!preferred(peer, existing)) {
+                        peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
+                        return;
+                    }
+                    connected.remove(peer.id());
+                    replicator.disconnected(peer.id());
+                    existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
                 }
+                replicator.connected(peer);
                 connected.put(peer.id(), peer);
                 long now = System.currentTimeMillis();
                 if (endpoint == null && peer.listenPort() > 0) {
@@ -345,6 +363,14 @@ public final class Node implements AutoCloseable {
                 event("handshake with " + remote + " failed: " + reason);
             });
         }
+    }
+
+    /** Whether {@code candidate} should replace {@code existing}, a connection to the same peer. */
+    private boolean preferred(PeerChannel candidate, PeerChannel existing) {
+        if (candidate.outbound() == existing.outbound()) return false;
+        AuthorId candidateDialer = candidate.outbound() ? identity.id() : candidate.id();
+        AuthorId existingDialer = existing.outbound() ? identity.id() : existing.id();
+        return candidateDialer.compareTo(existingDialer) < 0;
     }
 
     private List<WireMessage.PeerAddress> exchangeList(AuthorId to) {

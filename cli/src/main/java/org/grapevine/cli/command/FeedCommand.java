@@ -22,15 +22,16 @@ public final class FeedCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many entries (default ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--all", description = "Show every kind of entry (follows, profile changes...), not only posts.")
+    @Option(names = "--all", description = "Show every kind of entry (follows, profile changes, deleted posts...), not only posts.")
     boolean all;
 
     @Override
     public Integer call() {
         if (limit < 1 || limit > 10_000) throw new UserError(ExitCodes.USAGE, "--limit must be between 1 and 10000, not " + limit);
         try (Session s = home.open()) {
-            var entries = s.store().indexes().timeline(s.self(), limit,
-                    h -> all || h.contentType() == Content.POST);
+            // Deleted posts leave the feed; --all shows them as deleted, with every other kind of entry.
+            var entries = s.store().indexes().timelineOf(s.self(), limit,
+                    e -> all || (e.header().contentType() == Content.POST && e.hasContent()));
             Render render = new Render(s.store().indexes(), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {

@@ -173,6 +173,11 @@ public final class Indexes {
      * the store holds.
      */
     public List<Entry> timeline(AuthorId self, int limit, Predicate<EntryHeader> filter) {
+        return timelineOf(self, limit, e -> filter.test(e.header()));
+    }
+
+    /** As {@link #timeline}, with a filter that may look at the whole entry (for instance, skip deleted ones). */
+    public List<Entry> timelineOf(AuthorId self, int limit, Predicate<Entry> filter) {
         synchronized (store) {
             Set<AuthorId> authors = new LinkedHashSet<>();
             authors.add(self);
@@ -191,7 +196,7 @@ public final class Indexes {
             List<Entry> out = new ArrayList<>(limit);
             while (out.size() < limit && !queue.isEmpty()) {
                 Cursor c = queue.poll();
-                if (filter.test(c.entry.header())) out.add(c.entry);
+                if (filter.test(c.entry)) out.add(c.entry);
                 if (c.rest.hasNext()) queue.add(new Cursor(store.decodeAt(c.rest.next()), c.rest));
             }
             return out;
