@@ -79,6 +79,8 @@ public final class Node implements AutoCloseable {
     /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
     private final Map<InetSocketAddress, String> dialing = new HashMap<>();
     private InetSocketAddress listening;
+    /** Set on the node loop when close begins: no more dials into a transport being shut down. */
+    private boolean closing;
 
     private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog) {
         this.home = home;
@@ -208,6 +210,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void tick() {
+        if (closing) return;
         replicator.tick();
         int slots = config.targetConnections() - connected.size() - dialing.size();
         if (slots <= 0) return;
@@ -397,7 +400,10 @@ public final class Node implements AutoCloseable {
     @Override
     public void close() {
         try {
-            onLoop(this::savePeers).get(5, TimeUnit.SECONDS);
+            onLoop(() -> {
+                closing = true;
+                savePeers();
+            }).get(5, TimeUnit.SECONDS);
         } catch (Exception e) {
             eventLog.accept("could not save peers on close: " + e);
         }

@@ -38,6 +38,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     private final long timeoutMillis;
     private final PipelineSetup setup;
     private ScheduledFuture<?> timeout;
+    /** Set when the handshake failed: frames already buffered behind the failing one are dropped. */
+    private boolean failed;
 
     /** Installs the layers that follow the handshake. */
     interface PipelineSetup {
@@ -77,6 +79,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
+        if (failed) {
+            ReferenceCountUtil.release(frame);
+            return;
+        }
         try {
             byte[] payload = noise.readMessage(ByteBufUtil.getBytes(frame));
             var remoteStatic = noise.remoteStatic();
@@ -118,6 +124,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(ChannelHandlerContext ctx, String reason) {
+        if (failed) return; // One failure, reported once.
+        failed = true;
         if (timeout != null) timeout.cancel(false);
         log.debug("handshake with {} failed: {}", ctx.channel().remoteAddress(), reason);
         ctx.fireUserEventTriggered(new Failed(reason));
@@ -130,5 +138,11 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         fail(ctx, cause.toString());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (timeout != null) timeout.cancel(false); // The peer hung up: nothing left to time out.
+        ctx.fireChannelInactive();
     }
 }

@@ -107,8 +107,9 @@ public final class Transport implements AutoCloseable {
                 ch.pipeline()
                         // Bytes on the wire, counted per connection.
                         .addLast("bytes", new ByteCounter())
-                        // Noise messages: 2-byte length, at most 65,535 bytes.
-                        .addLast("frames", new LengthFieldBasedFrameDecoder(MAX_NOISE_FRAME, 0, 2, 0, 2))
+                        // Noise messages: 2-byte length, at most 65,535 bytes. Netty's maximum counts the
+                        // length field too: without the + 2, a full-size Noise message would be refused.
+                        .addLast("frames", new LengthFieldBasedFrameDecoder(MAX_NOISE_FRAME + 2, 0, 2, 0, 2))
                         .addLast("frame-length", new LengthFieldPrepender(2))
                         // XX handshake; replaced by the transport layers below once the peer is proved.
                         .addLast("handshake", new HandshakeHandler(initiator, config.identity(), config.network(),
@@ -134,6 +135,8 @@ public final class Transport implements AutoCloseable {
         private final boolean outbound;
         private PeerChannel peer;
         private String closeReason = "connection closed";
+        /** Set once this side decided to close: the first reason stands, later input is ignored. */
+        private boolean closing;
         private boolean rejected;
 
         Session(boolean outbound) {
@@ -150,7 +153,7 @@ public final class Transport implements AutoCloseable {
                 events.rejected(ctx.channel().remoteAddress(), f.reason());
             } else if (evt instanceof IdleStateEvent idle) {
                 if (idle.state() == io.netty.handler.timeout.IdleState.READER_IDLE) {
-                    closeReason = "silent for " + config.idleSeconds() + " s";
+                    closing("silent for " + config.idleSeconds() + " s");
                     ctx.close();
                 } else {
                     ctx.writeAndFlush(new WireMessage.Ping(System.nanoTime()), ctx.voidPromise());
@@ -160,7 +163,7 @@ public final class Transport implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (peer == null || !(msg instanceof WireMessage m)) {
+            if (peer == null || closing || !(msg instanceof WireMessage m)) {
                 io.netty.util.ReferenceCountUtil.release(msg);
                 return;
             }
@@ -169,7 +172,7 @@ public final class Transport implements AutoCloseable {
             } else if (m instanceof WireMessage.Pong) {
                 // Its arrival already reset the idle timer.
             } else if (m instanceof WireMessage.Goodbye g) {
-                closeReason = "peer said goodbye: " + g.reason() + (g.detail().isEmpty() ? "" : " (" + g.detail() + ")");
+                closing("peer said goodbye: " + g.reason() + (g.detail().isEmpty() ? "" : " (" + g.detail() + ")"));
                 ctx.close();
             } else {
                 events.received(peer, m);
@@ -188,12 +191,23 @@ public final class Transport implements AutoCloseable {
             else if (!rejected) events.rejected(ctx.channel().remoteAddress(), "closed during the handshake");
         }
 
+        private void closing(String reason) {
+            closing = true;
+            closeReason = reason;
+        }
+
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (closing || !ctx.channel().isActive()) {
+                // Fallout of a close under way, such as a write racing it (ClosedChannelException):
+                // the reason the connection is closing for stays the one reported.
+                log.debug("{} after close: {}", ctx.channel().remoteAddress(), cause.toString());
+                return;
+            }
             Throwable root = cause.getCause() != null && cause instanceof io.netty.handler.codec.DecoderException ? cause.getCause() : cause;
             if (root instanceof Malformed || root instanceof org.grapevine.gossip.handshake.NoiseException
                     || cause instanceof io.netty.handler.codec.TooLongFrameException) {
-                closeReason = "malformed input: " + root.getMessage();
+                closing("malformed input: " + root.getMessage());
                 log.debug("{}: {}", ctx.channel().remoteAddress(), closeReason);
                 if (peer != null) {
                     ctx.writeAndFlush(new WireMessage.Goodbye(WireMessage.Reason.MALFORMED, String.valueOf(root.getMessage())))
@@ -202,11 +216,11 @@ public final class Transport implements AutoCloseable {
                     ctx.close();
                 }
             } else if (root instanceof java.io.IOException) {
-                closeReason = "I/O error: " + root.getMessage();
+                closing("I/O error: " + root.getMessage());
                 log.debug("{}: {}", ctx.channel().remoteAddress(), closeReason);
                 ctx.close();
             } else {
-                closeReason = "internal error: " + root;
+                closing("internal error: " + root);
                 log.error("connection to {} failed", ctx.channel().remoteAddress(), root);
                 ctx.close();
             }
