@@ -81,6 +81,10 @@ public final class Node implements AutoCloseable {
     private InetSocketAddress listening;
     /** Set on the node loop when close begins: no more dials into a transport being shut down. */
     private boolean closing;
+    /** Ids that sent invalid data, refused until the time given. */
+    private final Map<AuthorId, Long> banned = new HashMap<>();
+    static final long BAN_MILLIS = 10 * 60_000;
+    static final int MAX_INBOUND = 64;
 
     private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog) {
         this.home = home;
@@ -121,8 +125,9 @@ public final class Node implements AutoCloseable {
             node.refreshInterest();
             node.tick();
         }).join();
-        node.loop.scheduleWithFixedDelay(node::tick, config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
-        node.loop.scheduleWithFixedDelay(node::savePeers, 60, 60, TimeUnit.SECONDS);
+        // A scheduled task that throws is never run again: keep the periodic work alive whatever happens.
+        node.loop.scheduleWithFixedDelay(node.survive(node::tick), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
+        node.loop.scheduleWithFixedDelay(node.survive(node::savePeers), 60, 60, TimeUnit.SECONDS);
         node.event("listening on " + node.listening + " (" + config.network() + ", "
                 + (node.transport.usesEpoll() ? "epoll" : "nio") + "), id " + identity.id());
         return node;
@@ -234,10 +239,24 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    private Runnable survive(Runnable r) {
+        return () -> {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                event("internal error: " + e);
+            }
+        };
+    }
+
+    /** A misbehaving peer: its id is refused for a while, and its address backed off. */
     private void penalize(PeerChannel ch) {
         String endpoint = endpointOf(ch);
         long now = System.currentTimeMillis();
-        for (int i = 0; i < 4; i++) table.failed(endpoint, now); // A longer backoff than for a plain failure.
+        banned.put(ch.id(), now + BAN_MILLIS);
+        if (ch.outbound() || ch.listenPort() > 0) {
+            for (int i = 0; i < 4; i++) table.failed(endpoint, now); // A longer backoff than for a plain failure.
+        }
     }
 
     private String endpointOf(PeerChannel ch) {
@@ -298,6 +317,16 @@ public final class Node implements AutoCloseable {
                     table.failed(endpoint, System.currentTimeMillis());
                     return;
                 }
+                Long bannedUntil = banned.get(peer.id());
+                if (bannedUntil != null && bannedUntil > System.currentTimeMillis()) {
+                    peer.close(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
+                    if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
+                    return;
+                }
+                if (!peer.outbound() && connected.values().stream().filter(c -> !c.outbound()).count() >= MAX_INBOUND) {
+                    peer.close(WireMessage.Reason.TOO_MANY_PEERS, "too many connections");
+                    return;
+                }
                 PeerChannel existing = connected.get(peer.id());
                 if (existing != null) {
                     // Two nodes that dial each other at once must keep the same connection, or
@@ -330,7 +359,8 @@ public final class Node implements AutoCloseable {
                 if (connected.get(peer.id()) != peer) return;
                 if (message instanceof WireMessage.Peers p) {
                     for (WireMessage.PeerAddress a : p.peers()) {
-                        if (identity.id().equals(a.id())) continue;
+                        // Only literal addresses: a host name would mean a blocking lookup on this thread.
+                        if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
                         table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
                     }
                     return;
@@ -387,6 +417,10 @@ public final class Node implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.matches("[0-9.]+") || (host.contains(":") && host.matches("[0-9a-fA-F:.]+"));
     }
 
     private static boolean touchesGraph(List<Entry> entries) {
