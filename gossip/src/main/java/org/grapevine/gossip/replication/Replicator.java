@@ -194,10 +194,14 @@ public final class Replicator {
             AuthorId feed = e.getKey();
             if (e.getValue() > now) continue;
             it.remove();
-            if (store.head(feed) >= bestHeld(feed)) continue;
+            long head = store.head(feed);
+            if (head >= bestHeld(feed)) continue;
             Peer current = sources.get(feed);
+            // A source that claimed more than it delivered in time is not believed any more: what
+            // it holds counts as what we hold, so an honest peer can take over.
+            if (current != null && current.holds(feed) > head) current.holds.put(feed, head);
             Peer next = best(feed, current);
-            if (next != null && (current == null || next.holds(feed) > store.head(feed))) makeSource(feed, next);
+            if (next != null && (current == null || next.holds(feed) > head)) makeSource(feed, next);
         }
     }
 
