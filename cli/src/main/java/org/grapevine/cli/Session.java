@@ -157,23 +157,40 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * Resolves what the user typed for a person: a whole id, a unique prefix of a known author's
-     * id (at least 4 characters after '@'), or a petname.
+     * Resolves what the user typed for a person: a whole id, a unique prefix (at least 4
+     * characters after '@') of a known author's id or of someone met nearby, or a petname.
      */
     public AuthorId resolveAuthor(String text) {
         String s = text.strip();
         if (s.startsWith("@")) {
             if (s.length() == 1 + IdText.BODY_CHARS) return AuthorId.parse(s);
             if (s.length() < 5) throw new UserError(ExitCodes.USAGE, "id prefix '" + s + "' is too short: give at least 4 characters after '@'");
-            List<AuthorId> found = store().authorsWithPrefix(IdText.parsePrefix(IdText.Kind.AUTHOR, s), 2);
+            IdText.Prefix prefix = IdText.parsePrefix(IdText.Kind.AUTHOR, s);
+            java.util.Set<AuthorId> found = new java.util.LinkedHashSet<>(store().authorsWithPrefix(prefix, 2));
+            for (AuthorId near : nearbyIds()) {
+                if (prefix.matches(near.bytes())) found.add(near);
+            }
             if (found.isEmpty()) throw new UserError("no known author's id starts with " + s);
             if (found.size() > 1) throw new UserError("several known authors' ids start with " + s + ": type more of it");
-            return found.get(0);
+            return found.iterator().next();
         }
         for (Map.Entry<AuthorId, String> e : store().indexes().petnames().entrySet()) {
             if (e.getValue().equals(s)) return e.getKey();
         }
         throw new UserError(ExitCodes.USAGE, "'" + s + "' is neither an id (starting with '@') nor one of your petnames");
+    }
+
+    /** The ids met over the LAN in this daemon run (none without a daemon). */
+    private List<AuthorId> nearbyIds() {
+        if (attached == null) return List.of();
+        try {
+            return attached.node().nearby().get().stream().map(Node.Nearby::id).filter(java.util.Objects::nonNull).toList();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return List.of();
+        }
     }
 
     /** Resolves a whole entry id or a unique prefix of a held one (at least 6 characters after '%'). */

@@ -70,9 +70,9 @@ class DaemonIT {
         cli(bob, "init", "--name", "bob", "--no-passphrase");
         cli(bob, "follow", aliceId);
 
-        Daemon a = daemon(alice, "--listen", "127.0.0.1:0");
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns");
         await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0);
-        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--peer", "127.0.0.1:" + a.port() + aliceId);
+        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns", "--peer", "127.0.0.1:" + a.port() + aliceId);
         await().atMost(Duration.ofSeconds(30)).until(() -> b.logged("connected " + aliceId));
 
         // The daemon holds alice's store, so this post can only go through its control channel.
@@ -101,7 +101,7 @@ class DaemonIT {
     void aSecondDaemonOnTheSameHomeIsRefused() throws Exception {
         Path home = tmp.resolve("solo");
         cli(home, "init", "--no-passphrase");
-        Daemon first = daemon(home, "--listen", "127.0.0.1:0");
+        Daemon first = daemon(home, "--listen", "127.0.0.1:0", "--no-mdns");
         await().atMost(Duration.ofSeconds(30)).until(() -> first.port() > 0);
         ProcessBuilder second = command(home, "daemon", "--listen", "127.0.0.1:0");
         Path err = tmp.resolve("second.err");

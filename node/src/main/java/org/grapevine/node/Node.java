@@ -1,6 +1,8 @@
 package org.grapevine.node;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.grapevine.gossip.discovery.LanDiscovery;
+import org.grapevine.gossip.discovery.LanInterfaces;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
 import org.grapevine.gossip.replication.Replicator;
@@ -38,30 +42,48 @@ import org.grapevine.node.store.Store;
 public final class Node implements AutoCloseable {
     /** How a node runs; see {@link #defaults}. */
     public record Config(InetSocketAddress listen, List<PeerAddress> bootstrap, NetworkKey network, int hops,
-                         int targetConnections, long sourceSwitchMillis, long tickMillis) {
+                         int targetConnections, long sourceSwitchMillis, long tickMillis, Lan lan) {
         public static final int DEFAULT_PORT = 7733;
 
+        /** LAN discovery off by default (tests, embedded nodes); the daemon turns it on. */
         public static Config defaults() {
             return new Config(new InetSocketAddress("0.0.0.0", DEFAULT_PORT), List.of(), NetworkKey.defaultNetwork(),
-                    Interest.DEFAULT_HOPS, 8, 2_000, 1_000);
+                    Interest.DEFAULT_HOPS, 8, 2_000, 1_000, Lan.OFF);
         }
 
         public Config withListen(InetSocketAddress a) {
-            return new Config(a, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis);
+            return new Config(a, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan);
         }
 
         public Config withBootstrap(List<PeerAddress> b) {
-            return new Config(listen, List.copyOf(b), network, hops, targetConnections, sourceSwitchMillis, tickMillis);
+            return new Config(listen, List.copyOf(b), network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan);
         }
 
         public Config withNetwork(NetworkKey n) {
-            return new Config(listen, bootstrap, n, hops, targetConnections, sourceSwitchMillis, tickMillis);
+            return new Config(listen, bootstrap, n, hops, targetConnections, sourceSwitchMillis, tickMillis, lan);
         }
 
         public Config withHops(int h) {
-            return new Config(listen, bootstrap, network, h, targetConnections, sourceSwitchMillis, tickMillis);
+            return new Config(listen, bootstrap, network, h, targetConnections, sourceSwitchMillis, tickMillis, lan);
+        }
+
+        public Config withLan(Lan l) {
+            return new Config(listen, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, l);
         }
     }
+
+    /** LAN discovery over mDNS: off, on every LAN interface, or on the one named. */
+    public record Lan(boolean enabled, String interfaceName) {
+        public static final Lan OFF = new Lan(false, null);
+        public static final Lan ALL = new Lan(true, null);
+
+        public static Lan on(String interfaceName) {
+            return new Lan(true, interfaceName);
+        }
+    }
+
+    /** Someone met over the LAN in this run: where, when, and (once connected) who. */
+    public record Nearby(AuthorId id, String address, long firstSeen, long lastSeen, boolean connected) {}
 
     /** A connected peer as {@code grapevine peers} shows it. */
     public record PeerInfo(AuthorId id, String address, boolean outbound, boolean connected, long lastSeen, String source) {}
@@ -79,6 +101,20 @@ public final class Node implements AutoCloseable {
     /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
     private final Map<InetSocketAddress, String> dialing = new HashMap<>();
     private InetSocketAddress listening;
+    private final List<LanDiscovery> lan = new ArrayList<>();
+    /** Nodes met over the LAN in this run, by the endpoint they announced. */
+    private final Map<String, NearbyState> nearby = new LinkedHashMap<>();
+
+    private static final class NearbyState {
+        final long firstSeen;
+        long lastSeen;
+        AuthorId id;
+
+        NearbyState(long now) {
+            firstSeen = now;
+            lastSeen = now;
+        }
+    }
     /** Set on the node loop when close begins: no more dials into a transport being shut down. */
     private boolean closing;
     /** Ids that sent invalid data, refused until the time given. */
@@ -119,6 +155,7 @@ public final class Node implements AutoCloseable {
             throws InterruptedException {
         Node node = new Node(home, identity, store, config, eventLog);
         node.listening = node.transport.listen(config.listen());
+        if (config.lan().enabled()) node.startLan();
         node.onLoop(() -> {
             PeerFile.load(home.peerFile(), node.table);
             for (PeerAddress a : config.bootstrap()) node.table.add(a, PeerTable.Source.BOOTSTRAP);
@@ -207,6 +244,47 @@ public final class Node implements AutoCloseable {
             long sum = 0;
             for (PeerChannel ch : connected.values()) sum += ch.bytesSent() + ch.bytesReceived();
             return sum;
+        });
+    }
+
+    private void startLan() {
+        List<Inet4Address> addresses = config.lan().interfaceName() != null
+                ? List.of(LanInterfaces.addressOf(config.lan().interfaceName()))
+                : LanInterfaces.candidates().stream().map(LanInterfaces.Candidate::address).toList();
+        InetAddress host = listening.getAddress();
+        for (Inet4Address a : addresses) {
+            if (!host.isAnyLocalAddress() && !host.equals(a)) {
+                event("not announcing on " + a.getHostAddress() + ": listening on " + host.getHostAddress() + " only");
+                continue;
+            }
+            try {
+                lan.add(LanDiscovery.start(a, listening.getPort(), config.network(), found -> onLoop(() -> lanFound(found))));
+                event("looking for nearby nodes on " + a.getHostAddress() + " (mDNS)");
+            } catch (IOException e) {
+                event("mDNS unavailable on " + a.getHostAddress() + ": " + e.getMessage());
+            }
+        }
+        if (lan.isEmpty()) event("LAN discovery runs on no interface");
+    }
+
+    private void lanFound(InetSocketAddress address) {
+        if (closing) return;
+        PeerAddress peer = new PeerAddress(address.getAddress().getHostAddress(), address.getPort(), null);
+        long now = System.currentTimeMillis();
+        NearbyState state = nearby.computeIfAbsent(peer.endpoint(), e -> new NearbyState(now));
+        state.lastSeen = now;
+        if (state.firstSeen == now) event("found " + peer.endpoint() + " on the LAN");
+        table.add(peer, PeerTable.Source.LAN);
+        tick();
+    }
+
+    /** The nodes met over the LAN in this run. */
+    public CompletableFuture<List<Nearby>> nearby() {
+        return onLoop(() -> {
+            List<Nearby> out = new ArrayList<>();
+            nearby.forEach((endpoint, n) -> out.add(new Nearby(n.id, endpoint, n.firstSeen, n.lastSeen,
+                    n.id != null && connected.containsKey(n.id))));
+            return out;
         });
     }
 
@@ -346,7 +424,14 @@ public final class Node implements AutoCloseable {
                     endpoint = new PeerAddress(peer.remoteAddress().getHostString(), peer.listenPort(), null).endpoint();
                     table.add(PeerAddress.parse(endpoint), PeerTable.Source.INBOUND);
                 }
-                if (endpoint != null) table.succeeded(endpoint, peer.id(), now);
+                if (endpoint != null) {
+                    table.succeeded(endpoint, peer.id(), now);
+                    NearbyState met = nearby.get(endpoint);
+                    if (met != null) {
+                        met.id = peer.id();
+                        met.lastSeen = now;
+                    }
+                }
                 peer.send(new WireMessage.Peers(exchangeList(peer.id())));
                 event("connected " + peer.id() + " " + peer.remoteAddress().getHostString() + ":" + peer.remoteAddress().getPort()
                         + (peer.outbound() ? " (outbound)" : " (inbound)"));
@@ -441,6 +526,7 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             eventLog.accept("could not save peers on close: " + e);
         }
+        lan.forEach(LanDiscovery::close); // jmDNS takes seconds to close: it finishes in the background.
         transport.close();
         loop.shutdown();
         try {

@@ -49,14 +49,30 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Replicate the feeds within N follow hops of yours (default ${DEFAULT-VALUE}).")
     int hops;
 
+    @Option(names = "--no-mdns", description = "Do not look for nearby nodes on the LAN (nor announce this one).")
+    boolean noMdns;
+
+    @Option(names = "--mdns-interface", paramLabel = "IF", description = "Run LAN discovery on this network interface only (default: every LAN interface).")
+    String mdnsInterface;
+
     @Override
     public Integer call() throws Exception {
         if (hops < 0 || hops > 4) throw new UserError(ExitCodes.USAGE, "--hops must be between 0 and 4");
+        if (noMdns && mdnsInterface != null) throw new UserError(ExitCodes.USAGE, "--no-mdns and --mdns-interface contradict each other");
+        Node.Lan lan = noMdns ? Node.Lan.OFF : mdnsInterface != null ? Node.Lan.on(mdnsInterface) : Node.Lan.ALL;
+        if (mdnsInterface != null) {
+            try {
+                org.grapevine.gossip.discovery.LanInterfaces.addressOf(mdnsInterface);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, "--mdns-interface: " + e.getMessage());
+            }
+        }
         Node.Config config = Node.Config.defaults()
                 .withListen(listenAddress())
                 .withBootstrap(peers.stream().map(DaemonCommand::peer).toList())
                 .withNetwork(network(network))
-                .withHops(hops);
+                .withHops(hops)
+                .withLan(lan);
         PrintStream events = System.out;
         try (Session session = home.open()) {
             Identity identity = session.unlock();

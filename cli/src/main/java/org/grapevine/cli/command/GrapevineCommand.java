@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
             ThreadCommand.class, LogCommand.class, FollowCommand.class, UnfollowCommand.class,
             BlockCommand.class, UnblockCommand.class, NameCommand.class, ProfileCommand.class,
             DeleteCommand.class, DaemonCommand.class, PeersCommand.class, SyncCommand.class,
-            InviteCommand.class, CompletionCommand.class
+            InviteCommand.class, NearbyCommand.class, CompletionCommand.class
         })
 public final class GrapevineCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
