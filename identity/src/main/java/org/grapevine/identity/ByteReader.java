@@ -100,6 +100,12 @@ public final class ByteReader {
         return out;
     }
 
+    /** Moves past {@code n} bytes without copying them. */
+    public void skip(int n, String what) throws Malformed {
+        need(n, what);
+        pos += n;
+    }
+
     /** Length-prefixed bytes of at most {@code max}. */
     public byte[] blob(int max, String what) throws Malformed {
         int n = length(max, what + " length");

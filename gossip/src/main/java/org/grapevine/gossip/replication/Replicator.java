@@ -27,8 +27,8 @@ import org.grapevine.identity.log.Entry;
  * <p>Not thread-safe: the node calls it from one thread.
  */
 public final class Replicator {
-    static final int BATCH_ENTRIES = 256;
-    static final int BATCH_BYTES = 256 * 1024;
+    static final int BATCH_ENTRIES = 1024;
+    static final int BATCH_BYTES = 512 * 1024;
 
     private final FeedStore store;
     private final LongSupplier millis;

@@ -33,6 +33,7 @@ import org.grapevine.gossip.wire.WireCodec;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
+import org.grapevine.identity.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,8 @@ public final class Transport implements AutoCloseable {
             return new Config(identity, network, 5_000, 90);
         }
     }
+
+    private static final ThreadLocal<Verifier> VERIFIERS = ThreadLocal.withInitial(Verifier::new);
 
     private final Config config;
     private final TransportEvents events;
@@ -175,6 +178,12 @@ public final class Transport implements AutoCloseable {
                 closing("peer said goodbye: " + g.reason() + (g.detail().isEmpty() ? "" : " (" + g.detail() + ")"));
                 ctx.close();
             } else {
+                if (m instanceof WireMessage.Entries e) {
+                    // Check signatures here, on this connection's I/O thread, so that the node's
+                    // own thread only stores: verifying is most of the cost of an entry.
+                    Verifier verifier = VERIFIERS.get();
+                    for (var entry : e.entries()) entry.header().verifySignature(verifier);
+                }
                 events.received(peer, m);
             }
         }

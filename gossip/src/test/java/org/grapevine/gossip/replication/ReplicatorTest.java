@@ -42,10 +42,10 @@ class ReplicatorTest {
         assertEquals(1000, bob.store().count(Outcome.STORED));
         assertEquals(0, bob.store().count(Outcome.DUPLICATE) + bob.store().count(Outcome.OUT_OF_ORDER));
         assertEquals(1000, bob.storedReported());
-        // Four batches of 256 and one note that the feed is done.
+        // One batch (up to 1,024 entries) and one note that the feed is done.
         SimLink toBob = net.link(alice, bob);
         assertEquals(1000, toBob.entriesSent());
-        assertEquals(4, toBob.sent(Entries.class));
+        assertEquals(1, toBob.sent(Entries.class));
         assertEquals(List.of(new CaughtUp(alice.id(), 1000)), ofType(toBob, CaughtUp.class));
         // Alice hears bob's clock and nothing else: bob has nothing she wants and tells her nothing new.
         SimLink toAlice = net.link(bob, alice);
@@ -435,7 +435,7 @@ class ReplicatorTest {
     @Test
     void streamingPausesAtTheHighWaterMarkAndResumesWhenTheLinkDrains() {
         bob.wants(alice);
-        alice.posts(600);
+        alice.posts(3000); // three batches at least
         net.connect(alice, bob);
         SimLink toBob = net.link(alice, bob);
         long highWater = 16 * 1024;

@@ -83,6 +83,20 @@ public final class ContentCodec {
         return c;
     }
 
+    /**
+     * The thread root named by a post's body, read without decoding the text (indexing needs
+     * only this); null when the post is no reply or its body does not parse that far.
+     */
+    public static EntryId postRoot(byte[] body) {
+        try {
+            ByteReader r = new ByteReader(body);
+            r.skip(r.length(MAX, "text length"), "text");
+            return r.bool("has root") ? r.entryId("root") : null;
+        } catch (Malformed e) {
+            return null;
+        }
+    }
+
     private static Post post(ByteReader r) throws Malformed {
         String text = r.string(MAX, "text");
         EntryId root = r.bool("has root") ? r.entryId("root") : null;

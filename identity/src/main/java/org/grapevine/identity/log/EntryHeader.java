@@ -36,6 +36,10 @@ public final class EntryHeader {
     private final byte[] contentHash;
     private final byte[] encoded;
     private EntryId id;
+    private static final byte UNCHECKED = 0;
+    private static final byte VALID = 1;
+    private static final byte INVALID = 2;
+    private volatile byte signatureState = UNCHECKED;
 
     private EntryHeader(AuthorId author, long seq, EntryId previous, long timestamp, int contentType,
                         int contentLength, byte[] contentHash, byte[] encoded) {
@@ -103,10 +107,18 @@ public final class EntryHeader {
         return new EntryHeader(author, seq, previous, timestamp, contentType, (int) contentLength, contentHash, encoded);
     }
 
-    /** True when the signature is the author's over every preceding header byte. */
+    /**
+     * True when the signature is the author's over every preceding header byte. The answer is
+     * kept: the bytes never change, so whichever thread checks first (say, the one that read the
+     * entry off the network) spares the store the work.
+     */
     public boolean verifySignature(Verifier verifier) {
+        byte known = signatureState;
+        if (known != UNCHECKED) return known == VALID;
         int signed = encoded.length - SIGNATURE_BYTES;
-        return verifier.verify(author, encoded, 0, signed, encoded, signed);
+        boolean valid = verifier.verify(author, encoded, 0, signed, encoded, signed);
+        signatureState = valid ? VALID : INVALID;
+        return valid;
     }
 
     /** True when {@code content} is the body this header commits to. */

@@ -15,6 +15,7 @@ import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
+import org.grapevine.identity.content.ContentCodec;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
 import org.mapdb.BTreeMap;
@@ -53,16 +54,22 @@ public final class Indexes {
     /** Called inside the append transaction for every stored entry, in log order. */
     void apply(Entry entry, long loc) {
         if (!entry.hasContent()) return;
+        int type = entry.header().contentType();
+        AuthorId author = entry.header().author();
+        if (type == Content.POST) {
+            // Most entries are posts; only replies are indexed, and the root is found without decoding the text.
+            EntryId root = ContentCodec.postRoot(entry.content());
+            if (root != null) replies.put(concat(root.bytes(), longBytes(loc)), EMPTY);
+            return;
+        }
+        if (type != Content.FOLLOW && type != Content.BLOCK && type != Content.ABOUT && type != Content.DELETION) return;
         Content content;
         try {
             content = entry.decodeContent();
         } catch (Malformed e) {
             return; // A well-signed entry whose body we cannot read: stored and passed on, indexed as nothing.
         }
-        AuthorId author = entry.header().author();
-        if (content instanceof Content.Post p && p.isReply()) {
-            replies.put(concat(p.root().bytes(), longBytes(loc)), EMPTY);
-        } else if (content instanceof Content.Follow f) {
+        if (content instanceof Content.Follow f) {
             edge(follows, author, f.target(), f.following());
         } else if (content instanceof Content.Block b) {
             edge(blocks, author, b.target(), b.blocking());
