@@ -271,9 +271,12 @@ public final class Node implements AutoCloseable {
         if (closing) return;
         PeerAddress peer = new PeerAddress(address.getAddress().getHostAddress(), address.getPort(), null);
         long now = System.currentTimeMillis();
-        NearbyState state = nearby.computeIfAbsent(peer.endpoint(), e -> new NearbyState(now));
+        NearbyState state = nearby.get(peer.endpoint());
+        if (state == null) {
+            nearby.put(peer.endpoint(), state = new NearbyState(now));
+            event("found " + peer.endpoint() + " on the LAN");
+        }
         state.lastSeen = now;
-        if (state.firstSeen == now) event("found " + peer.endpoint() + " on the LAN");
         table.add(peer, PeerTable.Source.LAN);
         tick();
     }
