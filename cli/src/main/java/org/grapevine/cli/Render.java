@@ -145,6 +145,13 @@ public final class Render {
         return o;
     }
 
+    /** Entries as a JSON array of {@link #json(Entry)} objects. */
+    public ArrayNode json(java.util.List<Entry> entries) {
+        ArrayNode array = JSON.createArrayNode();
+        for (Entry e : entries) array.add(json(e));
+        return array;
+    }
+
     public static String print(Object node) {
         try {
             return JSON.writeValueAsString(node);

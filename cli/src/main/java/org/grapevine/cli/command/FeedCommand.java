@@ -35,9 +35,7 @@ public final class FeedCommand implements Callable<Integer> {
             Render render = new Render(s.store().indexes(), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                var array = Render.JSON.createArrayNode();
-                for (Entry e : entries) array.add(render.json(e));
-                out.println(Render.print(array));
+                out.println(Render.print(render.json(entries)));
             } else if (entries.isEmpty()) {
                 out.println("Nothing here yet: 'grapevine post TEXT' to say something, 'grapevine follow ID' to follow someone.");
             } else {

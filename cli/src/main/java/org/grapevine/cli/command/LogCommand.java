@@ -42,8 +42,7 @@ public final class LogCommand implements Callable<Integer> {
             if (json.on()) {
                 var o = Render.JSON.createObjectNode().put("author", who.toString())
                         .put("head", s.store().headSeq(who)).put("forked", forked);
-                var array = o.putArray("entries");
-                for (Entry e : entries) array.add(render.json(e));
+                o.set("entries", render.json(entries));
                 out.println(Render.print(o));
             } else {
                 out.println(render.who(who) + "  " + who + "  (" + s.store().headSeq(who) + " entries)");

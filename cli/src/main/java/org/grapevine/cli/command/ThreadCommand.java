@@ -34,9 +34,7 @@ public final class ThreadCommand implements Callable<Integer> {
             Render render = new Render(s.store().indexes(), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                var array = Render.JSON.createArrayNode();
-                for (Entry e : entries) array.add(render.json(e));
-                out.println(Render.print(array));
+                out.println(Render.print(render.json(entries)));
             } else {
                 if (!entries.get(0).id().equals(root)) out.println("(the first post of this thread is not here yet: " + root + ")\n");
                 for (Entry e : entries) {
