@@ -3,7 +3,7 @@ package org.grapevine.identity;
 import java.util.Arrays;
 import java.util.HexFormat;
 
-/** A media blob: the root of the SHA-256 Merkle tree over its chunks. */
+/** A media blob's id: SHA-256 of its size and the root of its Merkle tree over 256 KiB chunks (see {@link org.grapevine.identity.blob.BlobHasher}). */
 public record BlobId(byte[] bytes) implements Comparable<BlobId> {
     public BlobId {
         if (bytes == null || bytes.length != 32) {
