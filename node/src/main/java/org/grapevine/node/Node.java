@@ -98,6 +98,8 @@ public final class Node implements AutoCloseable {
     private final Transport transport;
     private final PeerTable table = new PeerTable();
     private final Map<AuthorId, PeerChannel> connected = new LinkedHashMap<>();
+    /** The table endpoint of each established connection, so failures back off the address that was dialed. */
+    private final Map<PeerChannel, String> endpoints = new java.util.IdentityHashMap<>();
     /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
     private final Map<InetSocketAddress, String> dialing = new HashMap<>();
     private InetSocketAddress listening;
@@ -162,9 +164,8 @@ public final class Node implements AutoCloseable {
             node.refreshInterest();
             node.tick();
         }).join();
-        // A scheduled task that throws is never run again: keep the periodic work alive whatever happens.
-        node.loop.scheduleWithFixedDelay(node.survive(node::tick), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
-        node.loop.scheduleWithFixedDelay(node.survive(node::savePeers), 60, 60, TimeUnit.SECONDS);
+        node.loop.scheduleWithFixedDelay(node.guarded(node::tick, false), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
+        node.loop.scheduleWithFixedDelay(node.guarded(node::savePeers, false), 60, 60, TimeUnit.SECONDS);
         node.event("listening on " + node.listening + " (" + config.network() + ", "
                 + (node.transport.usesEpoll() ? "epoll" : "nio") + "), id " + identity.id());
         return node;
@@ -320,16 +321,6 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private Runnable survive(Runnable r) {
-        return () -> {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                event("internal error: " + e);
-            }
-        };
-    }
-
     /** A misbehaving peer: its id is refused for a while, and its address backed off. */
     private void penalize(PeerChannel ch) {
         String endpoint = endpointOf(ch);
@@ -340,12 +331,11 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** The table entry a connection belongs to: the address dialed, or the one an inbound peer listens on. */
     private String endpointOf(PeerChannel ch) {
+        String known = endpoints.get(ch);
+        if (known != null) return known;
         InetSocketAddress r = ch.remoteAddress();
-        if (ch.outbound()) {
-            String e = dialing.get(r);
-            return e != null ? e : r.getHostString() + ":" + r.getPort();
-        }
         return new PeerAddress(r.getHostString(), Math.max(1, ch.listenPort()), null).endpoint();
     }
 
@@ -362,20 +352,24 @@ public final class Node implements AutoCloseable {
     }
 
     private CompletableFuture<Void> onLoop(Runnable r) {
-        return CompletableFuture.runAsync(guarded(r), loop);
+        return CompletableFuture.runAsync(guarded(r, true), loop);
     }
 
     private <T> CompletableFuture<T> onLoop(Supplier<T> s) {
         return CompletableFuture.supplyAsync(s, loop);
     }
 
-    private Runnable guarded(Runnable r) {
+    /**
+     * Logs what a task throws. A one-off task rethrows, failing its future; a periodic one
+     * ({@code rethrow} false) must not, or the executor would never run it again.
+     */
+    private Runnable guarded(Runnable r, boolean rethrow) {
         return () -> {
             try {
                 r.run();
             } catch (RuntimeException e) {
                 event("internal error: " + e);
-                throw e;
+                if (rethrow) throw e;
             }
         };
     }
@@ -417,6 +411,7 @@ public final class Node implements AutoCloseable {
                         return;
                     }
                     connected.remove(peer.id());
+                    endpoints.remove(existing);
                     replicator.disconnected(peer.id());
                     existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
                 }
@@ -428,6 +423,7 @@ public final class Node implements AutoCloseable {
                     table.add(PeerAddress.parse(endpoint), PeerTable.Source.INBOUND);
                 }
                 if (endpoint != null) {
+                    endpoints.put(peer, endpoint);
                     table.succeeded(endpoint, peer.id(), now);
                     NearbyState met = nearby.get(endpoint);
                     if (met != null) {
@@ -472,6 +468,7 @@ public final class Node implements AutoCloseable {
                 connected.remove(peer.id());
                 replicator.disconnected(peer.id());
                 if (peer.outbound()) table.failed(endpointOf(peer), System.currentTimeMillis());
+                endpoints.remove(peer);
                 event("disconnected " + peer.id() + ": " + reason);
             });
         }
