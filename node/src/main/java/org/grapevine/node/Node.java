@@ -166,6 +166,8 @@ public final class Node implements AutoCloseable {
         }).join();
         node.loop.scheduleWithFixedDelay(node.guarded(node::tick, false), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
         node.loop.scheduleWithFixedDelay(node.guarded(node::savePeers, false), 60, 60, TimeUnit.SECONDS);
+        store.recovery().ifPresent(r -> node.event("store rebuilt from its journal after an unclean shutdown: "
+                + r.entries() + " entries in " + r.took().toMillis() + " ms" + (r.skipped() > 0 ? ", " + r.skipped() + " records skipped" : "")));
         node.event("listening on " + node.listening + " (" + config.network() + ", "
                 + (node.transport.usesEpoll() ? "epoll" : "nio") + "), id " + identity.id());
         return node;

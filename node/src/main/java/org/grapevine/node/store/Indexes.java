@@ -156,10 +156,20 @@ public final class Indexes {
     /** Sets (or with an empty name removes) the local name for {@code author}. */
     public void setPetname(AuthorId author, String name) {
         synchronized (store) {
-            if (name.isEmpty()) petnames.remove(author.bytes());
-            else petnames.put(author.bytes(), name);
+            putPetname(author, name);
+            store.journalPetname(author, name);
             store.commit();
         }
+    }
+
+    void putPetname(AuthorId author, String name) {
+        if (name.isEmpty()) petnames.remove(author.bytes());
+        else petnames.put(author.bytes(), name);
+    }
+
+    /** Petnames as stored, for writing the journal out whole. */
+    java.util.Iterator<Map.Entry<byte[], String>> petnameEntries() {
+        return petnames.entrySet().iterator();
     }
 
     /** Every petname, for resolving a name the user types back to an id. */

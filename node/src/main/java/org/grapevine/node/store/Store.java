@@ -1,12 +1,24 @@
 package org.grapevine.node.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.grapevine.identity.AuthorId;
@@ -31,13 +43,23 @@ import org.mapdb.Serializer;
  * a long key that keeps every log contiguous and the B-tree nodes small. Storing an entry costs two
  * puts (the log and the id index); indexes derived from content (follows, blocks, threads,
  * profiles) only add puts for entries of those kinds.
+ *
+ * <p>MapDB 3.1's transactions survive a crash between commits but not one in the middle of a commit
+ * (it has no log replay), so every commit first goes to a {@link Journal} beside the file. After an
+ * unclean shutdown the file is rebuilt from the journal before it is used; {@link #recovery()}
+ * says when that happened. The files: {@code NAME}, {@code NAME.journal} and {@code NAME.lock}.
  */
 public final class Store implements AutoCloseable {
     static final int SEQ_BITS = 40;
     static final long MAX_SEQ = (1L << SEQ_BITS) - 1;
     private static final int SCHEMA = 1;
+    private static final int AUTHOR_BYTES = 32;
 
     private final DB db;
+    private final Held lock;
+    private Journal journal;
+    private boolean bodiesDropped;
+    private Recovery recovery;
     final BTreeMap<byte[], Integer> feedNumbers;
     final BTreeMap<Integer, byte[]> feedAuthors;
     final BTreeMap<Long, byte[]> log;
@@ -52,8 +74,17 @@ public final class Store implements AutoCloseable {
 
     private record Head(long seq, EntryId id) {}
 
-    private Store(DB db) {
+    /** The lock file this store holds, by path, so a second open in this JVM is refused before it touches the file. */
+    private record Held(Path key, FileLock lock) {}
+
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    /** A rebuild from the journal after an unclean shutdown: what was replayed and how long it took. */
+    public record Recovery(long entries, long skipped, Duration took) {}
+
+    private Store(DB db, Held lock) {
         this.db = db;
+        this.lock = lock;
         feedNumbers = db.treeMap("feed-numbers", Serializer.BYTE_ARRAY, Serializer.INTEGER).createOrOpen();
         feedAuthors = db.treeMap("feed-authors", Serializer.INTEGER, Serializer.BYTE_ARRAY).createOrOpen();
         log = db.treeMap("log", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen();
@@ -71,30 +102,202 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Opens (creating if needed) the store file. Only one process may hold it.
+     * Opens (creating if needed) the store file. Only one process may hold it. After an unclean
+     * shutdown the file is first rebuilt from its journal.
      *
      * @throws StoreException if another process holds it or it cannot be read
      */
     public static Store open(Path file) {
+        Held lock = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            DB db = DBMaker.fileDB(file.toFile())
+            lock = lock(sibling(file, ".lock"), file);
+            Path journalPath = sibling(file, ".journal");
+            Journal.Scan scan = null;
+            Recovery recovery = null;
+            boolean replayDroppedBodies = false;
+            if (Files.exists(journalPath)) {
+                if (Files.exists(file)) scan = Journal.read(journalPath, r -> {});
+                if (scan == null || !scan.closedCleanly()) {
+                    long started = System.nanoTime();
+                    Replay replay = rebuild(file, journalPath);
+                    scan = replay.scan;
+                    replayDroppedBodies = replay.store.bodiesDropped;
+                    recovery = new Recovery(replay.entries, replay.skipped, Duration.ofNanos(System.nanoTime() - started));
+                }
+            }
+            DB db = openDb(file);
+            Store store;
+            try {
+                store = new Store(db, lock);
+                if (scan == null) {
+                    // A new store, or one from before the journal: the journal starts as a copy of it.
+                    Journal.replace(journalPath, store.checkpoint(false));
+                    scan = Journal.read(journalPath, r -> {});
+                }
+                store.journal = Journal.openForAppend(journalPath, scan);
+                store.recovery = recovery;
+                store.bodiesDropped = replayDroppedBodies;
+            } catch (RuntimeException | IOException e) {
+                db.close(); // Otherwise the file stays locked until this JVM exits.
+                throw e;
+            }
+            return store;
+        } catch (DBException e) {
+            release(lock);
+            throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            release(lock);
+            throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            release(lock);
+            throw e;
+        }
+    }
+
+    private static DB openDb(Path file) {
+        try {
+            return DBMaker.fileDB(file.toFile())
                     .transactionEnable()
                     .fileMmapEnableIfSupported()
                     .fileMmapPreclearDisable()
                     .make();
-            try {
-                return new Store(db);
-            } catch (RuntimeException e) {
-                db.close(); // Otherwise the file stays locked until this JVM exits.
-                throw e;
-            }
         } catch (DBException.FileLocked e) {
             throw new StoreException("store " + file + " is locked by another process (is a daemon running?)", e);
-        } catch (DBException e) {
-            throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path sibling(Path file, String suffix) {
+        return file.resolveSibling(file.getFileName() + suffix);
+    }
+
+    /**
+     * Takes the store's lock file. Stores held by this JVM are checked first: closing a second
+     * channel on a locked file would drop the lock the first one holds.
+     */
+    private static Held lock(Path lockFile, Path file) throws IOException {
+        Path key = lockFile.toAbsolutePath().normalize();
+        if (!HELD.add(key)) throw locked(file);
+        FileLock held = null;
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            held = null;
+        } finally {
+            if (held == null) {
+                if (channel != null) channel.close();
+                HELD.remove(key);
+            }
+        }
+        if (held == null) throw locked(file);
+        return new Held(key, held);
+    }
+
+    private static StoreException locked(Path file) {
+        return new StoreException("store " + file + " is locked by another process (is a daemon running?)");
+    }
+
+    private static void release(Held lock) {
+        if (lock == null) return;
+        try {
+            lock.lock().channel().close();
+        } catch (IOException e) {
+            // Closing the channel releases the lock; nothing more can be done.
+        } finally {
+            HELD.remove(lock.key());
+        }
+    }
+
+    /** Removes a MapDB file and the log files MapDB keeps beside it. */
+    private static void deleteDbFiles(Path file) throws IOException {
+        Files.deleteIfExists(file);
+        String walPrefix = file.getFileName() + ".wal.";
+        try (var siblings = Files.list(file.toAbsolutePath().getParent())) {
+            for (Path p : (Iterable<Path>) siblings::iterator) {
+                if (p.getFileName().toString().startsWith(walPrefix)) Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Builds a fresh MapDB file from the journal and moves it over {@code file}. */
+    private static Replay rebuild(Path file, Path journalPath) throws IOException {
+        Path fresh = sibling(file, ".rebuild");
+        deleteDbFiles(fresh);
+        DB db = openDb(fresh);
+        Replay replay;
+        try {
+            replay = new Replay(new Store(db, null));
+            replay.scan = Journal.read(journalPath, replay::accept);
+            replay.flush();
+            db.commit();
+        } finally {
+            db.close();
+        }
+        deleteDbFiles(file);
+        Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE);
+        Journal.syncDirectory(file.toAbsolutePath().getParent());
+        return replay;
+    }
+
+    /** Feeds journal records to a store being rebuilt, entries in batches so signatures are checked on all cores. */
+    private static final class Replay {
+        private static final int BATCH = 1024;
+        private final Store store;
+        private final List<Entry> batch = new ArrayList<>(BATCH);
+        private long uncommitted;
+        long entries;
+        long skipped;
+        Journal.Scan scan;
+
+        Replay(Store store) {
+            this.store = store;
+        }
+
+        void accept(Journal.Record record) {
+            try {
+                switch (record.type()) {
+                    case Journal.ENTRY -> {
+                        batch.add(Entry.decode(record.payload()));
+                        if (batch.size() >= BATCH) flush();
+                    }
+                    case Journal.FORK -> {
+                        flush();
+                        EntryHeader h = EntryHeader.decode(record.payload());
+                        if (h.verifySignature(VERIFIERS.get())) {
+                            store.recordFork(store.feedNumber(h.author(), true), h);
+                        } else {
+                            skipped++;
+                        }
+                    }
+                    case Journal.PETNAME -> {
+                        flush();
+                        byte[] p = record.payload();
+                        if (p.length < AUTHOR_BYTES) throw new Malformed("petname record of " + p.length + " bytes");
+                        AuthorId author = new AuthorId(Arrays.copyOf(p, AUTHOR_BYTES));
+                        String name = new String(p, AUTHOR_BYTES, p.length - AUTHOR_BYTES, StandardCharsets.UTF_8);
+                        store.indexes.putPetname(author, name);
+                    }
+                    default -> skipped++;
+                }
+            } catch (Malformed e) {
+                skipped++;
+            }
+        }
+
+        void flush() {
+            if (batch.isEmpty()) return;
+            for (AppendResult r : store.validateAndPut(batch)) {
+                if (r.status() == AppendResult.Status.APPENDED) entries++;
+                else skipped++;
+            }
+            uncommitted += batch.size();
+            batch.clear();
+            if (uncommitted >= 16 * BATCH) {
+                store.db.commit();
+                uncommitted = 0;
+            }
         }
     }
 
@@ -109,25 +312,37 @@ public final class Store implements AutoCloseable {
      * after the commit, one per entry, in order.
      */
     public synchronized List<AppendResult> appendAll(List<Entry> entries) {
+        List<AppendResult> results;
+        try {
+            results = validateAndPut(entries);
+            commit();
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+        return results;
+    }
+
+    /** Checks signatures on all cores, then puts each entry that fits its log; no commit. */
+    private List<AppendResult> validateAndPut(List<Entry> entries) {
         boolean[] signed = new boolean[entries.size()];
         IntStream range = IntStream.range(0, entries.size());
         (entries.size() >= 16 ? range.parallel() : range)
                 .forEach(i -> signed[i] = entries.get(i).header().verifySignature(VERIFIERS.get()));
         List<AppendResult> results = new ArrayList<>(entries.size());
-        try {
-            for (int i = 0; i < entries.size(); i++) {
-                Entry e = entries.get(i);
-                results.add(signed[i] ? appendValidated(e) : AppendResult.invalid(e.id(), "bad signature"));
-            }
-            db.commit();
-        } catch (RuntimeException e) {
-            db.rollback();
-            // Both caches may hold what the rolled-back transaction created.
-            heads.clear();
-            feedCache.clear();
-            throw e;
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            results.add(signed[i] ? appendValidated(e) : AppendResult.invalid(e.id(), "bad signature"));
         }
         return results;
+    }
+
+    private void rollback() {
+        if (journal != null) journal.discard();
+        db.rollback();
+        // Both caches may hold what the rolled-back transaction created.
+        heads.clear();
+        feedCache.clear();
     }
 
     private AppendResult appendValidated(Entry entry) {
@@ -154,7 +369,9 @@ public final class Store implements AutoCloseable {
         }
         if (feed == 0) feed = feedNumber(h.author(), true);
         long loc = location(feed, h.seq());
-        log.put(loc, entry.encode());
+        byte[] encoded = entry.encode();
+        log.put(loc, encoded);
+        if (journal != null) journal.add(Journal.ENTRY, encoded);
         putId(id, loc);
         heads.put(feed, new Head(h.seq(), id));
         indexes.apply(entry, loc);
@@ -162,7 +379,10 @@ public final class Store implements AutoCloseable {
     }
 
     private void recordFork(int feed, EntryHeader conflicting) {
-        forks.putIfAbsent(location(feed, conflicting.seq()), conflicting.encoded());
+        byte[] proof = conflicting.encoded();
+        if (forks.putIfAbsent(location(feed, conflicting.seq()), proof) == null && journal != null) {
+            journal.add(Journal.FORK, proof);
+        }
     }
 
     private void putId(EntryId id, long loc) {
@@ -225,6 +445,8 @@ public final class Store implements AutoCloseable {
     /** Replaces a stored entry's envelope (used to drop a body); the header never changes. */
     void rewrite(long loc, Entry entry) {
         log.put(loc, entry.encode());
+        // The journal still holds the old body; it is rewritten without it when the store closes.
+        bodiesDropped = true;
     }
 
     Optional<Long> locate(EntryId id) {
@@ -342,12 +564,87 @@ public final class Store implements AutoCloseable {
         return indexes;
     }
 
+    /** Notes a petname change in the journal; the caller commits. */
+    void journalPetname(AuthorId author, String name) {
+        if (journal == null) return;
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = Arrays.copyOf(author.bytes(), AUTHOR_BYTES + utf8.length);
+        System.arraycopy(utf8, 0, payload, AUTHOR_BYTES, utf8.length);
+        journal.add(Journal.PETNAME, payload);
+    }
+
+    /** Forces what this transaction added to the journal, then commits it to the file. */
     synchronized void commit() {
+        if (journal != null) {
+            try {
+                journal.flush();
+            } catch (IOException e) {
+                rollback();
+                throw new StoreException("cannot write the store's journal: " + e.getMessage(), e);
+            }
+        }
         db.commit();
     }
 
+    /** The rebuild this open needed after an unclean shutdown, if any. */
+    public Optional<Recovery> recovery() {
+        return Optional.ofNullable(recovery);
+    }
+
+    /** Everything the store holds as journal records: each log in order, fork proofs, petnames. */
+    private Iterable<Journal.Record> checkpoint(boolean closing) {
+        return () -> new Iterator<>() {
+            private final Iterator<byte[]> entries = log.values().iterator();
+            private final Iterator<byte[]> proofs = forks.values().iterator();
+            private final Iterator<Map.Entry<byte[], String>> names = indexes.petnameEntries();
+            private boolean closed = !closing;
+
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext() || proofs.hasNext() || names.hasNext() || !closed;
+            }
+
+            @Override
+            public Journal.Record next() {
+                if (entries.hasNext()) return new Journal.Record(Journal.ENTRY, entries.next());
+                if (proofs.hasNext()) return new Journal.Record(Journal.FORK, proofs.next());
+                if (names.hasNext()) {
+                    var e = names.next();
+                    byte[] utf8 = e.getValue().getBytes(StandardCharsets.UTF_8);
+                    byte[] payload = Arrays.copyOf(e.getKey(), AUTHOR_BYTES + utf8.length);
+                    System.arraycopy(utf8, 0, payload, AUTHOR_BYTES, utf8.length);
+                    return new Journal.Record(Journal.PETNAME, payload);
+                }
+                if (!closed) {
+                    closed = true;
+                    return new Journal.Record(Journal.CLOSE, new byte[0]);
+                }
+                throw new java.util.NoSuchElementException();
+            }
+        };
+    }
+
+    /**
+     * Closes the store. The journal gets its CLOSE record, so the next open trusts the file; if
+     * bodies were dropped since the journal was last written whole, it is rewritten without them.
+     */
     @Override
     public synchronized void close() {
-        if (!db.isClosed()) db.close();
+        if (db.isClosed()) return;
+        try {
+            if (journal != null) {
+                if (bodiesDropped) {
+                    journal.close();
+                    Journal.replace(journal.path(), checkpoint(true));
+                } else {
+                    journal.closeCleanly();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the store's journal", e);
+        } finally {
+            db.close();
+            release(lock);
+        }
     }
 }

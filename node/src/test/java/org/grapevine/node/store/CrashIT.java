@@ -91,6 +91,7 @@ class CrashIT {
             assertNotEquals(0, child.exitValue(), "the child was killed, not finished");
 
             try (Store store = Store.open(file)) {
+                assertTrue(store.recovery().isPresent(), "round " + round + ": a killed writer leaves a store that is rebuilt from its journal");
                 long batchHead = Logs.verifyLog(store, batcher.id());
                 long singleHead = Logs.verifyLog(store, single.id());
                 assertTrue(batchHead >= batchAcked, "round " + round + ": batches acknowledged up to " + batchAcked + " but " + batchHead + " held");
