@@ -97,6 +97,30 @@ public final class ContentCodec {
         }
     }
 
+    /**
+     * The attachments of a post body without decoding its text; an empty list for a body that
+     * does not decode. For indexing every post that arrives.
+     */
+    public static List<Attachment> postAttachments(byte[] body) {
+        try {
+            ByteReader r = new ByteReader(body);
+            r.skip(r.length(MAX, "text length"), "text");
+            if (r.bool("has root")) r.skip(32, "root");
+            if (r.bool("has parent")) r.skip(32, "parent");
+            r.skip(r.length(Content.MAX_MENTIONS, "mention count") * 32, "mentions");
+            int count = r.length(Content.MAX_ATTACHMENTS, "attachment count");
+            if (count == 0) return List.of();
+            List<Attachment> out = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                out.add(new Attachment(r.blobId("attachment blob"), r.varint(Long.MAX_VALUE, "attachment size"),
+                        r.string(Content.MAX_MEDIA_TYPE_BYTES, "media type"), r.string(Content.MAX_FILE_NAME_BYTES, "file name")));
+            }
+            return out;
+        } catch (Malformed | IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
     private static Post post(ByteReader r) throws Malformed {
         String text = r.string(MAX, "text");
         EntryId root = r.bool("has root") ? r.entryId("root") : null;

@@ -12,6 +12,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
@@ -41,6 +42,8 @@ public final class Indexes {
     private final BTreeMap<byte[], Long> abouts;
     /** author(32) -> the local user's name for them. */
     private final BTreeMap<byte[], String> petnames;
+    /** blob id(32) | location(8) of a post attaching that blob. */
+    private final BTreeMap<byte[], byte[]> attachments;
 
     Indexes(Store store, DB db) {
         this.store = store;
@@ -49,6 +52,7 @@ public final class Indexes {
         replies = db.treeMap("replies", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         abouts = db.treeMap("abouts", Serializer.BYTE_ARRAY, Serializer.LONG).createOrOpen();
         petnames = db.treeMap("petnames", Serializer.BYTE_ARRAY, Serializer.STRING).createOrOpen();
+        attachments = db.treeMap("attachments", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
     /** Called inside the append transaction for every stored entry, in log order. */
@@ -60,6 +64,9 @@ public final class Indexes {
             // Most entries are posts; only replies are indexed, and the root is found without decoding the text.
             EntryId root = ContentCodec.postRoot(entry.content());
             if (root != null) replies.put(concat(root.bytes(), longBytes(loc)), EMPTY);
+            for (Content.Attachment a : ContentCodec.postAttachments(entry.content())) {
+                attachments.put(concat(a.blob().bytes(), longBytes(loc)), EMPTY);
+            }
             return;
         }
         if (type != Content.FOLLOW && type != Content.BLOCK && type != Content.ABOUT && type != Content.DELETION) return;
@@ -91,6 +98,11 @@ public final class Indexes {
         store.locate(target).ifPresent(loc -> {
             Entry victim = store.decodeAt(loc);
             if (victim.header().author().equals(author) && victim.header().seq() < seq && victim.hasContent()) {
+                if (victim.header().contentType() == Content.POST) {
+                    for (Content.Attachment a : ContentCodec.postAttachments(victim.content())) {
+                        attachments.remove(concat(a.blob().bytes(), longBytes(loc)));
+                    }
+                }
                 store.rewrite(loc, victim.withoutContent());
             }
         });
@@ -182,6 +194,31 @@ public final class Indexes {
     }
 
     // ---- queries ----
+
+    /** The posts held that attach {@code blob}, in store order (at most {@code max}). */
+    public List<Entry> postsAttaching(BlobId blob, int max) {
+        synchronized (store) {
+            byte[] lo = concat(blob.bytes(), new byte[8]);
+            byte[] hi = concat(blob.bytes(), filled(8));
+            List<Entry> out = new ArrayList<>();
+            for (byte[] key : attachments.subMap(lo, true, hi, true).keySet()) {
+                if (out.size() >= max) break;
+                out.add(store.decodeAt(bytesLong(key, 32)));
+            }
+            return out;
+        }
+    }
+
+    /** The attachment record for {@code blob} from the first post held that attaches it. */
+    public Optional<Content.Attachment> attachment(BlobId blob) {
+        for (Entry e : postsAttaching(blob, 4)) {
+            if (!e.hasContent()) continue;
+            for (Content.Attachment a : ContentCodec.postAttachments(e.content())) {
+                if (a.blob().equals(blob)) return Optional.of(a);
+            }
+        }
+        return Optional.empty();
+    }
 
     /**
      * The newest {@code limit} entries accepted by {@code filter} from the logs of {@code self} and

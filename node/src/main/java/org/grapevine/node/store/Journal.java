@@ -32,6 +32,9 @@ final class Journal implements AutoCloseable {
     static final byte FORK = 2;
     static final byte PETNAME = 3;
     static final byte CLOSE = 4;
+    /** A blob's record: its id, then its state; the id alone removes it. */
+    static final byte BLOB = 5;
+    private static final byte LAST_TYPE = BLOB;
     /** Larger than any entry, fork proof or petname record. */
     static final int MAX_PAYLOAD = 64 * 1024;
     private static final byte[] MAGIC = {'G', 'V', 'J', '1'};
@@ -102,7 +105,7 @@ final class Journal implements AutoCloseable {
                 int stored;
                 try {
                     length = in.readInt();
-                    if (type < ENTRY || type > CLOSE || length < 0 || length > MAX_PAYLOAD) break;
+                    if (type < ENTRY || type > LAST_TYPE || length < 0 || length > MAX_PAYLOAD) break;
                     payload = new byte[length];
                     in.readFully(payload);
                     stored = in.readInt();

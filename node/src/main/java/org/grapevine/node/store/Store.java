@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.IdText;
 import org.grapevine.identity.Malformed;
@@ -66,6 +67,8 @@ public final class Store implements AutoCloseable {
     private final BTreeMap<Long, Long> ids;
     private final BTreeMap<byte[], Long> idOverflow;
     private final BTreeMap<Long, byte[]> forks;
+    /** blob id(32) -> what is held of it (see {@link BlobRecord}). */
+    private final BTreeMap<byte[], byte[]> blobs;
     final Indexes indexes;
 
     private final Map<AuthorId, Integer> feedCache = new ConcurrentHashMap<>();
@@ -91,6 +94,7 @@ public final class Store implements AutoCloseable {
         ids = db.treeMap("ids", Serializer.LONG, Serializer.LONG).maxNodeSize(16).createOrOpen();
         idOverflow = db.treeMap("ids-overflow", Serializer.BYTE_ARRAY, Serializer.LONG).createOrOpen();
         forks = db.treeMap("forks", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        blobs = db.treeMap("blobs", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
         indexes = new Indexes(this, db);
         Integer schema = db.atomicInteger("schema").createOrOpen().get();
         if (schema == 0) {
@@ -278,6 +282,14 @@ public final class Store implements AutoCloseable {
                         AuthorId author = new AuthorId(Arrays.copyOf(p, AUTHOR_BYTES));
                         String name = new String(p, AUTHOR_BYTES, p.length - AUTHOR_BYTES, StandardCharsets.UTF_8);
                         store.indexes.putPetname(author, name);
+                    }
+                    case Journal.BLOB -> {
+                        flush();
+                        byte[] p = record.payload();
+                        if (p.length < 32) throw new Malformed("blob record of " + p.length + " bytes");
+                        byte[] state = Arrays.copyOfRange(p, 32, p.length);
+                        if (state.length == 0) store.blobs.remove(Arrays.copyOf(p, 32));
+                        else store.blobs.put(Arrays.copyOf(p, 32), BlobRecord.decode(state).encode());
                     }
                     default -> skipped++;
                 }
@@ -573,6 +585,91 @@ public final class Store implements AutoCloseable {
         journal.add(Journal.PETNAME, payload);
     }
 
+    // ---- blobs ----
+
+    /** What this node holds of a blob: its size, whether it is complete, and which chunks it has. */
+    public record BlobRecord(long size, boolean complete, java.util.BitSet chunks) {
+        public BlobRecord {
+            chunks = (java.util.BitSet) chunks.clone();
+        }
+
+        @Override
+        public java.util.BitSet chunks() {
+            return (java.util.BitSet) chunks.clone();
+        }
+
+        byte[] encode() {
+            byte[] bits = complete ? new byte[0] : chunks.toByteArray();
+            byte[] out = new byte[9 + bits.length];
+            for (int i = 0; i < 8; i++) out[i] = (byte) (size >>> (56 - 8 * i));
+            out[8] = (byte) (complete ? 1 : 0);
+            System.arraycopy(bits, 0, out, 9, bits.length);
+            return out;
+        }
+
+        static BlobRecord decode(byte[] b) throws Malformed {
+            if (b.length < 9 || (b[8] != 0 && b[8] != 1) || (b[8] == 1 && b.length != 9)) throw new Malformed("bad blob record");
+            long size = 0;
+            for (int i = 0; i < 8; i++) size = (size << 8) | (b[i] & 0xff);
+            if (size < 0) throw new Malformed("bad blob size");
+            return new BlobRecord(size, b[8] == 1, java.util.BitSet.valueOf(Arrays.copyOfRange(b, 9, b.length)));
+        }
+    }
+
+    private static byte[] blobPayload(byte[] id, byte[] state) {
+        byte[] payload = Arrays.copyOf(id, 32 + state.length);
+        System.arraycopy(state, 0, payload, 32, state.length);
+        return payload;
+    }
+
+    public synchronized Optional<BlobRecord> blob(BlobId id) {
+        byte[] state = blobs.get(id.bytes());
+        if (state == null) return Optional.empty();
+        try {
+            return Optional.of(BlobRecord.decode(state));
+        } catch (Malformed e) {
+            throw new StoreException("stored blob record is corrupt: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records what is held of a blob, and commits. */
+    public synchronized void putBlob(BlobId id, BlobRecord record) {
+        byte[] state = record.encode();
+        try {
+            blobs.put(id.bytes(), state);
+            if (journal != null) journal.add(Journal.BLOB, blobPayload(id.bytes(), state));
+            commit();
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    /** Forgets a blob, and commits. */
+    public synchronized void removeBlob(BlobId id) {
+        try {
+            blobs.remove(id.bytes());
+            if (journal != null) journal.add(Journal.BLOB, id.bytes());
+            commit();
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
+        }
+    }
+
+    /** Every blob with a record, in id order. */
+    public synchronized Map<BlobId, BlobRecord> blobs() {
+        Map<BlobId, BlobRecord> out = new java.util.LinkedHashMap<>();
+        for (var e : blobs.entrySet()) {
+            try {
+                out.put(new BlobId(e.getKey()), BlobRecord.decode(e.getValue()));
+            } catch (Malformed ex) {
+                throw new StoreException("stored blob record is corrupt: " + ex.getMessage(), ex);
+            }
+        }
+        return out;
+    }
+
     /** Forces what this transaction added to the journal, then commits it to the file. */
     synchronized void commit() {
         if (journal != null) {
@@ -597,11 +694,12 @@ public final class Store implements AutoCloseable {
             private final Iterator<byte[]> entries = log.values().iterator();
             private final Iterator<byte[]> proofs = forks.values().iterator();
             private final Iterator<Map.Entry<byte[], String>> names = indexes.petnameEntries();
+            private final Iterator<Map.Entry<byte[], byte[]>> held = blobs.entrySet().iterator();
             private boolean closed = !closing;
 
             @Override
             public boolean hasNext() {
-                return entries.hasNext() || proofs.hasNext() || names.hasNext() || !closed;
+                return entries.hasNext() || proofs.hasNext() || names.hasNext() || held.hasNext() || !closed;
             }
 
             @Override
@@ -614,6 +712,10 @@ public final class Store implements AutoCloseable {
                     byte[] payload = Arrays.copyOf(e.getKey(), AUTHOR_BYTES + utf8.length);
                     System.arraycopy(utf8, 0, payload, AUTHOR_BYTES, utf8.length);
                     return new Journal.Record(Journal.PETNAME, payload);
+                }
+                if (held.hasNext()) {
+                    var e = held.next();
+                    return new Journal.Record(Journal.BLOB, blobPayload(e.getKey(), e.getValue()));
                 }
                 if (!closed) {
                     closed = true;

@@ -213,6 +213,31 @@ class JournalTest {
         }
     }
 
+    @Test
+    void blobRecordsAndTheirAttachingPostsSurviveARebuild() throws IOException {
+        Path file = file("a");
+        Path crashed = file("b");
+        org.grapevine.identity.BlobId kept = org.grapevine.identity.blob.BlobHasher.of(new byte[] {1});
+        org.grapevine.identity.BlobId removed = org.grapevine.identity.blob.BlobHasher.of(new byte[] {2});
+        java.util.BitSet some = new java.util.BitSet();
+        some.set(0);
+        Entry post = alice.next(new Content.Post("look", null, null, List.of(),
+                List.of(new Content.Attachment(kept, 1, "image/png", "one.png")), ""));
+        try (Store store = Store.open(file)) {
+            store.putBlob(kept, new Store.BlobRecord(1, false, some));
+            store.putBlob(removed, new Store.BlobRecord(1, true, new java.util.BitSet()));
+            store.removeBlob(removed);
+            assertEquals(APPENDED, store.append(post).status());
+            copyOpenStore(file, crashed);
+        }
+        try (Store store = Store.open(crashed)) {
+            assertTrue(store.recovery().isPresent());
+            assertEquals(java.util.Map.of(kept, new Store.BlobRecord(1, false, some)), store.blobs());
+            assertEquals(List.of(post), store.indexes().postsAttaching(kept, 10));
+            assertEquals("one.png", store.indexes().attachment(kept).orElseThrow().name());
+        }
+    }
+
     private static boolean contains(byte[] hay, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= hay.length; i++) {
