@@ -2,6 +2,11 @@ package org.grapevine.gossip.wire;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.grapevine.gossip.wire.WireMessage.BlobCancel;
+import org.grapevine.gossip.wire.WireMessage.BlobChunk;
+import org.grapevine.gossip.wire.WireMessage.BlobGet;
+import org.grapevine.gossip.wire.WireMessage.BlobHave;
+import org.grapevine.gossip.wire.WireMessage.BlobWant;
 import org.grapevine.gossip.wire.WireMessage.CaughtUp;
 import org.grapevine.gossip.wire.WireMessage.Clock;
 import org.grapevine.gossip.wire.WireMessage.Entries;
@@ -13,9 +18,11 @@ import org.grapevine.gossip.wire.WireMessage.Peers;
 import org.grapevine.gossip.wire.WireMessage.Ping;
 import org.grapevine.gossip.wire.WireMessage.Pong;
 import org.grapevine.gossip.wire.WireMessage.Reason;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.ByteReader;
 import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Malformed;
+import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
 
@@ -25,7 +32,10 @@ import org.grapevine.identity.log.EntryHeader;
  * a message that does not decode exactly is {@link Malformed} and costs the sender its connection.
  */
 public final class WireCodec {
-    /** The largest encoded message: a full batch of entries fits well within it. */
+    /**
+     * The largest encoded message: a full batch of entries fits well within it, and so does a full
+     * chunk (256 KiB and about 1.3 KiB of fields and proof).
+     */
     public static final int MAX_MESSAGE = 1 << 20;
     static final int MAX_ENVELOPE = EntryHeader.MAX_SIZE + 1 + EntryHeader.MAX_CONTENT;
 
@@ -36,11 +46,18 @@ public final class WireCodec {
     private static final int PING = 5;
     private static final int PONG = 6;
     private static final int GOODBYE = 7;
+    private static final int BLOB_WANT = 8;
+    private static final int BLOB_HAVE = 9;
+    private static final int BLOB_GET = 10;
+    private static final int BLOB_CHUNK = 11;
+    private static final int BLOB_CANCEL = 12;
 
     private WireCodec() {}
 
     public static byte[] encode(WireMessage message) {
-        ByteWriter w = new ByteWriter(64);
+        // A chunk is written into a buffer of its size rather than one doubled up to it.
+        int capacity = message instanceof BlobChunk chunk ? chunk.dataUnsafe().length + 32 * WireMessage.MAX_PROOF + 64 : 64;
+        ByteWriter w = new ByteWriter(capacity);
         if (message instanceof Clock c) {
             w.u8(CLOCK).varint(c.feeds().size());
             for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal());
@@ -61,6 +78,22 @@ public final class WireCodec {
             w.u8(PONG).i64(p.nonce());
         } else if (message instanceof Goodbye g) {
             w.u8(GOODBYE).u8(g.reason().ordinal()).string(g.detail());
+        } else if (message instanceof BlobWant b) {
+            w.u8(BLOB_WANT).id(b.blob()).u8(b.hops()).bool(b.sizeKnown());
+            if (b.sizeKnown()) w.varint(b.size());
+        } else if (message instanceof BlobHave h) {
+            w.u8(BLOB_HAVE).id(h.blob()).varint(h.size()).bool(h.complete());
+            if (!h.complete()) w.blob(h.bitmap());
+        } else if (message instanceof BlobGet g) {
+            w.u8(BLOB_GET).id(g.blob()).varint(g.chunks().size());
+            for (int index : g.chunks()) w.varint(index);
+        } else if (message instanceof BlobChunk c) {
+            List<byte[]> proof = c.proof();
+            w.u8(BLOB_CHUNK).id(c.blob()).varint(c.size()).varint(c.index()).u8(proof.size());
+            for (byte[] hash : proof) w.bytes(hash);
+            w.blob(c.dataUnsafe());
+        } else if (message instanceof BlobCancel c) {
+            w.u8(BLOB_CANCEL).id(c.blob());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -91,6 +124,11 @@ public final class WireCodec {
                 case PING -> new Ping(r.i64("nonce"));
                 case PONG -> new Pong(r.i64("nonce"));
                 case GOODBYE -> goodbye(r);
+                case BLOB_WANT -> blobWant(r);
+                case BLOB_HAVE -> blobHave(r);
+                case BLOB_GET -> blobGet(r);
+                case BLOB_CHUNK -> blobChunk(r);
+                case BLOB_CANCEL -> new BlobCancel(r.blobId("blob"));
                 default -> throw new Malformed("unknown message type " + type);
             };
         } catch (IllegalArgumentException e) {
@@ -143,5 +181,41 @@ public final class WireCodec {
         Reason reason = Reason.forByte(r.u8("reason"));
         if (reason == null) throw new Malformed("unknown goodbye reason");
         return new Goodbye(reason, r.string(WireMessage.MAX_DETAIL_BYTES, "detail"));
+    }
+
+    private static BlobWant blobWant(ByteReader r) throws Malformed {
+        BlobId blob = r.blobId("blob");
+        int hops = r.u8("hops");
+        long size = r.bool("has size") ? r.varint(WireMessage.MAX_BLOB_SIZE, "blob size") : BlobWant.UNKNOWN_SIZE;
+        return new BlobWant(blob, hops, size);
+    }
+
+    private static BlobHave blobHave(ByteReader r) throws Malformed {
+        BlobId blob = r.blobId("blob");
+        long size = r.varint(WireMessage.MAX_BLOB_SIZE, "blob size");
+        if (r.bool("complete")) return new BlobHave(blob, size, true, new byte[0]);
+        // The size fixes the bitmap's length, which is thereby its limit too.
+        return new BlobHave(blob, size, false, r.blob(BlobHave.bitmapLength(size), "bitmap"));
+    }
+
+    private static BlobGet blobGet(ByteReader r) throws Malformed {
+        BlobId blob = r.blobId("blob");
+        int n = r.length(WireMessage.MAX_GET, "chunk count");
+        if (n > r.remaining()) throw new Malformed("get of " + n + " chunks in " + r.remaining() + " bytes");
+        List<Integer> chunks = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) chunks.add(r.length(WireMessage.MAX_CHUNKS - 1, "chunk index"));
+        return new BlobGet(blob, chunks);
+    }
+
+    private static BlobChunk blobChunk(ByteReader r) throws Malformed {
+        BlobId blob = r.blobId("blob");
+        long size = r.varint(WireMessage.MAX_BLOB_SIZE, "blob size");
+        int index = r.length((int) BlobHasher.chunkCount(size) - 1, "chunk index");
+        int n = r.u8("proof count");
+        if (n > WireMessage.MAX_PROOF) throw new Malformed("proof count: " + n + " exceeds limit " + WireMessage.MAX_PROOF);
+        if (n * 32 > r.remaining()) throw new Malformed("proof of " + n + " hashes in " + r.remaining() + " bytes");
+        List<byte[]> proof = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) proof.add(r.bytes(32, "proof hash"));
+        return new BlobChunk(blob, size, index, proof, r.blob(BlobHasher.CHUNK_SIZE, "chunk data"));
     }
 }

@@ -1,8 +1,15 @@
 package org.grapevine.gossip.wire;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.log.Entry;
 
 /**
@@ -15,6 +22,14 @@ public sealed interface WireMessage {
     int MAX_PEERS = 64;
     int MAX_DETAIL_BYTES = 200;
     int MAX_HOST_BYTES = 253;
+    /** The largest blob the protocol can name, 64 GiB; each node sets its own, smaller limit. */
+    long MAX_BLOB_SIZE = 1L << 36;
+    /** Chunks of the largest blob (262,144): every chunk index is below this. */
+    int MAX_CHUNKS = (int) BlobHasher.chunkCount(MAX_BLOB_SIZE);
+    int MAX_GET = 64;
+    /** Far more proof hashes than the 18 levels of the largest blob's tree need. */
+    int MAX_PROOF = 40;
+    int MAX_HOPS = 4;
 
     /** How a node wants a feed from the peer it sends its clock to. */
     enum Mode {
@@ -103,5 +118,198 @@ public sealed interface WireMessage {
                 detail = detail.substring(0, Math.min(detail.length(), MAX_DETAIL_BYTES / 4));
             }
         }
+    }
+
+    /**
+     * Send me what you have of {@code blob}. {@code hops} (1 to 4) is how far the want may travel: a
+     * receiver holding none of the blob may fetch it itself, wanting it with {@code hops - 1}.
+     */
+    record BlobWant(BlobId blob, int hops, long size) implements WireMessage {
+        /** The size of a blob the sender knows only by id. */
+        public static final long UNKNOWN_SIZE = -1;
+
+        public BlobWant {
+            Objects.requireNonNull(blob, "blob");
+            if (hops < 1 || hops > MAX_HOPS) throw new IllegalArgumentException("hops " + hops + " not in 1.." + MAX_HOPS);
+            if (size != UNKNOWN_SIZE) checkBlobSize(size);
+        }
+
+        public boolean sizeKnown() {
+            return size != UNKNOWN_SIZE;
+        }
+    }
+
+    /**
+     * What the sender holds of {@code blob}: all of it ({@code complete}, with an empty bitmap), or the
+     * chunks whose bits are set, chunk k at bit {@code k & 7} (least significant first) of byte
+     * {@code k >> 3}. An all-zero bitmap says the sender holds nothing of it (any more).
+     */
+    record BlobHave(BlobId blob, long size, boolean complete, byte[] bitmap) implements WireMessage {
+        public BlobHave {
+            Objects.requireNonNull(blob, "blob");
+            checkBlobSize(size);
+            bitmap = Objects.requireNonNull(bitmap, "bitmap").clone();
+            long chunks = BlobHasher.chunkCount(size);
+            if (complete) {
+                if (bitmap.length != 0) throw new IllegalArgumentException("a complete have carries no bitmap");
+            } else {
+                if (bitmap.length != bitmapLength(size)) {
+                    throw new IllegalArgumentException("bitmap of " + bitmap.length + " bytes for " + chunks + " chunks");
+                }
+                // Bits past the last chunk must be zero, so that each have has one encoding.
+                int used = (int) (chunks & 7);
+                if (used != 0 && (bitmap[bitmap.length - 1] & 0xff) >>> used != 0) {
+                    throw new IllegalArgumentException("bitmap has bits past chunk " + (chunks - 1));
+                }
+            }
+        }
+
+        /** A have for holding {@code held} of a blob of {@code size} bytes; complete when every chunk is held. */
+        public static BlobHave of(BlobId blob, long size, BitSet held) {
+            checkBlobSize(size);
+            long chunks = BlobHasher.chunkCount(size);
+            if (held.length() > chunks) {
+                throw new IllegalArgumentException("chunk " + (held.length() - 1) + " of a blob of " + chunks + " chunks");
+            }
+            if (held.cardinality() == chunks) return new BlobHave(blob, size, true, new byte[0]);
+            return new BlobHave(blob, size, false, Arrays.copyOf(held.toByteArray(), bitmapLength(size)));
+        }
+
+        /** Bytes in the bitmap of a blob of {@code size} bytes: one bit per chunk. */
+        static int bitmapLength(long size) {
+            return (int) ((BlobHasher.chunkCount(size) + 7) / 8);
+        }
+
+        /** Whether the sender holds {@code chunk}; false for an index outside the blob. */
+        public boolean has(int chunk) {
+            if (chunk < 0 || chunk >= BlobHasher.chunkCount(size)) return false;
+            return complete || (bitmap[chunk >> 3] >>> (chunk & 7) & 1) != 0;
+        }
+
+        /** The chunks the sender holds, as a new set. */
+        public BitSet held() {
+            if (!complete) return BitSet.valueOf(bitmap);
+            BitSet all = new BitSet();
+            all.set(0, (int) BlobHasher.chunkCount(size));
+            return all;
+        }
+
+        @Override
+        public byte[] bitmap() {
+            return bitmap.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BlobHave other && blob.equals(other.blob) && size == other.size
+                    && complete == other.complete && Arrays.equals(bitmap, other.bitmap);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Objects.hash(blob, size, complete) + Arrays.hashCode(bitmap);
+        }
+
+        @Override
+        public String toString() {
+            String held = complete ? "complete"
+                    : bitmap.length <= 16 ? "bitmap=" + HexFormat.of().formatHex(bitmap)
+                    : BitSet.valueOf(bitmap).cardinality() + " of " + BlobHasher.chunkCount(size) + " chunks";
+            return "BlobHave[blob=" + blob + ", size=" + size + ", " + held + "]";
+        }
+    }
+
+    /** Send me these chunks of {@code blob}: 1 to 64 indexes. */
+    record BlobGet(BlobId blob, List<Integer> chunks) implements WireMessage {
+        public BlobGet {
+            Objects.requireNonNull(blob, "blob");
+            chunks = List.copyOf(chunks);
+            if (chunks.isEmpty() || chunks.size() > MAX_GET) {
+                throw new IllegalArgumentException("get of " + chunks.size() + " chunks, not 1.." + MAX_GET);
+            }
+            for (int c : chunks) {
+                if (c < 0 || c >= MAX_CHUNKS) throw new IllegalArgumentException("chunk index " + c + " out of range");
+            }
+        }
+    }
+
+    /**
+     * Chunk {@code index} of a blob of {@code size} bytes, with its Merkle proof: the sibling hashes
+     * from the leaf's level upward (docs/PROTOCOL.md, "Blob exchange"). A chunk can be 256 KiB, so
+     * its data is copied once, here, and {@link #dataUnsafe()} reads it without another copy.
+     */
+    record BlobChunk(BlobId blob, long size, int index, List<byte[]> proof, byte[] data) implements WireMessage {
+        public BlobChunk {
+            Objects.requireNonNull(blob, "blob");
+            checkBlobSize(size);
+            long chunks = BlobHasher.chunkCount(size);
+            if (index < 0 || index >= chunks) {
+                throw new IllegalArgumentException("chunk index " + index + " of a blob of " + chunks + " chunks");
+            }
+            if (proof.size() > MAX_PROOF) throw new IllegalArgumentException("proof of more than " + MAX_PROOF + " hashes");
+            List<byte[]> hashes = new ArrayList<>(proof.size());
+            for (byte[] h : proof) {
+                if (h.length != 32) throw new IllegalArgumentException("proof hash of " + h.length + " bytes");
+                hashes.add(h.clone());
+            }
+            proof = Collections.unmodifiableList(hashes);
+            if (data.length > BlobHasher.CHUNK_SIZE) throw new IllegalArgumentException("chunk of " + data.length + " bytes");
+            data = data.clone();
+        }
+
+        /** The proof hashes, leaf level first, as copies. */
+        @Override
+        public List<byte[]> proof() {
+            List<byte[]> copy = new ArrayList<>(proof.size());
+            for (byte[] h : proof) copy.add(h.clone());
+            return copy;
+        }
+
+        /** A copy of the chunk's bytes. */
+        @Override
+        public byte[] data() {
+            return data.clone();
+        }
+
+        /** The chunk's bytes themselves, not a copy, for hashing and writing out: never modify them. */
+        public byte[] dataUnsafe() {
+            return data;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof BlobChunk other) || !blob.equals(other.blob) || size != other.size || index != other.index
+                    || proof.size() != other.proof.size() || !Arrays.equals(data, other.data)) {
+                return false;
+            }
+            for (int i = 0; i < proof.size(); i++) {
+                if (!Arrays.equals(proof.get(i), other.proof.get(i))) return false;
+            }
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = Objects.hash(blob, size, index);
+            for (byte[] p : proof) h = 31 * h + Arrays.hashCode(p);
+            return 31 * h + Arrays.hashCode(data);
+        }
+
+        @Override
+        public String toString() {
+            return "BlobChunk[blob=" + blob + ", size=" + size + ", index=" + index + ", " + proof.size()
+                    + " proof hashes, " + data.length + " bytes]";
+        }
+    }
+
+    /** Drop my queued requests for {@code blob}. */
+    record BlobCancel(BlobId blob) implements WireMessage {
+        public BlobCancel {
+            Objects.requireNonNull(blob, "blob");
+        }
+    }
+
+    private static void checkBlobSize(long size) {
+        if (size < 0 || size > MAX_BLOB_SIZE) throw new IllegalArgumentException("blob size " + size + " not in 0.." + MAX_BLOB_SIZE);
     }
 }

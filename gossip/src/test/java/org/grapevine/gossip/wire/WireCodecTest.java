@@ -3,6 +3,7 @@ package org.grapevine.gossip.wire;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,9 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
+import org.grapevine.gossip.wire.WireMessage.BlobCancel;
+import org.grapevine.gossip.wire.WireMessage.BlobChunk;
+import org.grapevine.gossip.wire.WireMessage.BlobGet;
+import org.grapevine.gossip.wire.WireMessage.BlobHave;
+import org.grapevine.gossip.wire.WireMessage.BlobWant;
 import org.grapevine.gossip.wire.WireMessage.CaughtUp;
 import org.grapevine.gossip.wire.WireMessage.Clock;
 import org.grapevine.gossip.wire.WireMessage.Entries;
@@ -25,9 +33,11 @@ import org.grapevine.gossip.wire.WireMessage.Ping;
 import org.grapevine.gossip.wire.WireMessage.Pong;
 import org.grapevine.gossip.wire.WireMessage.Reason;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
+import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
@@ -40,6 +50,12 @@ class WireCodecTest {
     private static final Identity BOB = identity(2);
     private static final List<Entry> ALICE_LOG = log(ALICE, 3);
     private static final List<Entry> BOB_LOG = log(BOB, 2);
+    private static final int CHUNK = BlobHasher.CHUNK_SIZE;
+    private static final long MAX_SIZE = WireMessage.MAX_BLOB_SIZE;
+    private static final BlobId PHOTO = BlobHasher.of("a photo".getBytes(StandardCharsets.UTF_8));
+    private static final BlobId VIDEO = new BlobId(filled(32, 9));
+    /** Three chunks and one byte: four chunks, the last of one byte, and a bitmap of one byte. */
+    private static final long FOUR_CHUNKS = 3L * CHUNK + 1;
 
     static Identity identity(int n) {
         byte[] seed = new byte[32];
@@ -58,9 +74,13 @@ class WireCodecTest {
     }
 
     private static AuthorId author(int n) {
-        byte[] b = new byte[32];
-        Arrays.fill(b, (byte) n);
-        return new AuthorId(b);
+        return new AuthorId(filled(32, n));
+    }
+
+    private static byte[] filled(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return b;
     }
 
     /** One or more of every message type, covering every mode, reason and optional field. */
@@ -95,7 +115,24 @@ class WireCodecTest {
                 new Goodbye(Reason.TOO_MANY_PEERS, "full"),
                 new Goodbye(Reason.DUPLICATE_CONNECTION, "already connected"),
                 new Goodbye(Reason.TIMEOUT, "no pong"),
-                new Goodbye(Reason.PROTOCOL, "ünïcödé ✓"));
+                new Goodbye(Reason.PROTOCOL, "ünïcödé ✓"),
+                new BlobWant(PHOTO, 2, BlobWant.UNKNOWN_SIZE),
+                new BlobWant(PHOTO, 1, 0),
+                new BlobWant(VIDEO, WireMessage.MAX_HOPS, MAX_SIZE),
+                new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {0b1010}),
+                new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {0}),
+                new BlobHave(VIDEO, 8L * CHUNK + 1, false, new byte[] {(byte) 0xfe, 0x01}),
+                new BlobHave(PHOTO, 7, true, new byte[0]),
+                new BlobHave(PHOTO, 0, true, new byte[0]),
+                new BlobHave(PHOTO, 0, false, new byte[] {0}),
+                new BlobHave(VIDEO, MAX_SIZE, true, new byte[0]),
+                new BlobGet(VIDEO, List.of(0)),
+                new BlobGet(VIDEO, List.of(3, 1, 127, 128, WireMessage.MAX_CHUNKS - 1)),
+                new BlobGet(PHOTO, IntStream.range(0, WireMessage.MAX_GET).boxed().toList()),
+                new BlobChunk(PHOTO, 0, 0, List.of(), new byte[0]),
+                new BlobChunk(VIDEO, FOUR_CHUNKS, 3, List.of(filled(32, 1), filled(32, 2)), new byte[] {42}),
+                new BlobChunk(VIDEO, FOUR_CHUNKS, 1, List.of(filled(32, 3), filled(32, 4)), filled(300, 0x77)),
+                new BlobCancel(PHOTO));
     }
 
     private static byte[] hex(String s) {
@@ -119,7 +156,7 @@ class WireCodecTest {
     }
 
     @Test
-    void samplesCoverEveryModeAndReason() {
+    void samplesCoverEveryTypeModeAndReason() {
         List<WireMessage> samples = samples();
         for (Mode mode : Mode.values()) {
             assertTrue(samples.stream().anyMatch(m -> m instanceof Clock c
@@ -127,6 +164,10 @@ class WireCodecTest {
         }
         for (Reason reason : Reason.values()) {
             assertTrue(samples.stream().anyMatch(m -> m instanceof Goodbye g && g.reason() == reason), reason::toString);
+        }
+        for (int type = 1; type <= 12; type++) {
+            int t = type;
+            assertTrue(samples.stream().anyMatch(m -> WireCodec.encode(m)[0] == t), () -> "type " + t);
         }
     }
 
@@ -177,7 +218,7 @@ class WireCodecTest {
     @Test
     void emptyInputAndUnknownTypeBytesAreMalformed() {
         malformed(new byte[0]);
-        for (int type : new int[] {0, 8, 9, 0x7f, 0x80, 0xff}) {
+        for (int type : new int[] {0, 13, 14, 0x7f, 0x80, 0xff}) {
             Malformed e = malformed(new byte[] {(byte) type, 0, 0, 0, 0, 0, 0, 0, 0});
             assertTrue(e.getMessage().contains("unknown message type"), e.getMessage());
         }
@@ -312,6 +353,235 @@ class WireCodecTest {
         assertThrows(IllegalArgumentException.class, () -> WireCodec.encode(new Entries(many)));
     }
 
+    // ---- blobs
+
+    private static ByteWriter blobMessage(int type, BlobId blob) {
+        return new ByteWriter(64).u8(type).id(blob);
+    }
+
+    @Test
+    void layoutOfBlobMessagesIsFixed() {
+        String video = VIDEO.hex();
+        assertArrayEquals(hex("0c" + video), WireCodec.encode(new BlobCancel(VIDEO)));
+        assertArrayEquals(hex("08" + video + "02 00"), WireCodec.encode(new BlobWant(VIDEO, 2, BlobWant.UNKNOWN_SIZE)));
+        assertArrayEquals(hex("08" + video + "01 01 ac02"), WireCodec.encode(new BlobWant(VIDEO, 1, 300)));
+        // 786,433 bytes = 3 chunks and 1 byte; bits 1 and 3 set: chunks 1 and 3 held.
+        assertArrayEquals(hex("09" + video + "818030 00 01 0a"),
+                WireCodec.encode(new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {0x0a})));
+        assertArrayEquals(hex("09" + video + "07 01"), WireCodec.encode(new BlobHave(VIDEO, 7, true, new byte[0])));
+        assertArrayEquals(hex("0a" + video + "02 03 8001"), WireCodec.encode(new BlobGet(VIDEO, List.of(3, 128))));
+        assertArrayEquals(hex("0b" + video + "818030 03 01" + "11".repeat(32) + "01 2a"),
+                WireCodec.encode(new BlobChunk(VIDEO, FOUR_CHUNKS, 3, List.of(filled(32, 0x11)), new byte[] {42})));
+    }
+
+    @Test
+    void aFullChunkWithTheLongestProofFitsInAMessage() throws Malformed {
+        List<byte[]> proof = IntStream.range(0, WireMessage.MAX_PROOF).mapToObj(i -> filled(32, i)).toList();
+        BlobChunk chunk = new BlobChunk(VIDEO, MAX_SIZE, WireMessage.MAX_CHUNKS - 1, proof, filled(CHUNK, 0x5a));
+        byte[] bytes = WireCodec.encode(chunk);
+        assertTrue(bytes.length <= WireCodec.MAX_MESSAGE, bytes.length + " bytes");
+        assertEquals(chunk, WireCodec.decode(bytes));
+    }
+
+    @Test
+    void haveBitmapsCountChunksFromTheLeastSignificantBit() {
+        BlobHave have = new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {0b1010});
+        assertFalse(have.has(0));
+        assertTrue(have.has(1));
+        assertFalse(have.has(2));
+        assertTrue(have.has(3));
+        assertFalse(have.has(4), "past the last chunk");
+        assertFalse(have.has(-1));
+        assertEquals(BitSet.valueOf(new byte[] {0b1010}), have.held());
+        // Nine chunks: chunk 8 is the lowest bit of the second byte.
+        BlobHave nine = new BlobHave(VIDEO, 8L * CHUNK + 1, false, new byte[] {0, 1});
+        assertTrue(nine.has(8));
+        assertEquals(1, nine.held().cardinality());
+        BlobHave complete = new BlobHave(VIDEO, FOUR_CHUNKS, true, new byte[0]);
+        assertTrue(complete.has(0) && complete.has(3));
+        assertFalse(complete.has(4));
+        assertEquals(4, complete.held().cardinality());
+    }
+
+    @Test
+    void haveOfIsCompleteExactlyWhenEveryChunkIsHeld() {
+        BitSet held = new BitSet();
+        held.set(1);
+        held.set(3);
+        BlobHave partial = BlobHave.of(VIDEO, FOUR_CHUNKS, held);
+        assertFalse(partial.complete());
+        assertArrayEquals(new byte[] {0b1010}, partial.bitmap());
+        assertEquals(held, partial.held());
+
+        held.set(0, 4);
+        BlobHave all = BlobHave.of(VIDEO, FOUR_CHUNKS, held);
+        assertEquals(new BlobHave(VIDEO, FOUR_CHUNKS, true, new byte[0]), all);
+        assertEquals(held, all.held());
+
+        assertArrayEquals(new byte[1], BlobHave.of(VIDEO, FOUR_CHUNKS, new BitSet()).bitmap(), "nothing held");
+        // The empty blob is one empty chunk.
+        assertTrue(BlobHave.of(PHOTO, 0, BitSet.valueOf(new byte[] {1})).complete());
+        assertFalse(BlobHave.of(PHOTO, 0, new BitSet()).complete());
+        assertThrows(IllegalArgumentException.class, () -> BlobHave.of(VIDEO, FOUR_CHUNKS, BitSet.valueOf(new byte[] {0x10})));
+    }
+
+    @Test
+    void blobRecordsCopyTheirArraysAndCompareThemByContent() {
+        byte[] data = {1, 2, 3};
+        byte[] hash = filled(32, 5);
+        BlobChunk chunk = new BlobChunk(PHOTO, 3, 0, List.of(hash), data);
+        data[0] = 9;
+        hash[0] = 9;
+        chunk.data()[1] = 9;
+        chunk.proof().get(0)[1] = 9;
+        BlobChunk same = new BlobChunk(PHOTO, 3, 0, List.of(filled(32, 5)), new byte[] {1, 2, 3});
+        assertEquals(same, chunk);
+        assertEquals(same.hashCode(), chunk.hashCode());
+        assertArrayEquals(new byte[] {1, 2, 3}, chunk.dataUnsafe());
+        assertNotEquals(new BlobChunk(PHOTO, 3, 0, List.of(filled(32, 6)), new byte[] {1, 2, 3}), chunk);
+        assertNotEquals(new BlobChunk(PHOTO, 3, 0, List.of(filled(32, 5)), new byte[] {1, 2, 4}), chunk);
+        assertNotEquals(new BlobChunk(PHOTO, 3, 0, List.of(), new byte[] {1, 2, 3}), chunk);
+
+        byte[] bitmap = {0b0110};
+        BlobHave have = new BlobHave(VIDEO, FOUR_CHUNKS, false, bitmap);
+        bitmap[0] = 0;
+        have.bitmap()[0] = 0;
+        BlobHave sameHave = new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {0b0110});
+        assertEquals(sameHave, have);
+        assertEquals(sameHave.hashCode(), have.hashCode());
+        assertNotEquals(new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {0b0111}), have);
+
+        // A chunk's bytes stay out of its text form.
+        String text = new BlobChunk(VIDEO, CHUNK, 0, List.of(), new byte[CHUNK]).toString();
+        assertTrue(text.length() < 200 && text.contains(CHUNK + " bytes"), text);
+    }
+
+    @Test
+    void wantHopsAndSizesOutOfRangeAreRefused() {
+        for (int hops : new int[] {0, WireMessage.MAX_HOPS + 1, 0xff}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobWant(PHOTO, hops, 1));
+            malformed(blobMessage(8, PHOTO).u8(hops).bool(false).toByteArray());
+        }
+        for (long size : new long[] {-2, MAX_SIZE + 1, Long.MIN_VALUE}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobWant(PHOTO, 2, size));
+        }
+        Malformed big = malformed(blobMessage(8, PHOTO).u8(2).bool(true).varint(MAX_SIZE + 1).toByteArray());
+        assertTrue(big.getMessage().contains("exceeds limit"), big.getMessage());
+        // An unknown size is the absence of the field, never a value.
+        malformed(blobMessage(8, PHOTO).u8(2).u8(2).toByteArray());
+        malformed(blobMessage(8, PHOTO).u8(2).bool(false).varint(0).toByteArray());
+    }
+
+    @Test
+    void haveBitmapsOfTheWrongLengthAreRefused() {
+        for (int length : new int[] {0, 2, 32}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[length]));
+            malformed(blobMessage(9, VIDEO).varint(FOUR_CHUNKS).bool(false).blob(new byte[length]).toByteArray());
+        }
+        // Nine chunks need two bytes.
+        malformed(blobMessage(9, VIDEO).varint(8L * CHUNK + 1).bool(false).blob(new byte[1]).toByteArray());
+        // A length over the one the size fixes is refused before the bitmap is read.
+        Malformed huge = malformed(blobMessage(9, VIDEO).varint(FOUR_CHUNKS).bool(false).varint(1 << 20).toByteArray());
+        assertTrue(huge.getMessage().contains("exceeds limit"), huge.getMessage());
+    }
+
+    @Test
+    void haveBitsPastTheLastChunkAreRefused() throws Malformed {
+        for (int stray : new int[] {0x10, 0x20, 0x40, 0x80, 0xff}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobHave(VIDEO, FOUR_CHUNKS, false, new byte[] {(byte) stray}));
+            malformed(blobMessage(9, VIDEO).varint(FOUR_CHUNKS).bool(false).blob(new byte[] {(byte) stray}).toByteArray());
+        }
+        malformed(blobMessage(9, VIDEO).varint(8L * CHUNK + 1).bool(false).blob(new byte[] {0, 2}).toByteArray());
+        malformed(blobMessage(9, VIDEO).varint(0).bool(false).blob(new byte[] {2}).toByteArray());
+        // Eight chunks use every bit of their one byte.
+        byte[] eight = blobMessage(9, VIDEO).varint(8L * CHUNK).bool(false).blob(new byte[] {(byte) 0xff}).toByteArray();
+        assertTrue(((BlobHave) WireCodec.decode(eight)).has(7));
+    }
+
+    @Test
+    void aCompleteHaveCarriesNoBitmap() {
+        assertThrows(IllegalArgumentException.class, () -> new BlobHave(VIDEO, FOUR_CHUNKS, true, new byte[] {0x0f}));
+        assertThrows(IllegalArgumentException.class, () -> new BlobHave(VIDEO, FOUR_CHUNKS, true, new byte[1]));
+        Malformed m = malformed(blobMessage(9, VIDEO).varint(FOUR_CHUNKS).bool(true).blob(new byte[] {0x0f}).toByteArray());
+        assertTrue(m.getMessage().contains("trailing"), m.getMessage());
+    }
+
+    @Test
+    void haveSizesOutOfRangeAreRefused() {
+        for (long size : new long[] {-1, MAX_SIZE + 1}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobHave(VIDEO, size, true, new byte[0]));
+            assertThrows(IllegalArgumentException.class, () -> BlobHave.of(VIDEO, size, new BitSet()));
+        }
+        malformed(blobMessage(9, VIDEO).varint(MAX_SIZE + 1).bool(true).toByteArray());
+    }
+
+    @Test
+    void getsOfNoChunksOrTooManyOrPastTheLargestBlobAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BlobGet(VIDEO, List.of()));
+        malformed(blobMessage(10, VIDEO).varint(0).toByteArray());
+
+        List<Integer> tooMany = IntStream.range(0, WireMessage.MAX_GET + 1).boxed().toList();
+        assertThrows(IllegalArgumentException.class, () -> new BlobGet(VIDEO, tooMany));
+        ByteWriter w = blobMessage(10, VIDEO).varint(tooMany.size());
+        for (int i : tooMany) w.varint(i);
+        Malformed m = malformed(w.toByteArray());
+        assertTrue(m.getMessage().contains("exceeds limit"), m.getMessage());
+
+        for (int index : new int[] {-1, WireMessage.MAX_CHUNKS}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobGet(VIDEO, List.of(index)));
+        }
+        malformed(blobMessage(10, VIDEO).varint(1).varint(WireMessage.MAX_CHUNKS).toByteArray());
+        Malformed claim = malformed(blobMessage(10, VIDEO).varint(WireMessage.MAX_GET).varint(0).toByteArray());
+        assertTrue(claim.getMessage().contains("get of 64 chunks in 1 bytes"), claim.getMessage());
+    }
+
+    @Test
+    void chunksOverTheChunkSizeAreRefused() throws Malformed {
+        assertThrows(IllegalArgumentException.class, () -> new BlobChunk(VIDEO, MAX_SIZE, 0, List.of(), new byte[CHUNK + 1]));
+        // Refused on the length, before the bytes are read.
+        Malformed m = malformed(blobMessage(11, VIDEO).varint(MAX_SIZE).varint(0).u8(0).varint(CHUNK + 1).toByteArray());
+        assertTrue(m.getMessage().contains("exceeds limit"), m.getMessage());
+        byte[] full = blobMessage(11, VIDEO).varint(MAX_SIZE).varint(0).u8(0).blob(new byte[CHUNK]).toByteArray();
+        assertEquals(CHUNK, ((BlobChunk) WireCodec.decode(full)).dataUnsafe().length);
+    }
+
+    @Test
+    void chunkIndexesPastTheBlobAreRefused() {
+        for (int index : new int[] {-1, 4, 5, Integer.MAX_VALUE}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobChunk(VIDEO, FOUR_CHUNKS, index, List.of(), new byte[1]));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new BlobChunk(PHOTO, 0, 1, List.of(), new byte[0]));
+        malformed(blobMessage(11, VIDEO).varint(FOUR_CHUNKS).varint(4).u8(0).blob(new byte[1]).toByteArray());
+        malformed(blobMessage(11, PHOTO).varint(0).varint(1).u8(0).blob(new byte[0]).toByteArray());
+    }
+
+    @Test
+    void chunkProofsOfMoreThanFortyHashesOrOfShortHashesAreRefused() throws Malformed {
+        List<byte[]> longest = IntStream.range(0, WireMessage.MAX_PROOF + 1).mapToObj(i -> filled(32, i)).toList();
+        assertThrows(IllegalArgumentException.class, () -> new BlobChunk(VIDEO, FOUR_CHUNKS, 0, longest, new byte[1]));
+        assertThrows(IllegalArgumentException.class, () -> new BlobChunk(VIDEO, FOUR_CHUNKS, 0, List.of(new byte[31]), new byte[1]));
+        for (int count : new int[] {WireMessage.MAX_PROOF, WireMessage.MAX_PROOF + 1, 0xff}) {
+            ByteWriter w = blobMessage(11, VIDEO).varint(FOUR_CHUNKS).varint(0).u8(count);
+            for (int i = 0; i < count; i++) w.bytes(filled(32, i));
+            byte[] bytes = w.blob(new byte[1]).toByteArray();
+            if (count <= WireMessage.MAX_PROOF) {
+                assertEquals(count, ((BlobChunk) WireCodec.decode(bytes)).proof().size());
+            } else {
+                assertTrue(malformed(bytes).getMessage().contains("proof count"));
+            }
+        }
+        Malformed claim = malformed(blobMessage(11, VIDEO).varint(FOUR_CHUNKS).varint(0).u8(2).bytes(new byte[33]).toByteArray());
+        assertTrue(claim.getMessage().contains("proof of 2 hashes in 33 bytes"), claim.getMessage());
+    }
+
+    @Test
+    void chunkSizesOutOfRangeAreRefused() {
+        for (long size : new long[] {-1, MAX_SIZE + 1}) {
+            assertThrows(IllegalArgumentException.class, () -> new BlobChunk(VIDEO, size, 0, List.of(), new byte[1]));
+        }
+        malformed(blobMessage(11, VIDEO).varint(MAX_SIZE + 1).varint(0).u8(0).blob(new byte[1]).toByteArray());
+    }
+
     // ---- fuzz
 
     private static final int FUZZ_ROUNDS = 20_000;
@@ -360,7 +630,7 @@ class WireCodecTest {
     private static byte[] typedRandomBytes(Random random) {
         byte[] b = randomBytes(random);
         if (b.length == 0) return b;
-        b[0] = (byte) (1 + random.nextInt(7));
+        b[0] = (byte) (1 + random.nextInt(12));
         for (int i = 1; i < b.length; i++) if (random.nextInt(3) == 0) b[i] &= 0x03;
         return b;
     }
