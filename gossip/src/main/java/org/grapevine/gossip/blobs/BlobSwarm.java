@@ -1,0 +1,304 @@
+package org.grapevine.gossip.blobs;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.gossip.wire.WireMessage.BlobCancel;
+import org.grapevine.gossip.wire.WireMessage.BlobChunk;
+import org.grapevine.gossip.wire.WireMessage.BlobGet;
+import org.grapevine.gossip.wire.WireMessage.BlobHave;
+import org.grapevine.gossip.wire.WireMessage.BlobWant;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.blob.BlobTree;
+
+/**
+ * Fetches blobs (photos, videos: by id) from many peers at once and serves them
+ * (docs/PROTOCOL.md, "Blob exchange"). A fetch wants the blob of every peer; peers answer with
+ * haves, and chunks are asked of whoever has them, rarest first and a few at a time per peer, each
+ * checked against the id by its Merkle proof as it arrives. A peer holding none of a small blob
+ * may fetch it itself for the one that wants it (a relay, limited by hops).
+ *
+ * <p>Not thread-safe: the node calls it from one thread, and {@link BlobPeer#send} must not call
+ * back into it.
+ */
+public final class BlobSwarm {
+    private final BlobStorage storage;
+    private final LongSupplier millis;
+    private final Config config;
+    private final Events events;
+    private final RandomGenerator random;
+    private final BlobServer server;
+    private final Map<AuthorId, BlobPeer> peers = new LinkedHashMap<>();
+    private final Map<BlobId, Fetch> fetches = new LinkedHashMap<>();
+    /** How fetches that completed here ended, for {@link #progress}. */
+    private final Map<BlobId, Progress> finished = new HashMap<>();
+
+    /**
+     * @param inFlightPerPeer chunk requests a peer may have outstanding (across all blobs)
+     * @param requestTimeoutMillis after this, a request is given up and may go to another peer
+     * @param relayCap the largest blob (bytes) fetched on behalf of a peer that wants it
+     * @param defaultHops how far a want travels when the caller does not say
+     * @param haveUpdateMillis the least time between two haves of one blob to one peer that wants it
+     */
+    public record Config(int inFlightPerPeer, long requestTimeoutMillis, long relayCap, int defaultHops, long haveUpdateMillis) {
+        public Config {
+            if (inFlightPerPeer < 1) throw new IllegalArgumentException("inFlightPerPeer must be at least 1");
+            if (requestTimeoutMillis < 1) throw new IllegalArgumentException("requestTimeoutMillis must be positive");
+            if (relayCap < 0) throw new IllegalArgumentException("negative relayCap");
+            if (defaultHops < 1 || defaultHops > WireMessage.MAX_HOPS) throw new IllegalArgumentException("defaultHops not in 1.." + WireMessage.MAX_HOPS);
+            if (haveUpdateMillis < 0) throw new IllegalArgumentException("negative haveUpdateMillis");
+        }
+
+        /** 8 requests per peer, 10 s to answer one, relays up to 16 MiB, wants go 2 hops, haves every 500 ms. */
+        public static Config defaults() {
+            return new Config(8, 10_000, 16L << 20, 2, 500);
+        }
+    }
+
+    /** What the swarm reports to the node (for its event log, progress display and peer scoring). */
+    public interface Events {
+        /** A chunk from {@code peer} checked out and was stored (or was held already). */
+        void chunkFrom(AuthorId peer, BlobId blob, int index, int bytes);
+
+        void completed(BlobId blob);
+
+        /** The peer sent what it cannot have sent in good faith; it has been closed. */
+        void misbehaved(AuthorId peer, String reason);
+    }
+
+    /**
+     * How a fetch stands. {@code size} is -1 (and {@code chunks} 0) until known; {@code sources}
+     * are the peers that delivered chunks; {@code bytesReceived} counts the chunk bytes they sent.
+     */
+    public record Progress(long size, int chunks, int held, long bytesReceived, Set<AuthorId> sources, boolean complete) {
+        public Progress {
+            sources = Set.copyOf(sources);
+        }
+    }
+
+    public BlobSwarm(BlobStorage storage, LongSupplier millis, Config config, Events events, RandomGenerator random) {
+        this.storage = storage;
+        this.millis = millis;
+        this.config = config;
+        this.events = events;
+        this.random = random;
+        this.server = new BlobServer(storage, millis, config.haveUpdateMillis());
+    }
+
+    /** A peer finished its handshake: it hears every blob we are fetching. A second link of the same peer replaces the first. */
+    public void connected(BlobPeer peer) {
+        if (peers.containsKey(peer.id())) disconnected(peer.id());
+        peers.put(peer.id(), peer);
+        for (Fetch f : fetches.values()) peer.send(new BlobWant(f.blob, f.hops, f.size()));
+    }
+
+    /** The peer is gone: what it was asked for is asked of others. */
+    public void disconnected(AuthorId peerId) {
+        if (peers.remove(peerId) == null) return;
+        server.forget(peerId);
+        for (Fetch f : fetches.values()) f.forget(peerId);
+        schedule();
+    }
+
+    /** Handles one blob message from a connected peer; other messages are ignored. */
+    public void received(AuthorId peerId, WireMessage message) {
+        BlobPeer peer = peers.get(peerId);
+        if (peer == null) return;
+        if (message instanceof BlobWant w) {
+            want(peer, w);
+        } else if (message instanceof BlobHave h) {
+            have(peer, h);
+        } else if (message instanceof BlobGet g) {
+            get(peer, g);
+        } else if (message instanceof BlobChunk c) {
+            chunk(peer, c);
+        } else if (message instanceof BlobCancel c) {
+            server.cancel(peerId, c.blob());
+        }
+    }
+
+    /** A peer's link can take more bytes again: send the chunks it is waiting for. */
+    public void writable(AuthorId peerId) {
+        BlobPeer peer = peers.get(peerId);
+        if (peer != null) server.pump(peer);
+    }
+
+    /** Called now and then: requests unanswered too long go to other peers; held-back haves go out. */
+    public void tick() {
+        long askedBy = millis.getAsLong() - config.requestTimeoutMillis() - 1;
+        for (Fetch f : fetches.values()) f.expire(askedBy);
+        schedule();
+        server.flush();
+    }
+
+    /** Fetches {@code blob} with wants that travel {@link Config#defaultHops} hops. */
+    public void fetch(BlobId blob, long size) {
+        fetch(blob, size, config.defaultHops());
+    }
+
+    /**
+     * Fetches {@code blob} of {@code size} bytes (-1 if unknown: the first chunk's proof settles
+     * it), asking peers up to {@code hops} away. A no-op if it is held whole or already fetched;
+     * nothing happens either if storage refuses a blob of that size.
+     */
+    public void fetch(BlobId blob, long size, int hops) {
+        if (hops < 1 || hops > WireMessage.MAX_HOPS) throw new IllegalArgumentException("hops " + hops + " not in 1.." + WireMessage.MAX_HOPS);
+        if (size < -1 || size > WireMessage.MAX_BLOB_SIZE) throw new IllegalArgumentException("blob size " + size + " out of range");
+        start(blob, size, hops);
+    }
+
+    /** Stops fetching {@code blob} (the user removed it); peers asked for chunks are told to drop the requests. */
+    public void cancel(BlobId blob) {
+        finished.remove(blob);
+        Fetch f = fetches.remove(blob);
+        if (f == null) return;
+        server.drop(blob);
+        BlobCancel cancel = new BlobCancel(blob);
+        for (AuthorId id : f.busy()) peers.get(id).send(cancel);
+        schedule();
+    }
+
+    /** How the fetch of {@code blob} stands (or ended, if it completed here); null if there is none. */
+    public Progress progress(BlobId blob) {
+        Fetch f = fetches.get(blob);
+        return f != null ? f.progress(false) : finished.get(blob);
+    }
+
+    private boolean start(BlobId blob, long size, int hops) {
+        if (fetches.containsKey(blob)) return false;
+        BlobStorage.Holding holding = storage.holding(blob);
+        if (holding != null && holding.complete()) return false;
+        boolean proven = false;
+        if (holding != null) {
+            // Begun before (a fetch resumed): the size it was begun with stands.
+            size = holding.size();
+            proven = !holding.chunks().isEmpty();
+        } else if (size >= 0 && !storage.begin(blob, size)) {
+            return false;
+        }
+        Fetch f = new Fetch(blob, size, proven, hops, BlobServer.held(holding), config.inFlightPerPeer());
+        fetches.put(blob, f);
+        finished.remove(blob);
+        BlobWant want = new BlobWant(blob, hops, size);
+        for (BlobPeer p : peers.values()) p.send(want);
+        return true;
+    }
+
+    private void want(BlobPeer peer, BlobWant w) {
+        BlobId blob = w.blob();
+        BlobStorage.Holding holding = storage.holding(blob);
+        if (holding != null && (holding.complete() || !holding.chunks().isEmpty())) {
+            if (!holding.complete()) server.wants(peer, blob);
+            server.tell(peer, blob, holding);
+        } else if (fetches.containsKey(blob)) {
+            server.wants(peer, blob);
+        } else if (w.hops() > 1 && w.sizeKnown() && w.size() <= config.relayCap() && start(blob, w.size(), w.hops() - 1)) {
+            server.wants(peer, blob);
+        }
+    }
+
+    private void have(BlobPeer peer, BlobHave h) {
+        Fetch f = fetches.get(h.blob());
+        if (f == null) return;
+        BitSet has = h.held();
+        if (f.sizeKnown() && h.size() != f.size() && !has.isEmpty()) {
+            // The id fixes the size: once a chunk proved ours, a peer claiming chunks of another size lies.
+            if (f.sizeProven()) {
+                misbehaving(peer, "claimed " + h.blob() + " has " + h.size() + " bytes, not " + f.size(), "wrong blob size");
+                return;
+            }
+            has = new BitSet(); // we cannot tell yet whose size is wrong; ask it nothing
+        }
+        f.have(peer.id(), h.size(), has);
+        schedule();
+    }
+
+    private void get(BlobPeer peer, BlobGet g) {
+        if (server.get(peer, g)) return;
+        events.misbehaved(peer.id(), "asked for more than " + BlobServer.MAX_QUEUED + " chunks while its link was full");
+        peer.close(WireMessage.Reason.PROTOCOL, "too many chunk requests");
+        disconnected(peer.id());
+    }
+
+    private void chunk(BlobPeer peer, BlobChunk c) {
+        Fetch f = fetches.get(c.blob());
+        if (f == null || !f.asked(peer.id(), c.index())) return; // unsolicited: ignored
+        if (f.held(c.index())) {
+            f.answered(peer.id(), c.index()); // a copy that came late, after another peer's
+            return;
+        }
+        if (!f.sizeKnown() && !proveSize(peer, f, c)) return;
+        BlobStorage.Stored stored = c.size() == f.size() ? storage.store(c) : BlobStorage.Stored.INVALID;
+        if (stored == BlobStorage.Stored.INVALID) {
+            misbehaving(peer, "sent chunk " + c.index() + " of " + c.blob() + " that does not check out", "bad chunk");
+            return;
+        }
+        f.arrived(peer.id(), c.index(), c.dataUnsafe().length);
+        events.chunkFrom(peer.id(), c.blob(), c.index(), c.dataUnsafe().length);
+        if (stored == BlobStorage.Stored.COMPLETE || f.allHeld()) {
+            fetches.remove(f.blob);
+            finished.put(f.blob, f.progress(true));
+            BlobCancel cancel = new BlobCancel(f.blob);
+            for (AuthorId id : f.busy()) peers.get(id).send(cancel);
+            server.completed(f.blob);
+            events.completed(f.blob);
+        } else if (stored == BlobStorage.Stored.STORED) {
+            server.gained(f.blob);
+        }
+        schedule();
+    }
+
+    /**
+     * The first chunk of a blob of unknown size: checked with the size it states, which the id
+     * binds, so a chunk that checks out proves the size. False if the fetch cannot go on.
+     */
+    private boolean proveSize(BlobPeer peer, Fetch f, BlobChunk c) {
+        byte[] data = c.dataUnsafe();
+        if (!BlobTree.verify(c.blob(), c.size(), c.index(), data, 0, data.length, c.proof())) {
+            misbehaving(peer, "sent chunk " + c.index() + " of " + c.blob() + " that its proof does not bind to the id", "bad chunk");
+            return false;
+        }
+        if (!storage.begin(c.blob(), c.size())) {
+            cancel(c.blob());
+            return false;
+        }
+        for (AuthorId liar : f.learnSize(c.size())) {
+            if (!liar.equals(peer.id())) misbehaving(peers.get(liar), "claimed a wrong size for " + c.blob(), "wrong blob size");
+        }
+        return true;
+    }
+
+    /** Reports and closes a peer, and forgets it at once: what it was asked for goes to others. */
+    private void misbehaving(BlobPeer peer, String reason, String detail) {
+        events.misbehaved(peer.id(), reason);
+        peer.close(WireMessage.Reason.INVALID_ENTRY, detail);
+        disconnected(peer.id());
+    }
+
+    /** Asks peers for chunks wherever there is room. */
+    private void schedule() {
+        long now = millis.getAsLong();
+        for (Fetch f : fetches.values()) {
+            f.plan(this::room, random, now).forEach((id, chunks) -> {
+                BlobPeer p = peers.get(id);
+                for (int i = 0; i < chunks.size(); i += WireMessage.MAX_GET) {
+                    p.send(new BlobGet(f.blob, chunks.subList(i, Math.min(chunks.size(), i + WireMessage.MAX_GET))));
+                }
+            });
+        }
+    }
+
+    /** Requests {@code peer} can still take, across all fetches. */
+    private int room(AuthorId peer) {
+        int used = 0;
+        for (Fetch f : fetches.values()) used += f.outstanding(peer);
+        return config.inFlightPerPeer() - used;
+    }
+}
