@@ -35,6 +35,11 @@ public record Home(Path dir) {
         return dir.resolve("control.sock");
     }
 
+    /** Blob files, named by id (see {@code BlobStore}). */
+    public Path blobDir() {
+        return data().resolve("blobs");
+    }
+
     public Path peerFile() {
         return data().resolve("peers.txt");
     }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,6 +28,8 @@ import org.grapevine.gossip.transport.Transport;
 import org.grapevine.gossip.transport.TransportEvents;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.node.blob.BlobStore;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
@@ -42,35 +45,55 @@ import org.grapevine.node.store.Store;
 public final class Node implements AutoCloseable {
     /** How a node runs; see {@link #defaults}. */
     public record Config(InetSocketAddress listen, List<PeerAddress> bootstrap, NetworkKey network, int hops,
-                         int targetConnections, long sourceSwitchMillis, long tickMillis, Lan lan) {
+                         int targetConnections, long sourceSwitchMillis, long tickMillis, Lan lan, Blobs blobs) {
         public static final int DEFAULT_PORT = 7733;
 
         /** LAN discovery off by default (tests, embedded nodes); the daemon turns it on. */
         public static Config defaults() {
             return new Config(new InetSocketAddress("0.0.0.0", DEFAULT_PORT), List.of(), NetworkKey.defaultNetwork(),
-                    Interest.DEFAULT_HOPS, 8, 2_000, 1_000, Lan.OFF);
+                    Interest.DEFAULT_HOPS, 8, 2_000, 1_000, Lan.OFF, Blobs.DEFAULTS);
         }
 
         public Config withListen(InetSocketAddress a) {
-            return new Config(a, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan);
+            return new Config(a, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan, blobs);
         }
 
         public Config withBootstrap(List<PeerAddress> b) {
-            return new Config(listen, List.copyOf(b), network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan);
+            return new Config(listen, List.copyOf(b), network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan, blobs);
         }
 
         public Config withNetwork(NetworkKey n) {
-            return new Config(listen, bootstrap, n, hops, targetConnections, sourceSwitchMillis, tickMillis, lan);
+            return new Config(listen, bootstrap, n, hops, targetConnections, sourceSwitchMillis, tickMillis, lan, blobs);
         }
 
         public Config withHops(int h) {
-            return new Config(listen, bootstrap, network, h, targetConnections, sourceSwitchMillis, tickMillis, lan);
+            return new Config(listen, bootstrap, network, h, targetConnections, sourceSwitchMillis, tickMillis, lan, blobs);
+        }
+
+        public Config withBlobs(Blobs b) {
+            return new Config(listen, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, lan, b);
         }
 
         public Config withLan(Lan l) {
-            return new Config(listen, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, l);
+            return new Config(listen, bootstrap, network, hops, targetConnections, sourceSwitchMillis, tickMillis, l, blobs);
         }
     }
+
+    /**
+     * Blob settings: attachments of followed authors' posts are fetched unasked up to
+     * {@code autoFetchMax} bytes; no blob over {@code maxSize} is stored; wants travel {@code hops}.
+     */
+    public record Blobs(long autoFetchMax, long maxSize, int hops) {
+        public static final Blobs DEFAULTS = new Blobs(20L << 20, 2L << 30, 2);
+
+        public Blobs {
+            if (autoFetchMax < 0 || maxSize < 0) throw new IllegalArgumentException("negative blob size limit");
+            if (hops < 1 || hops > WireMessage.MAX_HOPS) throw new IllegalArgumentException("blob hops must be 1 to " + WireMessage.MAX_HOPS);
+        }
+    }
+
+    /** How a blob stands: chunks held of all, bytes received in this run, from how many peers. */
+    public record BlobProgress(long size, int chunks, int held, long bytesReceived, int sources, boolean complete) {}
 
     /** LAN discovery over mDNS: off, on every LAN interface, or on the one named. */
     public record Lan(boolean enabled, String interfaceName) {
@@ -95,6 +118,7 @@ public final class Node implements AutoCloseable {
     private final Consumer<String> eventLog;
     private final ScheduledExecutorService loop;
     private final Replicator replicator;
+    private final NodeBlobs blobs;
     private final Transport transport;
     private final PeerTable table = new PeerTable();
     private final Map<AuthorId, PeerChannel> connected = new LinkedHashMap<>();
@@ -135,7 +159,12 @@ public final class Node implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.replicator = new Replicator(new StoreFeeds(store), System::currentTimeMillis, config.sourceSwitchMillis(),
+        this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), System::currentTimeMillis),
+                config.blobs(), this::event, peer -> onLoop(() -> {
+                    PeerChannel ch = connected.get(peer);
+                    if (ch != null) penalize(ch);
+                }));
+        this.replicator = new Replicator(new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)), System::currentTimeMillis, config.sourceSwitchMillis(),
                 new Replicator.Events() {
                     @Override
                     public void stored(AuthorId peer, int count) {
@@ -164,6 +193,7 @@ public final class Node implements AutoCloseable {
             node.refreshInterest();
             node.tick();
         }).join();
+        node.blobs.resume();
         node.loop.scheduleWithFixedDelay(node.guarded(node::tick, false), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
         node.loop.scheduleWithFixedDelay(node.guarded(node::savePeers, false), 60, 60, TimeUnit.SECONDS);
         store.recovery().ifPresent(r -> node.event("store rebuilt from its journal after an unclean shutdown: "
@@ -171,6 +201,29 @@ public final class Node implements AutoCloseable {
         node.event("listening on " + node.listening + " (" + config.network() + ", "
                 + (node.transport.usesEpoll() ? "epoll" : "nio") + "), id " + identity.id());
         return node;
+    }
+
+    /** The blob files; safe to use from any thread. */
+    public BlobStore blobFiles() {
+        return blobs.files();
+    }
+
+    /** Starts fetching a blob from peers (size −1 when unknown); a no-op for one held whole. */
+    public CompletableFuture<Void> fetchBlob(BlobId blob, long size) {
+        return blobs.fetch(blob, size);
+    }
+
+    public CompletableFuture<Optional<BlobProgress>> blobProgress(BlobId blob) {
+        return blobs.progress(blob);
+    }
+
+    /** Stops fetching a blob and removes its files; true if anything was held. */
+    public CompletableFuture<Boolean> removeBlob(BlobId blob) {
+        return blobs.remove(blob);
+    }
+
+    private boolean followedOrSelf(AuthorId author) {
+        return author.equals(identity.id()) || store.indexes().follows(identity.id(), author);
     }
 
     public InetSocketAddress listenAddress() {
@@ -415,9 +468,11 @@ public final class Node implements AutoCloseable {
                     connected.remove(peer.id());
                     endpoints.remove(existing);
                     replicator.disconnected(peer.id());
+                    blobs.disconnected(peer.id());
                     existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
                 }
                 replicator.connected(peer);
+                blobs.connected(peer);
                 connected.put(peer.id(), peer);
                 long now = System.currentTimeMillis();
                 if (endpoint == null && peer.listenPort() > 0) {
@@ -451,6 +506,10 @@ public final class Node implements AutoCloseable {
                     }
                     return;
                 }
+                if (NodeBlobs.isBlobMessage(message)) {
+                    blobs.received(peer.id(), message);
+                    return;
+                }
                 replicator.received(peer.id(), message);
                 if (message instanceof WireMessage.Entries e && touchesGraph(e.entries())) refreshInterest();
             });
@@ -459,7 +518,9 @@ public final class Node implements AutoCloseable {
         @Override
         public void writable(PeerChannel peer) {
             onLoop(() -> {
-                if (connected.get(peer.id()) == peer) replicator.writable(peer.id());
+                if (connected.get(peer.id()) != peer) return;
+                replicator.writable(peer.id());
+                blobs.writable(peer.id());
             });
         }
 
@@ -469,6 +530,7 @@ public final class Node implements AutoCloseable {
                 if (connected.get(peer.id()) != peer) return;
                 connected.remove(peer.id());
                 replicator.disconnected(peer.id());
+                blobs.disconnected(peer.id());
                 if (peer.outbound()) table.failed(endpointOf(peer), System.currentTimeMillis());
                 endpoints.remove(peer);
                 event("disconnected " + peer.id() + ": " + reason);
@@ -536,5 +598,6 @@ public final class Node implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        blobs.close(); // After the loop: nothing hands it work any more.
     }
 }

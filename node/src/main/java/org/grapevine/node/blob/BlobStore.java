@@ -147,6 +147,11 @@ public final class BlobStore implements AutoCloseable {
         return store.blob(id).map(BlobRecord::complete).orElse(false) && Files.exists(file(id));
     }
 
+    /** True while a partial blob's file is open for chunks in this process. */
+    public synchronized boolean isOpen(BlobId id) {
+        return partials.containsKey(id);
+    }
+
     /** The file of a complete blob. */
     public synchronized Optional<Path> path(BlobId id) {
         return isComplete(id) ? Optional.of(file(id)) : Optional.empty();

@@ -2,6 +2,7 @@ package org.grapevine.node.replication;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.grapevine.gossip.replication.FeedStore;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.log.Entry;
@@ -11,9 +12,16 @@ import org.grapevine.node.store.Store;
 /** The store as replication sees it. */
 public final class StoreFeeds implements FeedStore {
     private final Store store;
+    private final Consumer<List<Entry>> onStored;
 
     public StoreFeeds(Store store) {
+        this(store, stored -> {});
+    }
+
+    /** {@code onStored} hears of the entries each append stored, after the commit. */
+    public StoreFeeds(Store store, Consumer<List<Entry>> onStored) {
         this.store = store;
+        this.onStored = onStored;
     }
 
     @Override
@@ -36,7 +44,11 @@ public final class StoreFeeds implements FeedStore {
     @Override
     public List<Outcome> append(List<Entry> entries) {
         List<Outcome> out = new ArrayList<>(entries.size());
-        for (AppendResult r : store.appendAll(entries)) {
+        List<Entry> stored = new ArrayList<>();
+        List<AppendResult> results = store.appendAll(entries);
+        for (int i = 0; i < results.size(); i++) {
+            AppendResult r = results.get(i);
+            if (r.status() == AppendResult.Status.APPENDED) stored.add(entries.get(i));
             out.add(switch (r.status()) {
                 case APPENDED -> Outcome.STORED;
                 case DUPLICATE -> Outcome.DUPLICATE;
@@ -44,6 +56,7 @@ public final class StoreFeeds implements FeedStore {
                 case REJECTED -> r.invalid() ? Outcome.INVALID : Outcome.OUT_OF_ORDER;
             });
         }
+        if (!stored.isEmpty()) onStored.accept(stored);
         return out;
     }
 }

@@ -45,12 +45,12 @@ final class TestNet implements AutoCloseable {
         Node.Config d = Node.Config.defaults()
                 .withListen(new InetSocketAddress("127.0.0.1", 0))
                 .withNetwork(NETWORK);
-        return new Node.Config(d.listen(), d.bootstrap(), d.network(), d.hops(), d.targetConnections(), 300, 100, d.lan());
+        return new Node.Config(d.listen(), d.bootstrap(), d.network(), d.hops(), d.targetConnections(), 300, 100, d.lan(), d.blobs());
     }
 
     /** A config that dials no more than {@code n} connections (so peer exchange adds no shortcuts). */
     static UnaryOperator<Node.Config> targetConnections(int n) {
-        return c -> new Node.Config(c.listen(), c.bootstrap(), c.network(), c.hops(), n, c.sourceSwitchMillis(), c.tickMillis(), c.lan());
+        return c -> new Node.Config(c.listen(), c.bootstrap(), c.network(), c.hops(), n, c.sourceSwitchMillis(), c.tickMillis(), c.lan(), c.blobs());
     }
 
     TestNode node(String name) {

@@ -3,6 +3,7 @@ package org.grapevine.node.mesh;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
 import org.grapevine.node.Node;
 import org.grapevine.node.Publisher;
+import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.store.AppendResult;
 import org.grapevine.node.store.Store;
 
@@ -106,6 +108,18 @@ final class TestNode {
             }
         }
         return published(entries);
+    }
+
+    /** Adds a file to this node's blobs and posts it as an attachment. */
+    Entry postAttaching(String text, Path file) {
+        try {
+            BlobStore.Held held = node.blobFiles().add(file);
+            Content.Attachment a = new Content.Attachment(held.id(), held.size(), "application/octet-stream",
+                    file.getFileName().toString());
+            return published(publisher.publish(new Content.Post(text, null, null, List.of(), List.of(a), "")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     Entry follow(TestNode other) {

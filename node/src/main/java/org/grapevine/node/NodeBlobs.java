@@ -1,0 +1,263 @@
+package org.grapevine.node;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.grapevine.gossip.blobs.BlobPeer;
+import org.grapevine.gossip.blobs.BlobStorage;
+import org.grapevine.gossip.blobs.BlobSwarm;
+import org.grapevine.gossip.transport.PeerChannel;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.content.ContentCodec;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.blob.BlobStore;
+
+/**
+ * A node's blobs: the files, the swarm that fetches and serves them, and the policy of what to
+ * fetch unasked (attachments of followed authors' posts up to a size cap). The swarm runs on a
+ * thread of its own, so hashing and writing chunks never holds up replication.
+ */
+final class NodeBlobs implements AutoCloseable {
+    private final BlobStore files;
+    private final BlobSwarm swarm;
+    private final ScheduledExecutorService thread;
+    private final Node.Blobs config;
+    private final Consumer<String> events;
+
+    NodeBlobs(BlobStore files, Node.Blobs config, Consumer<String> events, Consumer<AuthorId> misbehaved) {
+        this.files = files;
+        this.config = config;
+        this.events = events;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "grapevine-blobs");
+            t.setDaemon(true);
+            return t;
+        });
+        BlobSwarm.Config defaults = BlobSwarm.Config.defaults();
+        BlobSwarm.Config swarmConfig = new BlobSwarm.Config(defaults.inFlightPerPeer(), defaults.requestTimeoutMillis(),
+                config.autoFetchMax(), config.hops(), defaults.haveUpdateMillis());
+        this.swarm = new BlobSwarm(new Storage(files), System::currentTimeMillis, swarmConfig, new BlobSwarm.Events() {
+            @Override
+            public void chunkFrom(AuthorId peer, BlobId blob, int index, int bytes) {}
+
+            @Override
+            public void completed(BlobId blob) {
+                events.accept("blob " + blob + " complete");
+            }
+
+            @Override
+            public void misbehaved(AuthorId peer, String reason) {
+                events.accept("disconnecting " + peer + ": " + reason);
+                misbehaved.accept(peer);
+            }
+        }, new SplittableRandom());
+        thread.scheduleWithFixedDelay(guarded(() -> {
+            swarm.tick();
+            files.flushDue();
+        }), 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** Resumes the fetches a previous run left partial. */
+    void resume() {
+        for (BlobStore.Held h : files.list()) {
+            if (!h.complete()) fetch(h.id(), h.size());
+        }
+    }
+
+    BlobStore files() {
+        return files;
+    }
+
+    private Runnable guarded(IoTask task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (IOException e) {
+                events.accept("blob store: " + e.getMessage());
+            } catch (RuntimeException e) {
+                events.accept("internal error in blobs: " + e);
+            }
+        };
+    }
+
+    private interface IoTask {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code task} on the blob thread; dropped once the node is closing. */
+    private void submit(IoTask task) {
+        try {
+            thread.execute(guarded(task));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // The node is shutting down: peers are going away anyway.
+        }
+    }
+
+    void connected(PeerChannel peer) {
+        submit(() -> swarm.connected(new BlobPeer() {
+            @Override
+            public AuthorId id() {
+                return peer.id();
+            }
+
+            @Override
+            public void send(WireMessage message) {
+                peer.send(message);
+            }
+
+            @Override
+            public boolean writable() {
+                return peer.writable();
+            }
+
+            @Override
+            public void close(WireMessage.Reason reason, String detail) {
+                peer.close(reason, detail);
+            }
+        }));
+    }
+
+    void disconnected(AuthorId peer) {
+        submit(() -> swarm.disconnected(peer));
+    }
+
+    void received(AuthorId peer, WireMessage message) {
+        submit(() -> swarm.received(peer, message));
+    }
+
+    void writable(AuthorId peer) {
+        submit(() -> swarm.writable(peer));
+    }
+
+    static boolean isBlobMessage(WireMessage m) {
+        return m instanceof WireMessage.BlobWant || m instanceof WireMessage.BlobHave || m instanceof WireMessage.BlobGet
+                || m instanceof WireMessage.BlobChunk || m instanceof WireMessage.BlobCancel;
+    }
+
+    /** Starts fetching a blob (size −1 when unknown); a no-op for one held whole. */
+    CompletableFuture<Void> fetch(BlobId blob, long size) {
+        return CompletableFuture.runAsync(guarded(() -> swarm.fetch(blob, size, config.hops())), thread);
+    }
+
+    /** Fetch progress, or what is held when no fetch ran in this process. */
+    CompletableFuture<Optional<Node.BlobProgress>> progress(BlobId blob) {
+        return CompletableFuture.supplyAsync(() -> {
+            BlobSwarm.Progress p = swarm.progress(blob);
+            if (p != null) {
+                return Optional.of(new Node.BlobProgress(p.size(), p.chunks(), p.held(), p.bytesReceived(), p.sources().size(), p.complete()));
+            }
+            return files.held(blob).map(h -> new Node.BlobProgress(h.size(), h.chunks(), h.chunksHeld(), 0, 0, h.complete()));
+        }, thread);
+    }
+
+    /** Stops any fetch of a blob and removes its files. */
+    CompletableFuture<Boolean> remove(BlobId blob) {
+        return CompletableFuture.supplyAsync(() -> {
+            swarm.cancel(blob);
+            try {
+                return files.remove(blob);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, thread);
+    }
+
+    /**
+     * Wants the attachments of newly stored posts whose authors pass {@code followed}, up to the
+     * automatic-fetch size cap.
+     */
+    void stored(List<Entry> entries, Predicate<AuthorId> followed) {
+        for (Entry e : entries) {
+            if (!e.hasContent() || e.header().contentType() != Content.POST) continue;
+            List<Content.Attachment> attachments = ContentCodec.postAttachments(e.content());
+            if (attachments.isEmpty() || !followed.test(e.header().author())) continue;
+            for (Content.Attachment a : attachments) {
+                if (a.size() <= config.autoFetchMax() && a.size() <= files.maxSize()) fetch(a.blob(), a.size());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        files.close();
+    }
+
+    /** The blob files as the swarm sees them. */
+    private static final class Storage implements BlobStorage {
+        private final BlobStore files;
+
+        Storage(BlobStore files) {
+            this.files = files;
+        }
+
+        @Override
+        public Holding holding(BlobId blob) {
+            Optional<BlobStore.Held> h = files.held(blob);
+            if (h.isEmpty()) return null;
+            if (!h.get().complete() && !files.isOpen(blob)) {
+                // Left partial by an earlier run: reopen it, its recorded chunks checked again.
+                try {
+                    if (!files.begin(blob, h.get().size())) return null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                h = files.held(blob);
+            }
+            BitSet chunks = files.chunks(blob);
+            return new Holding(h.get().size(), chunks == null ? new BitSet() : chunks, h.get().complete());
+        }
+
+        @Override
+        public WireMessage.BlobChunk read(BlobId blob, int index) {
+            try {
+                return files.read(blob, index)
+                        .map(c -> new WireMessage.BlobChunk(c.blob(), c.size(), c.index(), c.proof(), c.data()))
+                        .orElse(null);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean begin(BlobId blob, long size) {
+            try {
+                return files.begin(blob, size);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public Stored store(WireMessage.BlobChunk chunk) {
+            try {
+                return switch (files.store(chunk.blob(), chunk.index(), chunk.proof(), chunk.dataUnsafe())) {
+                    case STORED -> Stored.STORED;
+                    case COMPLETE -> Stored.COMPLETE;
+                    case DUPLICATE -> Stored.DUPLICATE;
+                    case INVALID -> Stored.INVALID;
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}
