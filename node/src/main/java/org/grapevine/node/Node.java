@@ -1,5 +1,6 @@
 package org.grapevine.node;
 
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -29,6 +30,7 @@ import org.grapevine.gossip.transport.TransportEvents;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
+import org.grapevine.gossip.transport.LinkShaper;
 import org.grapevine.node.blob.BlobStore;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.content.Content;
@@ -92,6 +94,21 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * What a test network adds to a node: a shared event loop group (null for the node's own), a
+     * link shaper under every connection, and an observer of what arrives.
+     */
+    public record Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer) {
+        public static final Hooks NONE = new Hooks(null, LinkShaper.NONE, (from, entries) -> {});
+    }
+
+    /** Hears of every batch of entries a peer sends, copies included, before they are checked. */
+    @FunctionalInterface
+    public interface Observer {
+        /** Called on the node's loop thread; must not block. */
+        void received(AuthorId from, List<Entry> entries);
+    }
+
     /** How a blob stands: chunks held of all, bytes received in this run, from how many peers. */
     public record BlobProgress(long size, int chunks, int held, long bytesReceived, int sources, boolean complete) {}
 
@@ -148,7 +165,10 @@ public final class Node implements AutoCloseable {
     static final long BAN_MILLIS = 10 * 60_000;
     static final int MAX_INBOUND = 64;
 
-    private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog) {
+    private final Hooks hooks;
+
+    private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog, Hooks hooks) {
+        this.hooks = hooks;
         this.home = home;
         this.identity = identity;
         this.store = store;
@@ -178,13 +198,20 @@ public final class Node implements AutoCloseable {
                         if (ch != null) penalize(ch);
                     }
                 });
-        this.transport = new Transport(Transport.Config.of(identity, config.network()), new Events());
+        this.transport = new Transport(Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper()),
+                new Events());
     }
 
     /** Starts listening and connecting. The store stays the caller's to close, after this node. */
     public static Node start(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog)
             throws InterruptedException {
-        Node node = new Node(home, identity, store, config, eventLog);
+        return start(home, identity, store, config, eventLog, Hooks.NONE);
+    }
+
+    /** Starts a node with test-network hooks. */
+    public static Node start(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog,
+                             Hooks hooks) throws InterruptedException {
+        Node node = new Node(home, identity, store, config, eventLog, hooks);
         node.listening = node.transport.listen(config.listen());
         if (config.lan().enabled()) node.startLan();
         node.onLoop(() -> {
@@ -506,6 +533,7 @@ public final class Node implements AutoCloseable {
                     }
                     return;
                 }
+                if (message instanceof WireMessage.Entries e) hooks.observer().received(peer.id(), e.entries());
                 if (NodeBlobs.isBlobMessage(message)) {
                     blobs.received(peer.id(), message);
                     return;

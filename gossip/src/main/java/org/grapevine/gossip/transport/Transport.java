@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -17,6 +18,8 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -25,6 +28,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +49,28 @@ public final class Transport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Transport.class);
     static final int MAX_NOISE_FRAME = TransportCiphers.MAX_MESSAGE_LENGTH;
 
-    /** Settings; {@code idleSeconds} is how long a silent connection lives before it is pinged and then dropped. */
-    public record Config(Identity identity, NetworkKey network, long handshakeTimeoutMillis, int idleSeconds) {
+    /**
+     * Settings; {@code idleSeconds} is how long a silent connection lives before it is pinged and
+     * then dropped. {@code group}, when not null, is an event loop group shared with other
+     * transports in this JVM (many nodes in one process) and is not shut down by {@link #close};
+     * {@code shaper} may put a handler under every connection (see {@link LinkShaper}).
+     */
+    public record Config(Identity identity, NetworkKey network, long handshakeTimeoutMillis, int idleSeconds,
+                         EventLoopGroup group, LinkShaper shaper) {
         public static Config of(Identity identity, NetworkKey network) {
-            return new Config(identity, network, 5_000, 90);
+            return new Config(identity, network, 5_000, 90, null, LinkShaper.NONE);
         }
+
+        public Config with(EventLoopGroup sharedGroup, LinkShaper linkShaper) {
+            return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, sharedGroup,
+                    linkShaper == null ? LinkShaper.NONE : linkShaper);
+        }
+    }
+
+    /** A group of event loops several transports in one JVM can share; epoll where it loads. */
+    public static EventLoopGroup sharedGroup(int threads) {
+        IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return new MultiThreadIoEventLoopGroup(threads, io);
     }
 
     private static final ThreadLocal<Verifier> VERIFIERS = ThreadLocal.withInitial(Verifier::new);
@@ -57,6 +78,9 @@ public final class Transport implements AutoCloseable {
     private final Config config;
     private final TransportEvents events;
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    /** Every connection of this transport, closed with it (the group may outlive it). */
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final boolean epoll;
     private Channel server;
     private int listenPort;
@@ -65,8 +89,8 @@ public final class Transport implements AutoCloseable {
         this.config = config;
         this.events = events;
         this.epoll = Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()), io);
+        this.ownsGroup = config.group() == null;
+        this.group = ownsGroup ? sharedGroup(Math.max(2, Runtime.getRuntime().availableProcessors())) : config.group();
     }
 
     public boolean usesEpoll() {
@@ -79,7 +103,7 @@ public final class Transport implements AutoCloseable {
         server = new ServerBootstrap().group(group).channel(type)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
-                .childHandler(initializer(false))
+                .childHandler(initializer(false, null))
                 .bind(address).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
         listenPort = bound.getPort();
@@ -94,7 +118,7 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
-                .handler(initializer(true))
+                .handler(initializer(true, address))
                 .connect(address);
         f.addListener(r -> {
             if (r.isSuccess()) done.complete(null);
@@ -103,10 +127,13 @@ public final class Transport implements AutoCloseable {
         return done;
     }
 
-    private ChannelInitializer<SocketChannel> initializer(boolean initiator) {
+    private ChannelInitializer<SocketChannel> initializer(boolean initiator, InetSocketAddress dialed) {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                channels.add(ch);
+                ChannelHandler link = config.shaper().handlerFor(initiator ? dialed : ch.remoteAddress(), initiator);
+                if (link != null) ch.pipeline().addLast("link", link);
                 ch.pipeline()
                         // Bytes on the wire, counted per connection.
                         .addLast("bytes", new ByteCounter())
@@ -243,6 +270,7 @@ public final class Transport implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) server.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        if (ownsGroup) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }
