@@ -3,12 +3,14 @@ package org.grapevine.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.grapevine.cli.command.GrapevineCommand;
 import org.grapevine.identity.InvalidIdException;
 import org.grapevine.node.Home;
+import org.grapevine.node.blob.BlobException;
 import org.grapevine.node.control.ControlClient;
 import org.grapevine.node.store.StoreException;
 import picocli.CommandLine;
@@ -54,11 +56,26 @@ public final class Main {
             home = env != null ? Path.of(env) : Path.of(System.getProperty("user.home"), ".grapevine");
         }
         try {
-            return ControlClient.run(new Home(home).controlSocket(), List.of(args), System.out, System.err);
+            return ControlClient.run(new Home(home).controlSocket(), withClientFacts(args), System.out, System.err);
         } catch (IOException e) {
             System.err.println("grapevine: the daemon on " + home + " did not answer: " + e.getMessage());
             return Optional.of(ExitCodes.FAILURE);
         }
+    }
+
+    /**
+     * The command line with what the daemon cannot see for itself: the user's working directory
+     * (paths typed are relative to it) and whether the user is on a terminal. The hidden options go
+     * before an end-of-options {@code --}, else last.
+     */
+    static List<String> withClientFacts(String[] args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        List<String> facts = new ArrayList<>();
+        facts.add("--cwd=" + Path.of("").toAbsolutePath());
+        if (Session.onTerminal()) facts.add("--tty");
+        int end = all.indexOf("--");
+        all.addAll(end < 0 ? all.size() : end, facts);
+        return all;
     }
 
     public static CommandLine commandLine() {
@@ -73,6 +90,9 @@ public final class Main {
                 message = u.getMessage();
             } else if (e instanceof InvalidIdException) {
                 code = ExitCodes.USAGE;
+                message = e.getMessage();
+            } else if (e instanceof BlobException) {
+                code = ExitCodes.FAILURE;
                 message = e.getMessage();
             } else if (e instanceof StoreException) {
                 code = e.getMessage().contains("locked") ? ExitCodes.LOCKED : ExitCodes.FAILURE;

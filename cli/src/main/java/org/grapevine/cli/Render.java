@@ -9,11 +9,13 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
+import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.store.Indexes;
 
 /** How entries and people look on a terminal and in {@code --json}. */
@@ -23,10 +25,17 @@ public final class Render {
 
     private final Indexes indexes;
     private final AuthorId self;
+    /** Where to look up what is here of attachments; null when the caller does not show them. */
+    private final BlobStore blobs;
 
     public Render(Indexes indexes, AuthorId self) {
+        this(indexes, self, null);
+    }
+
+    public Render(Indexes indexes, AuthorId self, BlobStore blobs) {
         this.indexes = indexes;
         this.self = self;
+        this.blobs = blobs;
     }
 
     /** Short form of an id for people: sigil and the first 10 characters. */
@@ -74,12 +83,35 @@ public final class Render {
         }
         for (String line : summary(entry).split("\n", -1)) out.append(indent).append("  ").append(line).append('\n');
         if (c instanceof Content.Post p) {
-            for (Content.Attachment a : p.attachments()) {
-                out.append(indent).append("  [").append(a.name().isEmpty() ? shortId(a.blob()) : a.name())
-                        .append(", ").append(a.size()).append(" bytes]\n");
-            }
+            for (Content.Attachment a : p.attachments()) out.append(indent).append("  ").append(attachment(a)).append('\n');
         }
         return out.toString();
+    }
+
+    /** One attachment for people: name, size, media type, whether it is here, and the id to fetch it by. */
+    public String attachment(Content.Attachment a) {
+        StringBuilder line = new StringBuilder("attached: ").append(a.name().isEmpty() ? "(no name)" : a.name())
+                .append("  ").append(Sizes.human(a.size()));
+        if (!a.mediaType().isEmpty()) line.append("  ").append(a.mediaType());
+        if (blobs != null) line.append("  ").append(presence(a.blob()));
+        return line.append("  ").append(shortId(a.blob())).toString();
+    }
+
+    /** How much of a blob is here: "local", "40% fetched" or "not here yet". */
+    public String presence(BlobId blob) {
+        return presence(blobs.held(blob).orElse(null));
+    }
+
+    public static String presence(BlobStore.Held h) {
+        if (h == null) return "not here yet";
+        if (h.complete()) return "local";
+        return percent(h.chunksHeld(), h.chunks()) + "% fetched";
+    }
+
+    /** Whole percent of {@code part} in {@code whole}, never 100 before it is all there. */
+    public static int percent(long part, long whole) {
+        if (whole <= 0) return 0;
+        return part >= whole ? 100 : (int) Math.min(99, part * 100 / whole);
     }
 
     public static Content content(Entry entry) {
@@ -125,10 +157,7 @@ public final class Render {
             ArrayNode mentions = o.putArray("mentions");
             p.mentions().forEach(m -> mentions.add(m.toString()));
             ArrayNode attachments = o.putArray("attachments");
-            for (Content.Attachment a : p.attachments()) {
-                attachments.addObject().put("blob", a.blob().toString()).put("size", a.size())
-                        .put("media_type", a.mediaType()).put("name", a.name());
-            }
+            for (Content.Attachment a : p.attachments()) attachments.add(json(a));
             if (!p.channel().isEmpty()) o.put("channel", p.channel());
         } else if (c instanceof Content.Follow f) {
             o.put("target", f.target().toString()).put("following", f.following());
@@ -141,6 +170,18 @@ public final class Render {
             o.put("target", r.target().toString()).put("reaction", r.reaction());
         } else if (c instanceof Content.Deletion d) {
             o.put("target", d.target().toString()).put("reason", d.reason());
+        }
+        return o;
+    }
+
+    /** An attachment: id, name, size, media type, and (when blobs are looked up) whether it is here whole. */
+    public ObjectNode json(Content.Attachment a) {
+        ObjectNode o = JSON.createObjectNode().put("id", a.blob().toString()).put("name", a.name())
+                .put("size", a.size()).put("media_type", a.mediaType());
+        if (blobs != null) {
+            BlobStore.Held h = blobs.held(a.blob()).orElse(null);
+            o.put("local", h != null && h.complete());
+            o.put("fetched_percent", h == null ? 0 : h.complete() ? 100 : percent(h.chunksHeld(), h.chunks()));
         }
         return o;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.IdText;
 import org.grapevine.identity.Identity;
@@ -19,14 +20,17 @@ import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
 import org.grapevine.node.Node;
 import org.grapevine.node.Publisher;
+import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.store.Store;
 
 /**
- * One command's access to a home: its public id, its store, and (only for commands that write)
- * the secret key, unlocked with the passphrase from the environment or a prompt.
+ * One command's access to a home: its public id, its store and blob files, and (only for commands
+ * that write) the secret key, unlocked with the passphrase from the environment or a prompt.
  */
 public final class Session implements AutoCloseable {
     public static final String PASSPHRASE_ENV = "GRAPEVINE_PASSPHRASE";
+    /** How many recent posts a blob id prefix is looked up in when no blob held here matches. */
+    private static final int RECENT_POSTS = 1_000;
 
     /** What a running daemon lends the commands it runs for the control channel. */
     public record Daemon(Home home, AuthorId self, Identity identity, Store store, Node node) {}
@@ -37,6 +41,7 @@ public final class Session implements AutoCloseable {
     private final AuthorId self;
     private final Daemon attached;
     private Store store;
+    private BlobStore blobs;
 
     private Session(Home home, AuthorId self, Daemon attached) {
         this.home = home;
@@ -52,6 +57,17 @@ public final class Session implements AutoCloseable {
 
     public static void detach() {
         daemon = null;
+    }
+
+    /** True in a daemon's process, where commands come over the control channel. */
+    public static boolean inDaemon() {
+        return daemon != null;
+    }
+
+    /** Whether this process runs on a terminal the user watches. */
+    public static boolean onTerminal() {
+        Console console = System.console();
+        return console != null && isTerminal(console);
     }
 
     /**
@@ -90,6 +106,21 @@ public final class Session implements AutoCloseable {
     public Store store() {
         if (store == null) store = Store.open(home.storeFile());
         return store;
+    }
+
+    /**
+     * The blob files: the daemon's, which its fetches write to, or without a daemon this
+     * session's own (with the default maximum blob size), closed with the session.
+     */
+    public BlobStore blobs() {
+        if (attached != null) return attached.node().blobFiles();
+        if (blobs == null) blobs = new BlobStore(home.blobDir(), store(), Node.Blobs.DEFAULTS.maxSize(), System::currentTimeMillis);
+        return blobs;
+    }
+
+    /** How this home shows entries, attachments included with what is here of them. */
+    public Render render() {
+        return new Render(store().indexes(), self, blobs());
     }
 
     /** Signs and stores {@code content} as the user's next entry. */
@@ -205,6 +236,36 @@ public final class Session implements AutoCloseable {
         return found.get(0);
     }
 
+    /**
+     * Resolves a whole blob id or a unique prefix (at least 6 characters after '^') of a blob held
+     * here or attached to one of the newest posts in the feed.
+     */
+    public BlobId resolveBlob(String text) {
+        String s = text.strip();
+        if (s.length() == 1 + IdText.BODY_CHARS) return BlobId.parse(s);
+        if (!s.startsWith("^")) throw new UserError(ExitCodes.USAGE, "a blob id starts with '^': " + s);
+        if (s.length() < 7) throw new UserError(ExitCodes.USAGE, "blob id prefix '" + s + "' is too short: give at least 6 characters after '^'");
+        IdText.Prefix prefix = IdText.parsePrefix(IdText.Kind.BLOB, s);
+        java.util.Set<BlobId> found = new java.util.LinkedHashSet<>();
+        for (BlobStore.Held h : blobs().list()) {
+            if (prefix.matches(h.id().bytes())) found.add(h.id());
+        }
+        if (found.isEmpty()) {
+            var posts = store().indexes().timelineOf(self, RECENT_POSTS,
+                    e -> e.header().contentType() == Content.POST && e.hasContent());
+            for (Entry e : posts) {
+                if (Render.content(e) instanceof Content.Post p) {
+                    for (Content.Attachment a : p.attachments()) {
+                        if (prefix.matches(a.blob().bytes())) found.add(a.blob());
+                    }
+                }
+            }
+        }
+        if (found.isEmpty()) throw new UserError("no blob here or attached to a recent post has an id starting with " + s);
+        if (found.size() > 1) throw new UserError("several blobs have ids starting with " + s + ": type more of it");
+        return found.iterator().next();
+    }
+
     /** The entry with this id, or a clear error. */
     public Entry entry(EntryId id) {
         return store().get(id).orElseThrow(() -> new UserError("no entry " + id + " in this store"));
@@ -212,6 +273,11 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() {
-        if (store != null && attached == null) store.close();
+        if (attached != null) return;
+        try {
+            if (blobs != null) blobs.close();
+        } finally {
+            if (store != null) store.close();
+        }
     }
 }

@@ -1,18 +1,26 @@
 package org.grapevine.cli;
 
 import static org.grapevine.cli.CliUser.grapevine;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
+import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.node.Home;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +34,7 @@ class CliTest {
     /** Ids that are well formed but name nobody here. */
     private static final String NOBODY = new AuthorId(new byte[32]).toString();
     private static final String NO_ENTRY = new EntryId(new byte[32]).toString();
+    private static final String NO_BLOB = new BlobId(new byte[32]).toString();
     /** Stands for the home directory in the argument tables below. */
     private static final String HOME = "<home>";
 
@@ -68,14 +77,18 @@ class CliTest {
                 List.of("unblock", NOBODY),
                 List.of("name", NOBODY, "somebody"),
                 List.of("profile", "--name", "alice"),
-                List.of("delete", NO_ENTRY));
+                List.of("delete", NO_ENTRY),
+                List.of("blob", "ls", "--home", HOME),
+                List.of("blob", "get", "--home", HOME, NO_BLOB),
+                List.of("blob", "rm", "--home", HOME, NO_BLOB));
     }
 
     @ParameterizedTest
     @MethodSource("commandsThatNeedAnIdentity")
     void beforeInitEveryCommandSaysToRunInit(List<String> command) {
-        alice.run(command.get(0), command.subList(1, command.size()).toArray(String[]::new))
-                .fails(ExitCodes.IDENTITY).mentioning("init");
+        Run run = command.contains(HOME) ? grapevine(withHome(command, alice))
+                : alice.run(command.get(0), command.subList(1, command.size()).toArray(String[]::new));
+        run.fails(ExitCodes.IDENTITY).mentioning("init");
         assertFalse(Files.exists(alice.home()), "a command before init created " + alice.home());
     }
 
@@ -319,6 +332,127 @@ class CliTest {
         alice.run("delete", "%zzzzzzzz").fails(ExitCodes.FAILURE).mentioning("no entry");
     }
 
+    // ---- blobs and attachments ----
+
+    @Test
+    void blobAddPrintsTheIdOfTheFilesBytes() throws Exception {
+        alice.init();
+        Path photo = file("photo.jpg", 2 * BlobHasher.CHUNK_SIZE + 1000);
+
+        Run add = blob(alice, "add", photo.toString()).ok();
+
+        assertEquals(List.of(BlobHasher.of(photo).toString()), add.outLines());
+        JsonNode json = blob(alice, "add", "--json", photo.toString()).ok().json();
+        assertEquals(BlobHasher.of(photo).toString(), json.get("id").asText());
+        assertEquals(Files.size(photo), json.get("size").asLong());
+        assertEquals("photo.jpg", json.get("name").asText());
+    }
+
+    @Test
+    void blobLsListsWhatIsHeld() throws Exception {
+        alice.init();
+        assertTrue(blob(alice, "ls").ok().out().startsWith("No blobs here yet"));
+        assertEquals(0, blob(alice, "ls", "--json").ok().json().size());
+        Path photo = file("photo.jpg", 2 * BlobHasher.CHUNK_SIZE + 1000);
+        BlobId id = addBlob(alice, photo);
+
+        JsonNode ls = blob(alice, "ls", "--json").ok().json();
+
+        assertEquals(1, ls.size(), ls::toString);
+        JsonNode held = ls.get(0);
+        assertEquals(id.toString(), held.get("id").asText());
+        assertEquals(Files.size(photo), held.get("size").asLong());
+        assertTrue(held.get("complete").asBoolean(), held::toString);
+        assertEquals(3, held.get("chunks").asInt());
+        assertEquals(3, held.get("held").asInt());
+        String text = blob(alice, "ls").ok().out();
+        assertTrue(text.contains(Render.shortId(id)) && text.contains("local") && text.contains("513.0 KiB"), text);
+    }
+
+    @Test
+    void blobGetCopiesAHeldBlobWhole() throws Exception {
+        alice.init();
+        Path photo = file("photo.jpg", 2 * BlobHasher.CHUNK_SIZE + 1000);
+        BlobId id = addBlob(alice, photo);
+        Path copy = tmp.resolve("out").resolve("copy.jpg");
+        Files.createDirectories(copy.getParent());
+
+        Run get = blob(alice, "get", id.toString().substring(0, 10), "-o", copy.toString()).ok();
+
+        assertEquals(List.of(copy.toString()), get.outLines());
+        assertArrayEquals(Files.readAllBytes(photo), Files.readAllBytes(copy));
+        try (Stream<Path> files = Files.list(copy.getParent())) {
+            assertEquals(List.of(copy), files.toList(), "a temporary file was left beside the copy");
+        }
+        Path local = Path.of(blob(alice, "get", id.toString()).ok().out().strip());
+        assertArrayEquals(Files.readAllBytes(photo), Files.readAllBytes(local));
+    }
+
+    @Test
+    void blobRmRemovesItAndASecondRmFailsCleanly() throws Exception {
+        alice.init();
+        BlobId id = addBlob(alice, file("notes.txt", 5000));
+
+        assertEquals("removed " + id, blob(alice, "rm", id.toString()).ok().out().strip());
+
+        assertEquals(0, blob(alice, "ls", "--json").ok().json().size());
+        blob(alice, "rm", id.toString()).fails(ExitCodes.FAILURE).mentioning("no blob");
+        blob(alice, "get", id.toString()).fails(ExitCodes.FAILURE).mentioning("not here", "grapevine daemon");
+    }
+
+    @Test
+    void aFileThatIsNotThereIsOneLineAndNothingIsPosted() throws Exception {
+        alice.init();
+        Path missing = tmp.resolve("missing.png");
+        Path good = file("good.png", 1000);
+
+        blob(alice, "add", missing.toString()).fails(ExitCodes.FAILURE).mentioning("no such file", "missing.png");
+        blob(alice, "add", tmp.toString()).fails(ExitCodes.FAILURE).mentioning("directory");
+        alice.run("post", "look", "--attach", good.toString(), missing.toString())
+                .fails(ExitCodes.FAILURE).mentioning("no such file", "missing.png");
+
+        assertEquals(0, alice.run("feed", "--json").ok().json().size(), "a post went out without its attachment");
+        assertEquals(0, blob(alice, "ls", "--json").ok().json().size(), "a file was added for a post that failed");
+    }
+
+    @Test
+    void anAttachedFileShowsInTheFeedAsLocal() throws Exception {
+        alice.init();
+        Path photo = file("photo.png", BlobHasher.CHUNK_SIZE + 1);
+
+        EntryId post = EntryId.parse(alice.run("post", "look at this", "--attach", photo.toString()).ok().out().strip());
+
+        JsonNode feed = alice.run("feed", "--json").ok().json();
+        assertEquals(post.toString(), feed.get(0).get("id").asText());
+        JsonNode attachments = feed.get(0).get("attachments");
+        assertEquals(1, attachments.size(), feed::toString);
+        JsonNode a = attachments.get(0);
+        assertEquals(BlobHasher.of(photo).toString(), a.get("id").asText());
+        assertEquals("photo.png", a.get("name").asText());
+        assertEquals(Files.size(photo), a.get("size").asLong());
+        assertEquals("image/png", a.get("media_type").asText());
+        assertTrue(a.get("local").asBoolean(), a::toString);
+
+        String text = alice.feed();
+        assertTrue(text.contains("attached: photo.png  256.0 KiB  image/png  local"), text);
+        JsonNode ls = blob(alice, "ls", "--json").ok().json();
+        assertEquals("photo.png", ls.get(0).get("name").asText(), "blob ls names a blob after the post that attaches it");
+    }
+
+    @Test
+    void aBlobIdThatIsWrongIsOneLine() {
+        alice.init();
+        BlobId id = addBlob(alice, file("a.txt", 10));
+
+        blob(alice, "get", mistype(id.toString())).fails(ExitCodes.USAGE).mentioning("checksum");
+        blob(alice, "get", "photo.jpg").fails(ExitCodes.USAGE).mentioning("starts with '^'");
+        blob(alice, "get", "^ab").fails(ExitCodes.USAGE).mentioning("too short");
+        blob(alice, "get", unknownBlobPrefix(id)).fails(ExitCodes.FAILURE).mentioning("no blob");
+        blob(alice, "get", NO_BLOB).fails(ExitCodes.FAILURE).mentioning("not here");
+        blob(alice, "get", id.toString(), "--timeout", "-1").fails(ExitCodes.USAGE);
+        grapevine("blob").fails(ExitCodes.USAGE).mentioning("blob add FILE", "blob get ID");
+    }
+
     static Stream<List<String>> badUsage() {
         return Stream.of(
                 List.of("feed", "--home", HOME, "--limit", "0"),
@@ -328,6 +462,9 @@ class CliTest {
                 List.of("post", "--home", HOME),
                 List.of("post", "--home", HOME, " "),
                 List.of("name", "--home", HOME, NOBODY, "@bob"),
+                List.of("daemon", "--home", HOME, "--blob-max", "12XB"),
+                List.of("daemon", "--home", HOME, "--blob-max", "-1"),
+                List.of("daemon", "--home", HOME, "--blob-auto-max", "lots"),
                 List.of("no-such-command"),
                 List.of("--no-such-option"));
     }
@@ -336,9 +473,7 @@ class CliTest {
     @MethodSource("badUsage")
     void badUsageIsExitCodeTwoInOneLine(List<String> args) {
         alice.init();
-        List<String> withHome = new ArrayList<>();
-        for (String a : args) withHome.add(a.equals(HOME) ? alice.home().toString() : a);
-        grapevine(withHome.toArray(String[]::new)).fails(ExitCodes.USAGE);
+        grapevine(withHome(args, alice)).fails(ExitCodes.USAGE);
     }
 
     @Test
@@ -375,7 +510,85 @@ class CliTest {
         assertTrue(grapevine("--help").ok().out().contains("Usage: grapevine"));
     }
 
+    // ---- sizes and progress ----
+
+    @Test
+    void sizesReadAndPrintInBinaryUnits() {
+        assertEquals(1048576, Sizes.parse("1048576"));
+        assertEquals(20L << 20, Sizes.parse("20MiB"));
+        assertEquals(20L << 20, Sizes.parse("20 mib"));
+        assertEquals(3L << 29, Sizes.parse("1.5GiB"));
+        assertEquals(512, Sizes.parse("512B"));
+        for (String bad : List.of("", "MiB", "-1", "20MB", "1e9", "99999999999TiB")) {
+            assertThrows(IllegalArgumentException.class, () -> Sizes.parse(bad), bad);
+        }
+        assertEquals("1023 B", Sizes.human(1023));
+        assertEquals("1.5 KiB", Sizes.human(1536));
+        assertEquals("40.0 MiB", Sizes.human(40L << 20));
+        assertEquals("2.0 GiB", Sizes.human(2L << 30));
+    }
+
+    @Test
+    void progressOffATerminalIsAPlainLineAtMostEverySecond() {
+        TransferProgress p = new TransferProgress(false, "^abc");
+        long mib = 1 << 20;
+
+        assertEquals("looking for peers that hold ^abc (0 s)\n", p.update(0, new TransferProgress.Sample(-1, 0, 0, 0)));
+        assertNull(p.update(200, new TransferProgress.Sample(40 * mib, 0, 0, 2)), "a second line within a second");
+        assertEquals("2.0 MiB of 40.0 MiB from 3 peers, 2.0 MiB/s\n", p.update(1000, new TransferProgress.Sample(40 * mib, 2 * mib, 2 * mib, 3)));
+        assertNull(p.update(5000, new TransferProgress.Sample(40 * mib, 2 * mib, 2 * mib, 3)), "a line while nothing moved");
+        assertTrue(p.update(11_000, new TransferProgress.Sample(40 * mib, 2 * mib, 2 * mib, 3)).startsWith("2.0 MiB of 40.0 MiB from 3 peers"));
+        assertEquals("got ^abc: 40.0 MiB in 12.0 s\n", p.done(12_000, 40 * mib));
+    }
+
+    @Test
+    void progressOnATerminalRedrawsOneLine() {
+        TransferProgress p = new TransferProgress(true, "^abc");
+        long mib = 1 << 20;
+
+        String first = p.update(0, new TransferProgress.Sample(40 * mib, 10 * mib, 0, 1));
+        String second = p.update(1000, new TransferProgress.Sample(40 * mib, 20 * mib, 10 * mib, 2));
+
+        assertEquals("\r[######------------------]  25%  10.0 MiB of 40.0 MiB from 1 peer", first);
+        assertEquals("\r[############------------]  50%  20.0 MiB of 40.0 MiB from 2 peers, 10.0 MiB/s", second);
+        String done = p.done(2000, 40 * mib);
+        assertTrue(done.startsWith("\rgot ^abc: 40.0 MiB in 2.0 s") && done.endsWith("\n") && !done.contains("\n "), done);
+        assertEquals(second.length(), done.length() - 1, "the last line blanks what is left of the longer one");
+    }
+
     // ---- helpers ----
+
+    /** A file of {@code size} bytes that differ from one test file to another. */
+    private Path file(String name, int size) {
+        byte[] bytes = new byte[size];
+        new Random(name.hashCode() * 31L + size).nextBytes(bytes);
+        try {
+            return Files.write(tmp.resolve(name), bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The arguments with {@value #HOME} replaced by the user's home. */
+    private static String[] withHome(List<String> args, CliUser user) {
+        return args.stream().map(a -> a.equals(HOME) ? user.home().toString() : a).toArray(String[]::new);
+    }
+
+    /** {@code grapevine blob SUBCOMMAND --home HOME ARGS...}. */
+    private static Run blob(CliUser user, String subcommand, String... args) {
+        List<String> all = new ArrayList<>(List.of("blob", subcommand, "--home", user.home().toString()));
+        all.addAll(List.of(args));
+        return grapevine(all.toArray(String[]::new));
+    }
+
+    private static BlobId addBlob(CliUser user, Path file) {
+        return BlobId.parse(blob(user, "add", file.toString()).ok().out().strip());
+    }
+
+    /** A blob id prefix that {@code id} does not start with. */
+    private static String unknownBlobPrefix(BlobId id) {
+        return "^" + (id.toString().charAt(1) == 'z' ? 'y' : 'z') + "zzzzz";
+    }
 
     /** The id with one character changed to another of the alphabet. */
     private static String mistype(String id) {

@@ -98,6 +98,34 @@ class DaemonIT {
     }
 
     @Test
+    void blobGetFetchesAFileFromAnotherDaemon() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        String aliceId = cli(alice, "init", "--no-passphrase").strip();
+        cli(bob, "init", "--no-passphrase");
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns");
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0);
+        // Bob fetches nothing unasked, so only 'blob get' can bring the file.
+        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns", "--blob-auto-max", "0",
+                "--peer", "127.0.0.1:" + a.port() + aliceId);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.logged("connected " + aliceId));
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        byte[] bytes = new byte[3 * 256 * 1024 + 123];
+        new java.util.Random(7).nextBytes(bytes);
+        Files.write(work.resolve("song.ogg"), bytes);
+
+        // Relative paths are the user's, not the daemon's working directory.
+        String id = cliIn(work, alice, "blob", "add", "song.ogg").out().strip();
+        Run get = cliIn(work, bob, "blob", "get", id, "-o", "copy.ogg");
+
+        assertEquals(work.resolve("copy.ogg").toString(), get.out().strip(), get::describe);
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(work.resolve("copy.ogg"))), "the copy differs");
+        assertTrue(get.err().contains("got " + Render.shortId(id) + ": 768.1 KiB"), get::describe);
+        JsonNode held = JSON.readTree(cli(bob, "blob", "ls", "--json"));
+        assertTrue(held.get(0).get("complete").asBoolean(), held::toString);
+    }
+
+    @Test
     void aSecondDaemonOnTheSameHomeIsRefused() throws Exception {
         Path home = tmp.resolve("solo");
         cli(home, "init", "--no-passphrase");
@@ -147,6 +175,17 @@ class DaemonIT {
         String stdout = Files.readString(out, UTF_8);
         assertEquals(0, p.exitValue(), () -> "grapevine " + String.join(" ", args) + ": " + read(err) + stdout);
         return stdout;
+    }
+
+    /** Runs one command in {@code dir} to completion; fails on a non-zero exit. */
+    private Run cliIn(Path dir, Path home, String... args) throws Exception {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = command(home, args).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "grapevine " + String.join(" ", args) + " did not finish");
+        Run run = new Run(List.of(args), p.exitValue(), read(out), read(err));
+        assertEquals(0, run.exitCode(), run::describe);
+        return run;
     }
 
     private ProcessBuilder command(Path home, String... args) {

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Main;
 import org.grapevine.cli.Session;
+import org.grapevine.cli.Sizes;
 import org.grapevine.cli.UserError;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.transport.NetworkKey;
@@ -55,6 +56,15 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--mdns-interface", paramLabel = "IF", description = "Run LAN discovery on this network interface only (default: every LAN interface).")
     String mdnsInterface;
 
+    @Option(names = "--blob-auto-max", paramLabel = "SIZE", defaultValue = "20MiB", converter = Sizes.Converter.class,
+            description = "Fetch the attachments of followed people's posts unasked up to this size (default ${DEFAULT-VALUE}; "
+                    + "bytes, or KiB, MiB, GiB); bigger ones on 'blob get'.")
+    long blobAutoMax;
+
+    @Option(names = "--blob-max", paramLabel = "SIZE", defaultValue = "2GiB", converter = Sizes.Converter.class,
+            description = "Store no blob larger than this (default ${DEFAULT-VALUE}).")
+    long blobMax;
+
     @Override
     public Integer call() throws Exception {
         if (hops < 0 || hops > 4) throw new UserError(ExitCodes.USAGE, "--hops must be between 0 and 4");
@@ -72,7 +82,8 @@ public final class DaemonCommand implements Callable<Integer> {
                 .withBootstrap(peers.stream().map(DaemonCommand::peer).toList())
                 .withNetwork(network(network))
                 .withHops(hops)
-                .withLan(lan);
+                .withLan(lan)
+                .withBlobs(new Node.Blobs(blobAutoMax, blobMax, Node.Blobs.DEFAULTS.hops()));
         PrintStream events = System.out;
         try (Session session = home.open()) {
             Identity identity = session.unlock();

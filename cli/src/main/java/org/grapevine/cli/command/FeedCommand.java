@@ -32,7 +32,7 @@ public final class FeedCommand implements Callable<Integer> {
             // Deleted posts leave the feed; --all shows them as deleted, with every other kind of entry.
             var entries = s.store().indexes().timelineOf(s.self(), limit,
                     e -> all || (e.header().contentType() == Content.POST && e.hasContent()));
-            Render render = new Render(s.store().indexes(), s.self());
+            Render render = s.render();
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(render.json(entries)));

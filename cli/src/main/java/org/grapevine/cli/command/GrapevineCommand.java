@@ -1,5 +1,7 @@
 package org.grapevine.cli.command;
 
+import java.nio.file.Path;
+import org.grapevine.cli.Session;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -15,17 +17,40 @@ import picocli.CommandLine.ScopeType;
             ThreadCommand.class, LogCommand.class, FollowCommand.class, UnfollowCommand.class,
             BlockCommand.class, UnblockCommand.class, NameCommand.class, ProfileCommand.class,
             DeleteCommand.class, DaemonCommand.class, PeersCommand.class, SyncCommand.class,
-            InviteCommand.class, NearbyCommand.class, CompletionCommand.class
+            InviteCommand.class, NearbyCommand.class, BlobCommand.class, CompletionCommand.class
         })
 public final class GrapevineCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean verbose;
+
+    /** The user's working directory, which the CLI passes along when the daemon runs the command. */
+    @Option(names = "--cwd", hidden = true, scope = ScopeType.INHERIT, paramLabel = "DIR")
+    Path cwd;
+
+    /** Whether the user's side is a terminal, which the CLI passes along when the daemon runs the command. */
+    @Option(names = "--tty", hidden = true, scope = ScopeType.INHERIT)
+    boolean tty;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     public boolean verbose() {
         return verbose;
+    }
+
+    /** The root command of the command line {@code spec} belongs to. */
+    public static GrapevineCommand of(picocli.CommandLine.Model.CommandSpec spec) {
+        return (GrapevineCommand) spec.root().userObject();
+    }
+
+    /** A path the user typed, made absolute against the user's working directory (not the daemon's). */
+    public Path resolve(Path typed) {
+        return cwd == null ? typed.toAbsolutePath() : cwd.resolve(typed).normalize();
+    }
+
+    /** Whether the user watches on a terminal: as the CLI said, or (run here, not in the daemon) as this process sees it. */
+    public boolean terminal() {
+        return tty || (!Session.inDaemon() && Session.onTerminal());
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,7 +37,7 @@ public final class LogCommand implements Callable<Integer> {
         try (Session s = home.open()) {
             AuthorId who = author == null ? s.self() : s.resolveAuthor(author);
             var entries = s.store().log(who, from, limit);
-            Render render = new Render(s.store().indexes(), s.self());
+            Render render = s.render();
             boolean forked = s.store().isForked(who);
             var out = spec.commandLine().getOut();
             if (json.on()) {
@@ -48,8 +49,10 @@ public final class LogCommand implements Callable<Integer> {
                 out.println(render.who(who) + "  " + who + "  (" + s.store().headSeq(who) + " entries)");
                 if (forked) out.println("WARNING: this author signed two different histories (a fork); nothing after the fork is accepted.");
                 for (Entry e : entries) {
-                    out.println(String.format("%6d  %s  %s  %-8s  %s", e.header().seq(), Render.time(e.header().timestamp()),
-                            e.id(), Render.typeName(e.header().contentType()), render.summary(e).replace('\n', ' ')));
+                    String attached = Render.content(e) instanceof Content.Post p && !p.attachments().isEmpty()
+                            ? "  [" + p.attachments().size() + " attached]" : "";
+                    out.println(String.format("%6d  %s  %s  %-8s  %s%s", e.header().seq(), Render.time(e.header().timestamp()),
+                            e.id(), Render.typeName(e.header().contentType()), render.summary(e).replace('\n', ' '), attached));
                 }
             }
         }

@@ -1,5 +1,7 @@
 package org.grapevine.cli.command;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "post", description = "Post a message (or a reply) to your log.")
+@Command(name = "post", description = "Post a message (or a reply) to your log, with files attached if you like.")
 public final class PostCommand implements Callable<Integer> {
     @Mixin HomeOption home;
     @Mixin JsonOption json;
@@ -28,20 +30,34 @@ public final class PostCommand implements Callable<Integer> {
     @Option(names = "--reply", paramLabel = "ENTRY_ID", description = "Reply to this entry (a whole id or a unique prefix).")
     String reply;
 
+    @Option(names = "--attach", paramLabel = "FILE", arity = "1..*",
+            description = "Attach these files (after TEXT; repeatable): each becomes a blob that peers fetch from you.")
+    List<Path> attach = new ArrayList<>();
+
     @Override
     public Integer call() {
-        if (text.isBlank()) throw new UserError(ExitCodes.USAGE, "nothing to post: TEXT is empty");
+        if (text.isBlank() && attach.isEmpty()) throw new UserError(ExitCodes.USAGE, "nothing to post: TEXT is empty");
+        if (attach.size() > Content.MAX_ATTACHMENTS) {
+            throw new UserError(ExitCodes.USAGE, "at most " + Content.MAX_ATTACHMENTS + " files can be attached to a post, not " + attach.size());
+        }
+        try {
+            Content.Post.text(text); // The text's own limits, checked before any file is added.
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage());
+        }
         try (Session s = home.open()) {
+            EntryId parent = reply == null ? null : s.resolveEntry(reply);
+            List<Content.Attachment> attachments = attachAll(s);
             Content.Post post;
             try {
-                post = reply == null ? Content.Post.text(text) : replyTo(s, s.resolveEntry(reply));
+                post = parent == null ? new Content.Post(text, null, null, List.of(), attachments, "") : replyTo(s, parent, attachments);
             } catch (IllegalArgumentException e) {
                 throw new UserError(ExitCodes.USAGE, e.getMessage());
             }
             Entry entry = s.publish(post);
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                out.println(Render.print(new Render(s.store().indexes(), s.self()).json(entry)));
+                out.println(Render.print(s.render().json(entry)));
             } else {
                 out.println(entry.id());
             }
@@ -49,13 +65,22 @@ public final class PostCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** Adds every file as a blob, after checking them all: a bad one stops the post before anything is added. */
+    private List<Content.Attachment> attachAll(Session s) {
+        GrapevineCommand root = GrapevineCommand.of(spec);
+        for (Path typed : attach) Attachments.check(s.blobs(), root.resolve(typed), typed);
+        List<Content.Attachment> out = new ArrayList<>();
+        for (Path typed : attach) out.add(Attachments.add(s.blobs(), root.resolve(typed), typed));
+        return out;
+    }
+
     /** A reply joins the parent's thread: its root is the parent's root, or the parent itself. */
-    private Content.Post replyTo(Session s, EntryId parentId) {
+    private Content.Post replyTo(Session s, EntryId parentId, List<Content.Attachment> attachments) {
         Entry parent = s.entry(parentId);
         EntryId root = parentId;
         if (Render.content(parent) instanceof Content.Post p && p.isReply()) root = p.root();
         List<org.grapevine.identity.AuthorId> mentions =
                 parent.header().author().equals(s.self()) ? List.of() : List.of(parent.header().author());
-        return new Content.Post(text, root, parentId, mentions, List.of(), "");
+        return new Content.Post(text, root, parentId, mentions, attachments, "");
     }
 }

@@ -31,7 +31,7 @@ public final class ThreadCommand implements Callable<Integer> {
             EntryId root = Render.content(start) instanceof Content.Post p && p.isReply() ? p.root() : id;
             var entries = s.store().indexes().thread(root);
             if (entries.isEmpty()) throw new UserError("no thread for " + id);
-            Render render = new Render(s.store().indexes(), s.self());
+            Render render = s.render();
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(render.json(entries)));

@@ -27,8 +27,9 @@ public final class ControlClient {
     }
 
     /**
-     * Runs {@code args} in the daemon listening on {@code socket}, copying its output to ours.
-     * Empty when no daemon listens there (the caller then does the work itself).
+     * Runs {@code args} in the daemon listening on {@code socket}, copying its output and errors to
+     * ours frame by frame as they arrive (a command that shows progress streams it). Empty when no
+     * daemon listens there (the caller then does the work itself).
      */
     public static Optional<Integer> run(Path socket, List<String> args, OutputStream out, OutputStream err) throws IOException {
         if (!Files.exists(socket)) return Optional.empty();

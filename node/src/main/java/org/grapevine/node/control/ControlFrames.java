@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * The control channel's framing. A request is the command line: {@code count u32, then per
  * argument length u32 + UTF-8}. The answer is a run of frames {@code kind u8 | length u32 | bytes}:
- * standard output, standard error, and last the exit code.
+ * any number of standard output and standard error frames, in the order the command printed
+ * them, and last the exit code.
  */
 final class ControlFrames {
     static final int OUT = 1;
@@ -47,10 +49,17 @@ final class ControlFrames {
         return args;
     }
 
-    static void writeFrame(DataOutputStream out, int kind, byte[] bytes) throws IOException {
-        out.writeByte(kind);
-        out.writeInt(bytes.length);
-        out.write(bytes);
+    /** One frame as a buffer ready to write, so it leaves in one piece. */
+    static ByteBuffer frame(int kind, byte[] bytes, int off, int len) {
+        if (len > MAX_FRAME) throw new IllegalArgumentException("control frame of " + len + " bytes");
+        ByteBuffer b = ByteBuffer.allocate(5 + len);
+        b.put((byte) kind).putInt(len).put(bytes, off, len);
+        return b.flip();
+    }
+
+    /** The body of an exit frame. */
+    static byte[] exitCode(int code) {
+        return ByteBuffer.allocate(4).putInt(code).array();
     }
 
     /** Reads one frame into {@code sink}; returns the exit code when the frame is the last one, else null. */

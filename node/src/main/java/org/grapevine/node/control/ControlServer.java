@@ -1,12 +1,12 @@
 package org.grapevine.node.control;
 
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -15,31 +15,65 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's end of the local control channel: a Unix domain socket in the home directory,
  * readable and writable by its owner only. Each connection carries one command line; the daemon
- * runs it against its open store and sends back what it printed and its exit code.
+ * runs it against its open store, streaming what it prints as it flushes, then its exit code.
+ * Up to {@link #MAX_RUNNING} commands run at once, so a long one ({@code blob get}) does not
+ * hold up the rest.
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
-    /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
+    /** Commands running at once; one more waits up to {@link #SLOT_WAIT_MILLIS} for a slot, then is told the daemon is busy. */
+    static final int MAX_RUNNING = 8;
+    static final long SLOT_WAIT_MILLIS = 2_000;
+    /** How long closing waits for running commands before it cuts their connections. */
+    static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** The exit code of a command refused for want of a slot (the CLI's "cannot be done"). */
+    static final int BUSY_EXIT = 1;
+
+    /**
+     * Runs one command line, printing to {@code out} and {@code err}; returns the exit code. What
+     * it prints reaches the user when the writer flushes (both flush on {@code println}). Once the
+     * user has gone (Ctrl-C) or the daemon stops, the writers fail: {@link PrintWriter#checkError}
+     * turns true, which a command that waits should check.
+     */
     public interface Handler {
         int run(List<String> args, PrintWriter out, PrintWriter err);
     }
 
     private final Path socket;
     private final ServerSocketChannel server;
-    private final Thread thread;
+    private final Handler handler;
+    private final Thread acceptor;
+    private final ExecutorService workers;
+    private final Semaphore slots = new Semaphore(MAX_RUNNING);
+    private final Set<Connection> running = ConcurrentHashMap.newKeySet();
 
     private ControlServer(Path socket, ServerSocketChannel server, Handler handler) {
         this.socket = socket;
         this.server = server;
-        this.thread = new Thread(() -> serve(handler), "grapevine-control");
-        this.thread.setDaemon(true);
+        this.handler = handler;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(MAX_RUNNING, r -> {
+            Thread t = new Thread(r, "grapevine-control-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::serve, "grapevine-control");
+        this.acceptor.setDaemon(true);
     }
 
     /**
@@ -59,40 +93,164 @@ public final class ControlServer implements AutoCloseable {
             // The home directory's own permissions still keep others out.
         }
         ControlServer s = new ControlServer(socket, server, handler);
-        s.thread.start();
+        s.acceptor.start();
         return s;
     }
 
-    private void serve(Handler handler) {
+    private void serve() {
         while (server.isOpen()) {
-            try (SocketChannel ch = server.accept()) {
-                handle(ch, handler);
+            SocketChannel ch;
+            try {
+                ch = server.accept();
             } catch (IOException e) {
-                if (server.isOpen()) log.debug("control connection failed: {}", e.toString());
+                if (server.isOpen()) log.debug("control accept failed: {}", e.toString());
+                continue;
+            }
+            try {
+                if (!slots.tryAcquire(SLOT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    busy(ch);
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                closeQuietly(ch);
+                return;
+            }
+            try {
+                workers.execute(() -> {
+                    try {
+                        handle(ch);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                slots.release();
+                closeQuietly(ch);
             }
         }
     }
 
-    private static void handle(SocketChannel ch, Handler handler) throws IOException {
-        DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-        DataOutputStream out = new DataOutputStream(Channels.newOutputStream(ch));
-        List<String> args = ControlFrames.readRequest(in);
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code;
-        try (PrintWriter o = new PrintWriter(stdout, true, StandardCharsets.UTF_8);
-             PrintWriter e = new PrintWriter(stderr, true, StandardCharsets.UTF_8)) {
-            code = handler.run(args, o, e);
+    private void handle(SocketChannel ch) {
+        Connection c = new Connection(ch);
+        running.add(c);
+        try (ch) {
+            List<String> args = ControlFrames.readRequest(new DataInputStream(Channels.newInputStream(ch)));
+            int code;
+            try (PrintWriter out = new PrintWriter(c.stream(ControlFrames.OUT), true, StandardCharsets.UTF_8);
+                 PrintWriter err = new PrintWriter(c.stream(ControlFrames.ERR), true, StandardCharsets.UTF_8)) {
+                code = handler.run(args, out, err);
+            }
+            c.exit(code);
+        } catch (IOException e) {
+            if (server.isOpen()) log.debug("control connection failed: {}", e.toString());
+        } catch (RuntimeException e) {
+            log.error("control command failed", e);
+        } finally {
+            running.remove(c);
         }
-        ControlFrames.writeFrame(out, ControlFrames.OUT, stdout.toByteArray());
-        ControlFrames.writeFrame(out, ControlFrames.ERR, stderr.toByteArray());
-        ControlFrames.writeFrame(out, ControlFrames.EXIT, new byte[] {(byte) (code >>> 24), (byte) (code >>> 16), (byte) (code >>> 8), (byte) code});
-        out.flush();
     }
 
+    /** Every slot stayed taken: say so, rather than leave the user waiting without a word. */
+    private static void busy(SocketChannel ch) {
+        try (ch) {
+            ControlFrames.readRequest(new DataInputStream(Channels.newInputStream(ch)));
+            Connection c = new Connection(ch);
+            c.frame(ControlFrames.ERR, ("grapevine: the daemon is running " + MAX_RUNNING
+                    + " commands already; try again when one of them ends\n").getBytes(StandardCharsets.UTF_8));
+            c.exit(BUSY_EXIT);
+        } catch (IOException e) {
+            log.debug("control connection failed: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // Nothing more to do with it.
+        }
+    }
+
+    /**
+     * The answer side of one connection: frames written straight to the socket, from whichever
+     * thread the command prints on.
+     */
+    private static final class Connection {
+        private final SocketChannel ch;
+        private volatile boolean dropped;
+
+        Connection(SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        OutputStream stream(int kind) {
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    for (int at = off; at < off + len; at += ControlFrames.MAX_FRAME) {
+                        frame(kind, b, at, Math.min(ControlFrames.MAX_FRAME, off + len - at));
+                    }
+                }
+
+                @Override
+                public void flush() throws IOException {
+                    if (dropped) throw new IOException("the control connection was closed");
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush(); // The connection outlives the command's writers: the exit frame follows.
+                }
+            };
+        }
+
+        void frame(int kind, byte[] b) throws IOException {
+            frame(kind, b, 0, b.length);
+        }
+
+        synchronized void frame(int kind, byte[] b, int off, int len) throws IOException {
+            if (dropped) throw new IOException("the control connection was closed");
+            ByteBuffer frame = ControlFrames.frame(kind, b, off, len);
+            try {
+                while (frame.hasRemaining()) ch.write(frame);
+            } catch (IOException e) {
+                dropped = true; // The user went away (Ctrl-C): the command sees it in checkError.
+                throw e;
+            }
+        }
+
+        void exit(int code) throws IOException {
+            frame(ControlFrames.EXIT, ControlFrames.exitCode(code));
+        }
+
+        void drop() {
+            dropped = true;
+            closeQuietly(ch);
+        }
+    }
+
+    /**
+     * Stops accepting, gives running commands {@link #CLOSE_GRACE_MILLIS} to finish, then cuts
+     * the connections of those still running (their writers fail, so a waiting command returns).
+     */
     @Override
     public void close() throws IOException {
         server.close();
         Files.deleteIfExists(socket);
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
+                log.debug("cutting {} control commands still running", running.size());
+                running.forEach(Connection::drop);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.forEach(Connection::drop);
+        }
     }
 }

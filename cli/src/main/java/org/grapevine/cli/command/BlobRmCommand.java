@@ -1,0 +1,49 @@
+package org.grapevine.cli.command;
+
+import java.io.IOException;
+import java.util.concurrent.Callable;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.Render;
+import org.grapevine.cli.Session;
+import org.grapevine.cli.UserError;
+import org.grapevine.identity.BlobId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rm", description = "Remove a blob from this node (stopping its fetch); posts that attach it stay.")
+public final class BlobRmCommand implements Callable<Integer> {
+    @Mixin HomeOption home;
+    @Mixin JsonOption json;
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "BLOB_ID", description = "A whole blob id or a unique prefix of one held here.")
+    String blob;
+
+    @Override
+    public Integer call() {
+        try (Session s = home.open()) {
+            BlobId id = s.resolveBlob(blob);
+            boolean removed;
+            if (s.node().isPresent()) {
+                removed = NodeCalls.await(() -> s.node().get().removeBlob(id));
+            } else {
+                try {
+                    removed = s.blobs().remove(id);
+                } catch (IOException e) {
+                    throw new UserError(ExitCodes.FAILURE, "cannot remove " + id + ": " + e.getMessage(), e);
+                }
+            }
+            if (!removed) throw new UserError("no blob " + id + " here" + (s.node().isPresent() ? " (any fetch of it is stopped)" : ""));
+            var out = spec.commandLine().getOut();
+            if (json.on()) {
+                out.println(Render.print(Render.JSON.createObjectNode().put("removed", id.toString())));
+            } else {
+                out.println("removed " + id);
+            }
+        }
+        return ExitCodes.OK;
+    }
+}
