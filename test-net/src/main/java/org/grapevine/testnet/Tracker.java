@@ -1,0 +1,75 @@
+package org.grapevine.testnet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.EntryId;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.Node;
+
+/**
+ * What the test network watches: every post made by a scenario, when each node first received it,
+ * from whom (so how many hops it travelled), and how many copies arrived in all. Fed by each
+ * node's {@link Node.Observer} on the nodes' own threads.
+ */
+final class Tracker {
+    /** One tracked post: who wrote it and when, and where it has arrived. */
+    static final class Post {
+        final EntryId id;
+        final int author;
+        final long postedNanos;
+        final BlobId blob;
+        /** Node index → System.nanoTime of the first copy to arrive there. */
+        final Map<Integer, Long> arrived = new ConcurrentHashMap<>();
+        /** Node index → hops from the author along the path of its first copy. */
+        final Map<Integer, Integer> hops = new ConcurrentHashMap<>();
+        final AtomicInteger copies = new AtomicInteger();
+
+        Post(EntryId id, int author, long postedNanos, BlobId blob) {
+            this.id = id;
+            this.author = author;
+            this.postedNanos = postedNanos;
+            this.blob = blob;
+            hops.put(author, 0);
+        }
+    }
+
+    private final Map<EntryId, Post> posts = new ConcurrentHashMap<>();
+    private final List<Post> order = new ArrayList<>();
+    private final Map<AuthorId, Integer> nodeOf = new ConcurrentHashMap<>();
+
+    void node(AuthorId id, int index) {
+        nodeOf.put(id, index);
+    }
+
+    synchronized void posted(Entry e, int author, BlobId blob) {
+        Post p = new Post(e.id(), author, System.nanoTime(), blob);
+        posts.put(e.id(), p);
+        order.add(p);
+    }
+
+    synchronized List<Post> posts() {
+        return List.copyOf(order);
+    }
+
+    /** The observer for node {@code index}. */
+    Node.Observer observerFor(int index) {
+        return (from, entries) -> {
+            long now = System.nanoTime();
+            Integer sender = nodeOf.get(from);
+            for (Entry e : entries) {
+                Post p = posts.get(e.id());
+                if (p == null) continue;
+                p.copies.incrementAndGet();
+                if (p.arrived.putIfAbsent(index, now) == null) {
+                    Integer before = sender == null ? null : p.hops.get(sender);
+                    p.hops.put(index, before == null ? 1 : before + 1);
+                }
+            }
+        };
+    }
+}

@@ -1,0 +1,253 @@
+package org.grapevine.testnet.scenario;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a script as a whole: {@code nodes} first and once, set-up before actions, every node
+ * in range, and the faults in an order that can run (no restart of a node that is up, no heal
+ * without a partition, no fixed node acting while certainly down).
+ */
+final class Validator {
+    /** What a script says about a node at some point; after {@code kill random K} it cannot say. */
+    private enum Life { UP, DOWN, MAYBE_DOWN }
+
+    private final List<Problem> problems = new ArrayList<>();
+    private final Map<Class<?>, Step> setup = new HashMap<>();
+    private int nodes = -1;
+    private Step firstAction;
+    // Fault state, followed only while every line so far has parsed: a step lost to a syntax
+    // error (a misspelt kill, say) would make every later fault message misleading.
+    private Life[] life;
+    private int[] changedOn;
+    private Step.Partition partition;
+    private Step.Heal healed;
+
+    /** A problem on a line: {@link ScenarioParser} adds the source name. */
+    record Problem(int line, String message) {}
+
+    /**
+     * @param steps the steps that parsed, in order
+     * @param firstBrokenLine the first line that did not parse, or {@link Integer#MAX_VALUE}
+     * @param lastLine the number of lines, where a missing {@code nodes} is reported in an empty script
+     */
+    static List<Problem> check(List<Step> steps, int firstBrokenLine, int lastLine) {
+        Validator v = new Validator();
+        v.run(steps, firstBrokenLine, lastLine);
+        return v.problems;
+    }
+
+    private void run(List<Step> steps, int firstBrokenLine, int lastLine) {
+        Step.Nodes declared = steps.stream().filter(Step.Nodes.class::isInstance).map(Step.Nodes.class::cast).findFirst().orElse(null);
+        if (declared == null) {
+            if (firstBrokenLine == Integer.MAX_VALUE) {
+                int line = steps.isEmpty() ? Math.max(1, lastLine) : steps.get(0).line();
+                problem(line, steps.isEmpty() ? "the scenario is empty; it starts with 'nodes N' (e.g. nodes 10)"
+                        : "the scenario must start with 'nodes N' (e.g. nodes 10)");
+            }
+        } else {
+            nodes = declared.count();
+            life = new Life[nodes];
+            Arrays.fill(life, Life.UP);
+            changedOn = new int[nodes];
+            if (steps.get(0) != declared) problem(declared.line(), "nodes must be the first step");
+        }
+        for (Step step : steps) {
+            order(step);
+            ranges(step);
+            if (life != null && step.line() < firstBrokenLine) faults(step);
+        }
+    }
+
+    /** {@code nodes} once; {@code hops}, {@code seed}, {@code topology} at most once each and before any action. */
+    private void order(Step step) {
+        if (!Scenario.isSetup(step)) {
+            if (firstAction == null) firstAction = step;
+            return;
+        }
+        String name = step.syntax().split(" ")[0];
+        Step earlier = setup.putIfAbsent(step.getClass(), step);
+        if (earlier == null && step instanceof Step.Nodes) return; // its place is checked in run()
+        if (earlier != null) {
+            problem(step, name + " is given twice (first on line " + earlier.line() + ")");
+        } else if (firstAction != null) {
+            problem(step, name + " must come before the first action ('" + firstAction.syntax() + "' on line " + firstAction.line() + ")");
+        }
+    }
+
+    /** Every node number below {@code nodes}, every random count within it. */
+    private void ranges(Step step) {
+        if (nodes < 0) return;
+        if (step instanceof Step.Topology s && s.kind() == Step.Topology.Kind.RANDOM && s.degree() > nodes - 1) {
+            problem(step, "topology random " + s.degree() + " is more than the " + (nodes - 1) + " others each node can know ("
+                    + plural(nodes) + ")");
+        } else if (step instanceof Step.Link s) {
+            set(step, s.nodes());
+        } else if (step instanceof Step.Follow s) {
+            set(step, s.from());
+            set(step, s.to());
+            if (s.from() instanceof NodeSet.Fixed from && s.to() instanceof NodeSet.Fixed to
+                    && from.members().size() == 1 && from.members().equals(to.members())) {
+                problem(step, "node " + from.members().get(0) + " cannot follow itself");
+            }
+        } else if (step instanceof Step.FollowRandom s) {
+            set(step, s.from());
+            if (s.count() > nodes - 1) {
+                problem(step, "follow random " + s.count() + " is more than the " + (nodes - 1) + " others a node can follow ("
+                        + plural(nodes) + ")");
+            }
+        } else if (step instanceof Step.Post s) {
+            set(step, s.who());
+        } else if (step instanceof Step.Attach s) {
+            node(step, s.node());
+        } else if (step instanceof Step.Kill s) {
+            set(step, s.nodes());
+        } else if (step instanceof Step.Restart s) {
+            set(step, s.nodes());
+        } else if (step instanceof Step.Partition s) {
+            s.sides().forEach(side -> set(step, side));
+        } else if (step instanceof Step.Feeds s) {
+            set(step, s.who());
+        } else if (step instanceof Step.Name s) {
+            node(step, s.node());
+        }
+    }
+
+    private void set(Step step, NodeSet set) {
+        if (set instanceof NodeSet.Fixed f) {
+            node(step, f.highest());
+        } else if (set instanceof NodeSet.Random r && r.count() > nodes) {
+            problem(step, "random " + r.count() + " asks for more nodes than the scenario has (" + nodes + ")");
+        }
+    }
+
+    private void node(Step step, int node) {
+        if (node >= nodes) problem(step, "node " + node + " is out of range (the scenario has " + plural(nodes) + ")");
+    }
+
+    /** Kills, restarts, partitions and heals in an order that can run; acting nodes up. */
+    private void faults(Step step) {
+        if (step instanceof Step.Kill s) {
+            kill(s);
+        } else if (step instanceof Step.Restart s) {
+            restart(s);
+        } else if (step instanceof Step.Partition s) {
+            if (partition != null && healed == null) {
+                problem(step, "a partition is already in force (line " + partition.line() + "); heal it first");
+            }
+            partition = s;
+            healed = null;
+        } else if (step instanceof Step.Heal s) {
+            if (partition == null) {
+                problem(step, "heal without an earlier partition");
+            } else if (healed != null) {
+                problem(step, "no partition to heal (the one on line " + partition.line() + " was healed on line " + healed.line() + ")");
+            }
+            healed = s;
+        } else if (step instanceof Step.Follow s) {
+            acting(step, s.from(), "follow");
+        } else if (step instanceof Step.FollowRandom s) {
+            acting(step, s.from(), "follow");
+        } else if (step instanceof Step.Post s) {
+            acting(step, s.who(), "post");
+        } else if (step instanceof Step.Attach s) {
+            acting(step, NodeSet.of(s.node()), "attach");
+        } else if (step instanceof Step.Name s) {
+            acting(step, NodeSet.of(s.node()), "declare a name");
+        } else if (step instanceof Step.Feeds s) {
+            acting(step, s.who(), "show its feed");
+        }
+    }
+
+    private void kill(Step.Kill step) {
+        if (step.nodes() instanceof NodeSet.Random r) {
+            int up = count(Life.UP) + count(Life.MAYBE_DOWN);
+            if (r.count() > up && r.count() <= nodes) problem(step, "kill " + r + " asks for more nodes than can be up here (" + up + ")");
+            for (int n = 0; n < nodes; n++) {
+                if (life[n] != Life.DOWN) set(n, Life.MAYBE_DOWN, step);
+            }
+            return;
+        }
+        if (step.nodes() instanceof NodeSet.All && count(Life.DOWN) == nodes) {
+            problem(step, "every node is already down");
+            return;
+        }
+        List<Integer> members = members(step.nodes());
+        for (int n : members) {
+            if (life[n] == Life.DOWN && !(step.nodes() instanceof NodeSet.All)) {
+                problem(step, "node " + n + " is already down (killed on line " + changedOn[n] + ")");
+                break;
+            }
+        }
+        for (int n : members) {
+            if (life[n] != Life.DOWN) set(n, Life.DOWN, step);
+        }
+    }
+
+    private void restart(Step.Restart step) {
+        if (step.nodes() instanceof NodeSet.All) {
+            if (count(Life.UP) == nodes) problem(step, "no node is down here to restart");
+        } else {
+            for (int n : members(step.nodes())) {
+                if (life[n] == Life.UP) {
+                    problem(step, "node " + n + (changedOn[n] == 0 ? " was never killed"
+                            : " is already up (restarted on line " + changedOn[n] + ")"));
+                    break;
+                }
+            }
+        }
+        for (int n : members(step.nodes())) {
+            if (life[n] != Life.UP) set(n, Life.UP, step);
+        }
+    }
+
+    /** Fixed nodes certainly down cannot act; {@code all} and {@code random} need enough nodes up. */
+    private void acting(Step step, NodeSet set, String action) {
+        int up = count(Life.UP) + count(Life.MAYBE_DOWN);
+        if (set instanceof NodeSet.Fixed fixed) {
+            for (int n : fixed.members()) {
+                if (n < nodes && life[n] == Life.DOWN) {
+                    problem(step, "node " + n + " is down (killed on line " + changedOn[n] + ") and cannot " + action);
+                    return;
+                }
+            }
+        } else if (up == 0) {
+            problem(step, "every node is down here; none can " + action);
+        } else if (set instanceof NodeSet.Random r && r.count() > up && r.count() <= nodes) {
+            problem(step, r + " asks for more nodes than can be up here (" + up + ")");
+        }
+    }
+
+    private List<Integer> members(NodeSet set) {
+        if (set instanceof NodeSet.Fixed f && f.highest() >= nodes) return List.of(); // reported by ranges()
+        return set.resolve(nodes, null);
+    }
+
+    private void set(int node, Life state, Step step) {
+        life[node] = state;
+        changedOn[node] = step.line();
+    }
+
+    private int count(Life state) {
+        int n = 0;
+        for (Life l : life) {
+            if (l == state) n++;
+        }
+        return n;
+    }
+
+    private static String plural(int nodes) {
+        return nodes == 1 ? "1 node" : nodes + " nodes";
+    }
+
+    private void problem(Step step, String message) {
+        problem(step.line(), message);
+    }
+
+    private void problem(int line, String message) {
+        problems.add(new Problem(line, message));
+    }
+}

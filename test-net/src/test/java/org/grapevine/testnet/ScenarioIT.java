@@ -1,0 +1,109 @@
+package org.grapevine.testnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.grapevine.testnet.scenario.Scenario;
+import org.grapevine.testnet.scenario.ScenarioException;
+import org.grapevine.testnet.scenario.ScenarioParser;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Small scenarios on real nodes in this JVM; each asserts on the report the run produced. */
+class ScenarioIT {
+    @TempDir
+    Path dir;
+
+    private ScenarioRunner.Result run(String name, String text) throws ScenarioException {
+        ByteArrayOutputStream story = new ByteArrayOutputStream();
+        Scenario scenario = ScenarioParser.parse(text, name);
+        try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(dir, new PrintStream(story, true, StandardCharsets.UTF_8), false))) {
+            ScenarioRunner.Result r = runner.run(scenario);
+            System.out.println(story.toString(StandardCharsets.UTF_8));
+            if (!r.ok()) System.out.println(String.join("\n", runner.events()));
+            return r;
+        }
+    }
+
+    private static double number(String json, String key) {
+        int at = json.indexOf("\"" + key + "\":");
+        assertTrue(at >= 0, key + " missing from " + json);
+        int from = at + key.length() + 3;
+        int to = from;
+        while (to < json.length() && "-0123456789.".indexOf(json.charAt(to)) >= 0) to++;
+        return Double.parseDouble(json.substring(from, to));
+    }
+
+    private ScenarioRunner.Result runShipped(String name) throws Exception {
+        return run(name, Scenarios.shipped(name).orElseThrow());
+    }
+
+    @Test
+    @Timeout(180)
+    void theDemoDeliversEveryPostAndPhotoAndTheNodeThatWasOfflineCatchesUp() throws Exception {
+        ScenarioRunner.Result r = runShipped("demo");
+        assertTrue(r.awaitsOk(), r.lastText());
+        assertTrue(r.allDelivered(), r.lastText());
+        assertEquals(1.0, number(r.lastJson(), "reliability"));
+        assertTrue(r.lastJson().matches(".*\"convergence_ms\":\\[\\d+.*"), "no convergence measured after dave came back: " + r.lastJson());
+    }
+
+    @Test
+    @Timeout(180)
+    void aPartitionedNetworkConvergesAfterItHeals() throws Exception {
+        ScenarioRunner.Result r = runShipped("partition");
+        assertTrue(r.texts().size() >= 3, "reports during, after and at the end");
+        String during = r.jsons().get(0);
+        assertTrue(number(during, "reliability") < 1.0, "posts crossed a partition: " + during);
+        assertTrue(r.awaitsOk(), r.lastText());
+        assertEquals(1.0, number(r.lastJson(), "reliability"), r.lastText());
+        assertTrue(r.lastJson().matches(".*\"convergence_ms\":\\[\\d+\\].*"), "one convergence after the heal: " + r.lastJson());
+    }
+
+    @Test
+    @Timeout(180)
+    void withAThirdOfTheNodesKilledEverySurvivorStillGetsEverything() throws Exception {
+        ScenarioRunner.Result r = run("churn-small", """
+                nodes 9
+                seed 4
+                topology random 3
+                follow random 4
+                post all 1
+                await delivered within 60s
+                kill 6..8
+                post 0..5 2
+                await delivered within 60s
+                report "three down"
+                restart 6..8
+                await converged within 60s
+                """);
+        assertTrue(r.awaitsOk(), r.lastText());
+        assertEquals(1.0, number(r.jsons().get(0), "reliability"), "survivors missed posts: " + r.texts().get(0));
+        assertEquals(1.0, number(r.lastJson(), "reliability"), r.lastText());
+        assertTrue(number(r.lastJson(), "rmr") <= 1.0, "redundancy far above a tree's: " + r.lastText());
+    }
+
+    @Test
+    @Timeout(120)
+    void postsInAChainOfFiveReachEveryFollowerWithinTheHopLimit() throws ScenarioException {
+        ScenarioRunner.Result r = run("chain", """
+                nodes 5
+                hops 2
+                topology chain
+                follow all -> 0
+                post 0 "hello, chain"
+                post 0 2
+                await delivered within 30s
+                """);
+        assertTrue(r.awaitsOk(), r.lastText());
+        assertTrue(r.allDelivered(), r.lastText());
+        assertEquals(1.0, number(r.lastJson(), "reliability"));
+        assertTrue(number(r.lastJson(), "bytes_per_node") > 0, r.lastJson());
+    }
+}
