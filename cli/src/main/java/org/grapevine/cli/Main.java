@@ -30,7 +30,7 @@ public final class Main {
     }
 
     /** Commands that never go to a daemon: they create a home, start one, or need no store. */
-    private static final Set<String> LOCAL = Set.of("init", "daemon", "completion", "help");
+    private static final Set<String> LOCAL = Set.of("init", "daemon", "completion", "help", "testnet", "demo");
 
     /**
      * While a daemon runs on the command's home it holds the store, so the command runs there,

@@ -2,7 +2,7 @@ package org.grapevine.testnet;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private static final long POLL_MILLIS = 20;
 
     /** Where nodes live, where the story goes, and whether to also print every node's event log. */
-    public record Options(Path workDir, PrintStream out, boolean verbose) {}
+    public record Options(Path workDir, PrintWriter out, boolean verbose) {}
 
     /** Every report the scenario asked for, the final one last, and whether every await came true. */
     public record Result(List<String> texts, List<String> jsons, boolean awaitsOk, boolean allDelivered, double reliability) {
@@ -69,7 +69,7 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private final Options options;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final LinkEmulator links = new LinkEmulator();
     private final Tracker tracker = new Tracker();
     private final List<SimNode> nodes = new ArrayList<>();
@@ -100,18 +100,23 @@ public final class ScenarioRunner implements AutoCloseable {
         List<String> texts = new ArrayList<>();
         List<String> jsons = new ArrayList<>();
         startNodes(scenario.nodes(), scenario.topology());
+        Report last = null;
         for (Step step : scenario.actions()) {
-            Report r = step(step);
-            if (r != null) {
-                texts.add(r.text());
-                jsons.add(r.json());
-                out.print(r.text());
+            last = step(step);
+            if (last != null) {
+                texts.add(last.text());
+                jsons.add(last.json());
+                out.print(last.text());
             }
         }
-        Report last = report("end");
-        texts.add(last.text());
-        jsons.add(last.json());
-        out.print(last.text());
+        if (last == null) {
+            // The script did not end with a report of its own.
+            last = report("end");
+            texts.add(last.text());
+            jsons.add(last.json());
+            out.print(last.text());
+        }
+        out.flush();
         return new Result(texts, jsons, last.awaitsOk(), last.allDelivered(), last.reliability());
     }
 
@@ -203,7 +208,7 @@ public final class ScenarioRunner implements AutoCloseable {
                     + " ms, loss " + String.format(Locale.ROOT, "%.1f%%", l.loss() * 100));
         } else if (step instanceof Step.Follow f) {
             int made = 0;
-            for (int a : resolve(f.from())) {
+            for (int a : resolveUp(f.from())) {
                 for (int b : resolve(f.to())) {
                     if (a != b && follow(a, b)) made++;
                 }
@@ -211,7 +216,7 @@ public final class ScenarioRunner implements AutoCloseable {
             say(made + " follows: " + f.from() + " -> " + f.to());
         } else if (step instanceof Step.FollowRandom f) {
             int made = 0;
-            for (int a : resolve(f.from())) {
+            for (int a : resolveUp(f.from())) {
                 List<Integer> others = new ArrayList<>();
                 for (int j = 0; j < nodes.size(); j++) if (j != a) others.add(j);
                 shuffle(others);
@@ -221,7 +226,7 @@ public final class ScenarioRunner implements AutoCloseable {
         } else if (step instanceof Step.Post p) {
             int made = 0;
             int down = 0;
-            List<Integer> who = resolve(p.who());
+            List<Integer> who = p.who() instanceof NodeSet.Fixed ? resolve(p.who()) : resolveUp(p.who());
             for (int a : who) {
                 SimNode n = nodes.get(a);
                 if (!n.alive()) {
@@ -246,12 +251,12 @@ public final class ScenarioRunner implements AutoCloseable {
             say("waiting " + w.duration().toMillis() + " ms");
             pause(w.duration());
         } else if (step instanceof Step.Kill k) {
-            List<Integer> which = resolve(k.nodes());
+            List<Integer> which = resolveUp(k.nodes());
             for (int i : which) nodes.get(i).stop();
             fault();
             say("killed " + which.size() + " node" + (which.size() == 1 ? "" : "s") + ": " + k.nodes());
         } else if (step instanceof Step.Restart r) {
-            List<Integer> which = resolve(r.nodes());
+            List<Integer> which = r.nodes() instanceof NodeSet.Fixed ? resolve(r.nodes()) : resolveDown(r.nodes());
             for (int i : which) restart(i);
             fault();
             say("restarted " + which.size() + " node" + (which.size() == 1 ? "" : "s") + ": " + r.nodes());
@@ -309,7 +314,7 @@ public final class ScenarioRunner implements AutoCloseable {
             BlobStore.Held held = n.node().blobFiles().add(file);
             Files.delete(file);
             Content.Attachment att = new Content.Attachment(held.id(), held.size(), mediaType(fileName), fileName);
-            n.publish(new Content.Post("a file: " + fileName, null, null, List.of(), List.of(att), ""),
+            n.publish(new Content.Post("shared " + fileName, null, null, List.of(), List.of(att), ""),
                     e -> tracker.posted(e, a.node(), held.id()));
             say(name(a.node()) + " posts " + fileName + " (" + Report.human(a.bytes()) + ")");
         } catch (IOException e) {
@@ -542,6 +547,16 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private List<Integer> resolve(NodeSet set) {
         return set.resolve(nodes.size(), random);
+    }
+
+    /** A set of nodes that act: {@code all} and {@code random K} mean among the nodes that are up. */
+    private List<Integer> resolveUp(NodeSet set) {
+        return set.resolveAmong(nodes.stream().filter(SimNode::alive).map(n -> n.index).toList(), random);
+    }
+
+    /** A set of nodes to restart: {@code all} means the nodes that are down. */
+    private List<Integer> resolveDown(NodeSet set) {
+        return set.resolveAmong(nodes.stream().filter(n -> !n.alive()).map(n -> n.index).toList(), random);
     }
 
     private SimNode live(int i, int line) {

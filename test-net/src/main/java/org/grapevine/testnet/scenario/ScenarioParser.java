@@ -45,7 +45,7 @@ public final class ScenarioParser {
                 firstBroken = Math.min(firstBroken, line);
             }
         }
-        for (Validator.Problem p : Validator.check(steps, firstBroken, lines.length)) {
+        for (Validator.Problem p : Validator.check(steps, firstBroken)) {
             problems.add(new ScenarioException.Problem(sourceName, p.line(), p.message()));
         }
         if (!problems.isEmpty()) {

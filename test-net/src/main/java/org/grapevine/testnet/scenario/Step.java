@@ -80,8 +80,8 @@ public sealed interface Step {
     /**
      * {@code link [NODES] latency D jitter D loss P%}: the condition of every link touching
      * {@code nodes}, replacing what an earlier link step set for those links; a setting left
-     * out is zero. Each message is delayed by latency ± jitter (never below zero) and dropped
-     * with probability {@code loss} (0.0 to 1.0).
+     * out is zero. Bytes are delayed each way by the latency plus part of the jitter, and with
+     * probability {@code loss} (0.0 to 1.0) by a retransmission timeout more (see LinkEmulator).
      */
     record Link(int line, NodeSet nodes, Duration latency, Duration jitter, double loss) implements Step {
         public Link {

@@ -32,19 +32,18 @@ final class Validator {
     /**
      * @param steps the steps that parsed, in order
      * @param firstBrokenLine the first line that did not parse, or {@link Integer#MAX_VALUE}
-     * @param lastLine the number of lines, where a missing {@code nodes} is reported in an empty script
      */
-    static List<Problem> check(List<Step> steps, int firstBrokenLine, int lastLine) {
+    static List<Problem> check(List<Step> steps, int firstBrokenLine) {
         Validator v = new Validator();
-        v.run(steps, firstBrokenLine, lastLine);
+        v.run(steps, firstBrokenLine);
         return v.problems;
     }
 
-    private void run(List<Step> steps, int firstBrokenLine, int lastLine) {
+    private void run(List<Step> steps, int firstBrokenLine) {
         Step.Nodes declared = steps.stream().filter(Step.Nodes.class::isInstance).map(Step.Nodes.class::cast).findFirst().orElse(null);
         if (declared == null) {
             if (firstBrokenLine == Integer.MAX_VALUE) {
-                int line = steps.isEmpty() ? Math.max(1, lastLine) : steps.get(0).line();
+                int line = steps.isEmpty() ? 1 : steps.get(0).line();
                 problem(line, steps.isEmpty() ? "the scenario is empty; it starts with 'nodes N' (e.g. nodes 10)"
                         : "the scenario must start with 'nodes N' (e.g. nodes 10)");
             }

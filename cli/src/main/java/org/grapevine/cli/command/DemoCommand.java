@@ -1,0 +1,28 @@
+package org.grapevine.cli.command;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.grapevine.cli.ExitCodes;
+import org.grapevine.testnet.ScenarioRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code grapevine demo}: five people, a few posts and a photo, one of them offline for a while. */
+@Command(name = "demo", description = "Watch five nodes post, share a photo and catch up after going offline (about 10 s).")
+public final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--events", description = "print every node's event log as it happens")
+    boolean events;
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        ScenarioRunner.Result r = TestnetCommand.runScenario(TestnetCommand.load("demo"), out, events, false);
+        out.println(r.ok() ? "The demo ran as it should: every post and the photo reached everyone."
+                : "Something did not arrive in time: see the report above.");
+        return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+}
