@@ -126,6 +126,48 @@ class DaemonIT {
     }
 
     @Test
+    void aFetchKilledHalfwayResumesFromTheChunksItHadAfterARestart() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        String aliceId = cli(alice, "init", "--no-passphrase").strip();
+        cli(bob, "init", "--no-passphrase");
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns");
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0);
+        String alicePeer = "127.0.0.1:" + a.port() + aliceId;
+        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns", "--blob-auto-max", "1GiB", "--peer", alicePeer);
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.logged("connected " + aliceId));
+        cli(bob, "follow", aliceId);
+
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        int size = 128 << 20;
+        byte[] bytes = new byte[size];
+        new java.util.Random(11).nextBytes(bytes);
+        Path video = work.resolve("video.mp4");
+        Files.write(video, bytes);
+        cliIn(work, alice, "post", "the whole evening", "--attach", "video.mp4");
+
+        // SIGKILL bob once he holds a third of the video (chunks are recorded every 32 of them).
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> b.log().stream().anyMatch(l -> l.matches(".*blob .*: [3-9]0% \\(.*")));
+        b.process().destroyForcibly();
+        assertTrue(b.process().waitFor(30, TimeUnit.SECONDS));
+
+        // Back up with no peer: what it holds is what the killed run recorded, checked again.
+        Daemon again = daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns", "--blob-auto-max", "1GiB");
+        await().atMost(Duration.ofSeconds(30)).until(() -> again.port() > 0);
+        JsonNode partial = JSON.readTree(cli(bob, "blob", "ls", "--json")).get(0);
+        assertFalse(partial.get("complete").asBoolean(), partial::toString);
+        int heldAfterKill = partial.get("held").asInt();
+        assertTrue(heldAfterKill > 0 && heldAfterKill < partial.get("chunks").asInt(), "resumed from nothing: " + partial);
+
+        cli(bob, "invite", "accept", cli(alice, "invite").strip());
+        await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(cli(bob, "blob", "ls", "--json")).get(0).get("complete").asBoolean());
+        String id = partial.get("id").asText();
+        cliIn(work, bob, "blob", "get", id, "-o", "copy.mp4");
+        assertTrue(java.util.Arrays.equals(bytes, Files.readAllBytes(work.resolve("copy.mp4"))), "the resumed copy differs");
+    }
+
+    @Test
     void aSecondDaemonOnTheSameHomeIsRefused() throws Exception {
         Path home = tmp.resolve("solo");
         cli(home, "init", "--no-passphrase");

@@ -51,7 +51,9 @@ final class NodeBlobs implements AutoCloseable {
                 config.autoFetchMax(), config.hops(), defaults.haveUpdateMillis());
         this.swarm = new BlobSwarm(new Storage(files), System::currentTimeMillis, swarmConfig, new BlobSwarm.Events() {
             @Override
-            public void chunkFrom(AuthorId peer, BlobId blob, int index, int bytes) {}
+            public void chunkFrom(AuthorId peer, BlobId blob, int index, int bytes) {
+                logProgress(blob);
+            }
 
             @Override
             public void completed(BlobId blob) {
@@ -68,6 +70,23 @@ final class NodeBlobs implements AutoCloseable {
             swarm.tick();
             files.flushDue();
         }), 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    /** The last tenth of each large fetch that was logged. */
+    private final java.util.Map<BlobId, Integer> loggedTenths = new java.util.HashMap<>();
+
+    /** Logs a large fetch at every tenth of its chunks, so a daemon's log shows it moving. */
+    private void logProgress(BlobId blob) {
+        BlobSwarm.Progress p = swarm.progress(blob);
+        if (p == null || p.chunks() < 40) return;
+        int tenth = (int) ((long) p.held() * 10 / p.chunks());
+        if (p.complete()) {
+            loggedTenths.remove(blob);
+        } else if (tenth > loggedTenths.getOrDefault(blob, 0)) {
+            loggedTenths.put(blob, tenth);
+            events.accept("blob " + blob + ": " + tenth * 10 + "% (" + p.held() + " of " + p.chunks() + " chunks) from "
+                    + p.sources().size() + " peer" + (p.sources().size() == 1 ? "" : "s"));
+        }
     }
 
     /** Resumes the fetches a previous run left partial. */

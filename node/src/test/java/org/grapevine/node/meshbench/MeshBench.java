@@ -34,6 +34,8 @@ import org.grapevine.node.meshbench.MeshNode.SetupFailure;
  *   sync         [--authors 10] [--entries 10000] [--text-bytes 200] [--verify-seconds 3] [--timeout 900] [--jfr FILE]
  *   propagation  [--posts 100] [--warmup 20]
  *   idle         [SECONDS] [--seconds 180] [--authors 100] [--entries 5]
+ *   blob         [--mib 256] [--seeders 1] [--warmup 512/mib] [--runs 3] [--timeout 600] [--jfr FILE]   (see {@link BlobBench})
+ *   tcp          [--mib 256] [--runs 3]
  *   any mode:    [-v] prints every node's event log to stderr
  * </pre>
  *
@@ -61,6 +63,8 @@ public final class MeshBench {
             System.err.println("usage: bench/mesh sync [--authors N] [--entries N] [--text-bytes N] [--verify-seconds S] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh propagation [--posts N] [--warmup N]");
             System.err.println("       bench/mesh idle [SECONDS] [--authors N] [--entries N]");
+            System.err.println("       bench/mesh blob [--mib N] [--seeders N] [--warmup N] [--runs N] [--timeout S] [--jfr FILE]");
+            System.err.println("       bench/mesh tcp [--mib N] [--runs N]");
             System.err.println("       add -v to print the nodes' event logs");
             System.exit(2);
             return;
@@ -72,6 +76,9 @@ public final class MeshBench {
                 case "sync" -> bench.sync();
                 case "propagation" -> bench.propagation();
                 case "idle" -> bench.idle();
+                case "blob" -> BlobBench.blob(bench::node, options.intOpt("mib", 256), options.intOpt("seeders", 1),
+                        options.intOpt("warmup", -1), options.intOpt("runs", 3), options.intOpt("timeout", 600), options.flags.get("jfr"));
+                case "tcp" -> BlobBench.tcp(options.intOpt("mib", 256), options.intOpt("runs", 3));
                 default -> throw new IllegalStateException(options.mode);
             }
         } catch (SetupFailure e) {
@@ -541,7 +548,9 @@ public final class MeshBench {
                 case "sync" -> List.of("authors", "entries", "text-bytes", "verify-seconds", "timeout", "jfr");
                 case "propagation" -> List.of("posts", "warmup");
                 case "idle" -> List.of("seconds", "authors", "entries");
-                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, idle)");
+                case "blob" -> List.of("mib", "seeders", "warmup", "runs", "timeout", "jfr");
+                case "tcp" -> List.of("mib", "runs");
+                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, idle, blob, tcp)");
             };
             boolean verbose = false;
             List<String> positional = new ArrayList<>();
