@@ -164,6 +164,9 @@ public final class Node implements AutoCloseable {
     private final Map<AuthorId, Long> banned = new HashMap<>();
     static final long BAN_MILLIS = 10 * 60_000;
     static final int MAX_INBOUND = 64;
+    /** Connections a node may hold past its target to reach people it follows directly. */
+    static final int FOLLOWED_EXTRA = 8;
+    static final int FOLLOWED_DIALS_PER_TICK = 2;
 
     private final Hooks hooks;
 
@@ -381,10 +384,25 @@ public final class Node implements AutoCloseable {
     private void tick() {
         if (closing) return;
         replicator.tick();
-        int slots = config.targetConnections() - connected.size() - dialing.size();
-        if (slots <= 0) return;
         long now = System.currentTimeMillis();
-        for (PeerAddress a : table.toDial(now, slots, dialing.values(), connected.keySet(), identity.id())) {
+        int slots = config.targetConnections() - connected.size() - dialing.size();
+        List<PeerAddress> toDial = new ArrayList<>();
+        if (slots > 0) toDial.addAll(table.toDial(now, slots, dialing.values(), connected.keySet(), identity.id()));
+        // The authors of wanted feeds, people one follows first, are worth a direct connection even
+        // past the target: their feeds then need no chain of peers who happen to replicate them
+        // (and survive the loss of the friend through whom a feed came). A few per tick, bounded.
+        long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
+        if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA) {
+            List<PeerAddress> direct = table.toDialFor(store.indexes().following(identity.id()), now,
+                    FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
+            if (direct.isEmpty()) {
+                direct = table.toDialFor(replicator.wanted(), now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
+            }
+            for (PeerAddress a : direct) {
+                if (!toDial.contains(a)) toDial.add(a);
+            }
+        }
+        for (PeerAddress a : toDial) {
             InetSocketAddress target = a.socketAddress();
             if (target.isUnresolved() || target.equals(listening)) {
                 table.failed(a.endpoint(), now);

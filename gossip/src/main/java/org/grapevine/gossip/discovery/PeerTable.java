@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import org.grapevine.identity.AuthorId;
 
@@ -111,6 +112,23 @@ public final class PeerTable {
         List<PeerAddress> out = new ArrayList<>();
         for (Known k : due) {
             if (out.size() >= slots) break;
+            out.add(k.address);
+        }
+        return out;
+    }
+
+    /**
+     * Up to {@code max} addresses to dial now of the ids in {@code wanted} (the people a node
+     * follows, whom it would rather reach directly): due, not busy, not connected.
+     */
+    public List<PeerAddress> toDialFor(Set<AuthorId> wanted, long now, int max, Collection<String> busyEndpoints,
+                                       Collection<AuthorId> connectedIds) {
+        List<PeerAddress> out = new ArrayList<>();
+        if (wanted.isEmpty()) return out;
+        for (Known k : known.values()) {
+            if (out.size() >= max) break;
+            if (k.id == null || !wanted.contains(k.id) || connectedIds.contains(k.id)) continue;
+            if (k.retryAt > now || busyEndpoints.contains(k.endpoint)) continue;
             out.add(k.address);
         }
         return out;
