@@ -62,6 +62,8 @@ public final class Replicator {
         final Map<AuthorId, Long> holds = new HashMap<>();
         /** How the peer wants each feed from us. */
         final Map<AuthorId, Mode> wants = new HashMap<>();
+        /** Whether its first clock (the one sent on connect) has been read. */
+        boolean greeted;
         /** How we asked the peer for each feed. */
         final Map<AuthorId, Mode> asked = new HashMap<>();
         /** The sequence up to which the peer said it sent us all it holds. */
@@ -206,6 +208,7 @@ public final class Replicator {
     }
 
     private void clock(Peer peer, Clock c) {
+        boolean first = !peer.greeted;
         for (FeedState f : c.feeds()) {
             AuthorId feed = f.feed();
             // A clock may trail entries still in flight to the peer, so it only raises what we
@@ -223,15 +226,22 @@ public final class Replicator {
             } else {
                 peer.streaming.remove(feed);
             }
-            if (wanted.contains(feed) && f.seq() > head) behind(feed, peer);
+            if (wanted.contains(feed) && f.seq() > head) behind(feed, peer, first);
         }
+        peer.greeted = true;
         pump(peer);
     }
 
     /** {@code peer} holds more of a wanted feed than we do. */
-    private void behind(AuthorId feed, Peer peer) {
+    private void behind(AuthorId feed, Peer peer, boolean first) {
         Peer source = sources.get(feed);
-        if (source == null || (source != peer && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed))) {
+        // A peer's first clock may show it far ahead: it becomes the source at once. Later notes
+        // from a lazy peer only start the clock when the source replicates the feed itself: it is
+        // most likely streaming the same new entries already (they reach lazy peers as notes at
+        // the same time), and switching at once would bring every entry twice.
+        boolean replicating = source != null && source.wants.containsKey(feed) && source.holds(feed) > 0;
+        if (source == null || (source != peer && (first || !replicating)
+                && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed))) {
             makeSource(feed, peer);
         } else {
             deadlines.putIfAbsent(feed, millis.getAsLong() + switchAfterMillis);
