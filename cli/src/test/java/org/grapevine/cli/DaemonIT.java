@@ -146,7 +146,7 @@ class DaemonIT {
         Files.write(video, bytes);
         cliIn(work, alice, "post", "the whole evening", "--attach", "video.mp4");
 
-        // SIGKILL bob once he holds a third of the video (chunks are recorded every 32 of them).
+        // SIGKILL bob once he holds a third of the video (chunks are recorded every 128 of them or every second).
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                 .until(() -> b.log().stream().anyMatch(l -> l.matches(".*blob .*: [3-9]0% \\(.*")));
         b.process().destroyForcibly();

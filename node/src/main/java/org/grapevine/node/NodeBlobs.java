@@ -31,6 +31,8 @@ import org.grapevine.node.blob.BlobStore;
  * thread of its own, so hashing and writing chunks never holds up replication.
  */
 final class NodeBlobs implements AutoCloseable {
+    static final int IN_FLIGHT_PER_PEER = 16;
+
     private final BlobStore files;
     private final BlobSwarm swarm;
     private final ScheduledExecutorService thread;
@@ -47,7 +49,8 @@ final class NodeBlobs implements AutoCloseable {
             return t;
         });
         BlobSwarm.Config defaults = BlobSwarm.Config.defaults();
-        BlobSwarm.Config swarmConfig = new BlobSwarm.Config(defaults.inFlightPerPeer(), defaults.requestTimeoutMillis(),
+        // 16 chunks (4 MiB) in flight per peer keep one seeder's link busy over a fast link.
+        BlobSwarm.Config swarmConfig = new BlobSwarm.Config(IN_FLIGHT_PER_PEER, defaults.requestTimeoutMillis(),
                 config.autoFetchMax(), config.hops(), defaults.haveUpdateMillis());
         this.swarm = new BlobSwarm(new Storage(files), System::currentTimeMillis, swarmConfig, new BlobSwarm.Events() {
             @Override

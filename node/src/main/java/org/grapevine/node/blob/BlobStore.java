@@ -36,7 +36,7 @@ import org.grapevine.node.store.Store.BlobRecord;
  * Thread-safe.
  */
 public final class BlobStore implements AutoCloseable {
-    static final int FLUSH_CHUNKS = 32;
+    static final int FLUSH_CHUNKS = 128;
     static final long FLUSH_MILLIS = 1_000;
 
     /** The outcome of storing a chunk. */
@@ -54,6 +54,9 @@ public final class BlobStore implements AutoCloseable {
     private final LongSupplier millis;
     private final Map<BlobId, Partial> partials = new HashMap<>();
     private final Map<BlobId, BlobTree> trees = new HashMap<>();
+    /** Open files of complete blobs being served, least recently used first. */
+    private final java.util.LinkedHashMap<BlobId, FileChannel> serving = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private static final int MAX_SERVING = 16;
 
     /** A blob being fetched: its part file, its tree so far, and which chunks it holds. */
     private static final class Partial {
@@ -298,11 +301,21 @@ public final class BlobStore implements AutoCloseable {
         BlobTree tree = tree(id, size);
         if (tree == null) return Optional.empty();
         byte[] data = new byte[BlobTree.chunkLength(size, index)];
-        try (FileChannel f = FileChannel.open(file(id), StandardOpenOption.READ)) {
-            if (!readFully(f, data, (long) index * BlobHasher.CHUNK_SIZE)) return Optional.empty();
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+        FileChannel f = serving.get(id);
+        if (f == null) {
+            try {
+                f = FileChannel.open(file(id), StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                return Optional.empty();
+            }
+            serving.put(id, f);
+            if (serving.size() > MAX_SERVING) {
+                var eldest = serving.entrySet().iterator().next();
+                eldest.getValue().close();
+                serving.remove(eldest.getKey());
+            }
         }
+        if (!readFully(f, data, (long) index * BlobHasher.CHUNK_SIZE)) return Optional.empty();
         return Optional.of(new Chunk(id, size, index, tree.proof(index), data));
     }
 
@@ -347,6 +360,8 @@ public final class BlobStore implements AutoCloseable {
 
     /** Removes a blob, complete or partial, and its record. True if anything was there. */
     public synchronized boolean remove(BlobId id) throws IOException {
+        FileChannel open = serving.remove(id);
+        if (open != null) open.close();
         boolean had = store.blob(id).isPresent() | dropPartial(id);
         trees.remove(id);
         had |= Files.deleteIfExists(file(id));
@@ -384,6 +399,14 @@ public final class BlobStore implements AutoCloseable {
             throw new UncheckedIOException("cannot record partial blobs", e);
         } finally {
             partials.clear();
+            for (FileChannel f : serving.values()) {
+                try {
+                    f.close();
+                } catch (IOException ignored) {
+                    // Read-only: nothing is lost.
+                }
+            }
+            serving.clear();
         }
     }
 }

@@ -51,11 +51,13 @@ final class Journal implements AutoCloseable {
 
     private final Path path;
     private final FileChannel channel;
+    private final boolean durable;
     private ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
 
-    private Journal(Path path, FileChannel channel) {
+    private Journal(Path path, FileChannel channel, boolean durable) {
         this.path = path;
         this.channel = channel;
+        this.durable = durable;
     }
 
     /**
@@ -63,6 +65,11 @@ final class Journal implements AutoCloseable {
      * tail and a final CLOSE record, or creates it when it does not exist.
      */
     static Journal openForAppend(Path path, Scan scan) throws IOException {
+        return openForAppend(path, scan, true);
+    }
+
+    /** As {@link #openForAppend(Path, Scan)}; a journal that is not {@code durable} never forces its writes. */
+    static Journal openForAppend(Path path, Scan scan, boolean durable) throws IOException {
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long keep = scan == null ? 0 : scan.validLength() - (scan.closedCleanly() ? OVERHEAD : 0);
@@ -75,7 +82,7 @@ final class Journal implements AutoCloseable {
             }
             channel.force(true);
             channel.position(keep);
-            return new Journal(path, channel);
+            return new Journal(path, channel, durable);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -152,7 +159,7 @@ final class Journal implements AutoCloseable {
         pending.flip();
         while (pending.hasRemaining()) channel.write(pending);
         pending.clear();
-        channel.force(false);
+        if (durable) channel.force(false);
     }
 
     /** Drops the queued records (the transaction they belonged to was rolled back). */

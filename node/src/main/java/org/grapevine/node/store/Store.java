@@ -112,6 +112,15 @@ public final class Store implements AutoCloseable {
      * @throws StoreException if another process holds it or it cannot be read
      */
     public static Store open(Path file) {
+        return open(file, true);
+    }
+
+    /**
+     * Opens a store that forces nothing to disk when {@code durable} is false: for test networks
+     * of many nodes in one process, where nothing is killed for real and fsyncs would make the
+     * disk, not the protocol, the thing measured. A crash may then lose acknowledged entries.
+     */
+    public static Store open(Path file, boolean durable) {
         Held lock = null;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -130,7 +139,7 @@ public final class Store implements AutoCloseable {
                     recovery = new Recovery(replay.entries, replay.skipped, Duration.ofNanos(System.nanoTime() - started));
                 }
             }
-            DB db = openDb(file);
+            DB db = openDb(file, durable);
             Store store;
             try {
                 store = new Store(db, lock);
@@ -139,7 +148,7 @@ public final class Store implements AutoCloseable {
                     Journal.replace(journalPath, store.checkpoint(false));
                     scan = Journal.read(journalPath, r -> {});
                 }
-                store.journal = Journal.openForAppend(journalPath, scan);
+                store.journal = Journal.openForAppend(journalPath, scan, durable);
                 store.recovery = recovery;
                 store.bodiesDropped = replayDroppedBodies;
             } catch (RuntimeException | IOException e) {
@@ -160,12 +169,17 @@ public final class Store implements AutoCloseable {
     }
 
     private static DB openDb(Path file) {
+        return openDb(file, true);
+    }
+
+    private static DB openDb(Path file, boolean durable) {
         try {
-            return DBMaker.fileDB(file.toFile())
+            DBMaker.Maker maker = DBMaker.fileDB(file.toFile())
                     .transactionEnable()
                     .fileMmapEnableIfSupported()
-                    .fileMmapPreclearDisable()
-                    .make();
+                    .fileMmapPreclearDisable();
+            if (!durable) maker = maker.fileSyncDisable();
+            return maker.make();
         } catch (DBException.FileLocked e) {
             throw new StoreException("store " + file + " is locked by another process (is a daemon running?)", e);
         }
