@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param delivered        of those, how many happened
  * @param reliability      delivered / expected (1 when nothing was expected)
  * @param rmr              copies received / nodes reached − 1, over all posts (0 = every node got one copy)
+ * @param echoes           copies of posts sent back to their own authors (not in the RMR)
  * @param ldhMax           the most hops any post's first copy travelled to a node
  * @param ldhMean          the mean over posts of each post's last-delivery hop count
  * @param deliveryMedianMs median of the times from a post to its arrival at each node that should have it
@@ -33,7 +34,7 @@ import java.util.Locale;
  * @param slowest          the posts that took longest to reach everyone (or have not yet)
  */
 record Report(String label, long elapsedMs, int nodes, int alive, int posts, long expected, long delivered,
-              double reliability, double rmr, int ldhMax, double ldhMean, double deliveryMedianMs, double deliveryP99Ms,
+              double reliability, double rmr, long echoes, int ldhMax, double ldhMean, double deliveryMedianMs, double deliveryP99Ms,
               double completeMedianMs, long bytesSentTotal, long bytesPerNode, double bytesPerDelivery, long heapUsedBytes,
               List<Long> convergenceMs, List<AwaitResult> awaits, List<PostLine> slowest) {
 
@@ -60,7 +61,7 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
         b.append(String.format(Locale.ROOT, "reliability    %.2f%%%n", reliability * 100));
         b.append(String.format(Locale.ROOT, "delivery       median %.1f ms, p99 %.1f ms; a post reaches all its nodes in %.1f ms (median)%n",
                 deliveryMedianMs, deliveryP99Ms, completeMedianMs));
-        b.append(String.format(Locale.ROOT, "redundancy     RMR %.2f (copies received per node reached, minus one)%n", rmr));
+        b.append(String.format(Locale.ROOT, "redundancy     RMR %.2f (copies received per node reached, minus one); %d copies back to their authors%n", rmr, echoes));
         b.append(String.format(Locale.ROOT, "hops           last delivery %d at most, %.1f on average%n", ldhMax, ldhMean));
         b.append(String.format(Locale.ROOT, "bytes sent     %s in all, %s per node, %s per delivery%n",
                 human(bytesSentTotal), human(bytesPerNode), human((long) bytesPerDelivery)));
@@ -88,6 +89,7 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
         field(b, "delivered", Long.toString(delivered));
         field(b, "reliability", num(reliability));
         field(b, "rmr", num(rmr));
+        field(b, "echoes", Long.toString(echoes));
         field(b, "ldh", "{\"max\":" + ldhMax + ",\"mean\":" + num(ldhMean) + "}");
         field(b, "delivery_ms", "{\"median\":" + num(deliveryMedianMs) + ",\"p99\":" + num(deliveryP99Ms)
                 + ",\"complete_median\":" + num(completeMedianMs) + "}");

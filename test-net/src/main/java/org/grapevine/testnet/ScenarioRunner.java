@@ -132,7 +132,7 @@ public final class ScenarioRunner implements AutoCloseable {
         };
         for (int i = 0; i < count; i++) {
             Node.Config config = new Node.Config(new InetSocketAddress("127.0.0.1", 0), List.of(), network, hops,
-                    Math.max(1, Math.min(degree, 8)), 1_000, 250, Node.Lan.OFF,
+                    Math.max(1, Math.min(degree, 8)), 2_000, 250, Node.Lan.OFF,
                     new Node.Blobs(Node.Blobs.DEFAULTS.maxSize(), Node.Blobs.DEFAULTS.maxSize(), 2));
             Identity identity = Identity.generate(new SecureRandom());
             int index = i;
@@ -292,7 +292,10 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private boolean follow(int a, int b) {
         if (!follows.computeIfAbsent(a, k -> new HashSet<>()).add(b)) return false;
-        live(a, 0).publish(new Content.Follow(nodes.get(b).id(), true));
+        SimNode follower = live(a, 0);
+        follower.publish(new Content.Follow(nodes.get(b).id(), true));
+        // People follow someone whose invite (address and id) they were given.
+        if (nodes.get(b).port() > 0) follower.learn(nodes.get(b));
         return true;
     }
 
@@ -447,6 +450,7 @@ public final class ScenarioRunner implements AutoCloseable {
         long expected = 0;
         long delivered = 0;
         long copies = 0;
+        long echoes = 0;
         long reached = 0;
         int ldhMax = 0;
         double ldhSum = 0;
@@ -473,6 +477,7 @@ public final class ScenarioRunner implements AutoCloseable {
             int receivers = (int) p.arrived.keySet().stream().filter(n -> n != p.author).count();
             reached += receivers;
             copies += p.copies.get();
+            echoes += p.echoes.get();
             int ldh = p.hops.entrySet().stream().filter(e -> e.getKey() != p.author).mapToInt(Map.Entry::getValue).max().orElse(0);
             ldhMax = Math.max(ldhMax, ldh);
             ldhSum += ldh;
@@ -488,7 +493,7 @@ public final class ScenarioRunner implements AutoCloseable {
         int alive = (int) nodes.stream().filter(SimNode::alive).count();
         return new Report(label == null ? "" : label, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), nodes.size(), alive,
                 posts.size(), expected, delivered, expected == 0 ? 1.0 : (double) delivered / expected,
-                reached == 0 ? 0 : (double) copies / reached - 1, ldhMax, posts.isEmpty() ? 0 : ldhSum / posts.size(),
+                reached == 0 ? 0 : (double) copies / reached - 1, echoes, ldhMax, posts.isEmpty() ? 0 : ldhSum / posts.size(),
                 percentile(latencies, 50), percentile(latencies, 99), percentile(completes, 50), bytes,
                 nodes.isEmpty() ? 0 : bytes / nodes.size(), delivered == 0 ? 0 : (double) bytes / delivered,
                 rt.totalMemory() - rt.freeMemory(), List.copyOf(convergence), List.copyOf(awaits),

@@ -27,7 +27,10 @@ final class Tracker {
         final Map<Integer, Long> arrived = new ConcurrentHashMap<>();
         /** Node index → hops from the author along the path of its first copy. */
         final Map<Integer, Integer> hops = new ConcurrentHashMap<>();
+        /** Copies that reached nodes other than the author. */
         final AtomicInteger copies = new AtomicInteger();
+        /** Copies that came back to the author. */
+        final AtomicInteger echoes = new AtomicInteger();
 
         Post(EntryId id, int author, long postedNanos, BlobId blob) {
             this.id = id;
@@ -64,6 +67,10 @@ final class Tracker {
             for (Entry e : entries) {
                 Post p = posts.get(e.id());
                 if (p == null) continue;
+                if (index == p.author) {
+                    p.echoes.incrementAndGet();
+                    continue;
+                }
                 p.copies.incrementAndGet();
                 if (p.arrived.putIfAbsent(index, now) == null) {
                     Integer before = sender == null ? null : p.hops.get(sender);
