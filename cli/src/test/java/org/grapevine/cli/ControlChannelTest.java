@@ -90,12 +90,17 @@ class ControlChannelTest {
     private Seen client(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        // A thread of its own: clients block, and the common pool may have a single worker.
         CompletableFuture<Optional<Integer>> exit = CompletableFuture.supplyAsync(() -> {
             try {
                 return ControlClient.run(socket(), List.of(args), out, err);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }, r -> {
+            Thread t = new Thread(r, "control-client");
+            t.setDaemon(true);
+            t.start();
         });
         return new Seen(out, err, exit);
     }
