@@ -191,11 +191,11 @@ public final class Replicator {
     /** Called now and then: a source that does not deliver what another peer has is replaced. */
     public void tick() {
         long now = millis.getAsLong();
-        for (var it = deadlines.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            AuthorId feed = e.getKey();
-            if (e.getValue() > now) continue;
-            it.remove();
+        // Collected first: switching a source may set a new deadline for the same feed.
+        List<AuthorId> due = new ArrayList<>();
+        for (var e : deadlines.entrySet()) if (e.getValue() <= now) due.add(e.getKey());
+        for (AuthorId feed : due) {
+            deadlines.remove(feed);
             long head = store.head(feed);
             if (head >= bestHeld(feed)) continue;
             Peer current = sources.get(feed);
