@@ -96,10 +96,15 @@ public final class Node implements AutoCloseable {
 
     /**
      * What a test network adds to a node: a shared event loop group (null for the node's own), a
-     * link shaper under every connection, and an observer of what arrives.
+     * link shaper under every connection, an observer of what arrives, and a longer handshake
+     * timeout (0 for the default) for many nodes sharing a few cores.
      */
-    public record Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer) {
-        public static final Hooks NONE = new Hooks(null, LinkShaper.NONE, (from, entries) -> {});
+    public record Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer, long handshakeTimeoutMillis) {
+        public static final Hooks NONE = new Hooks(null, LinkShaper.NONE, (from, entries) -> {}, 0);
+
+        public Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer) {
+            this(group, shaper, observer, 0);
+        }
     }
 
     /** Hears of every batch of entries a peer sends, copies included, before they are checked. */
@@ -201,8 +206,9 @@ public final class Node implements AutoCloseable {
                         if (ch != null) penalize(ch);
                     }
                 });
-        this.transport = new Transport(Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper()),
-                new Events());
+        Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper());
+        if (hooks.handshakeTimeoutMillis() > 0) transportConfig = transportConfig.withHandshakeTimeout(hooks.handshakeTimeoutMillis());
+        this.transport = new Transport(transportConfig, new Events());
     }
 
     /** Starts listening and connecting. The store stays the caller's to close, after this node. */

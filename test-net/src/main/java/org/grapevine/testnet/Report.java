@@ -32,11 +32,12 @@ import java.util.Locale;
  * @param convergenceMs    for each await that followed a fault, how long after the fault it came true
  * @param awaits           every await so far and how it ended
  * @param slowest          the posts that took longest to reach everyone (or have not yet)
+ * @param internalErrors   exceptions nobody expected in any node's log (a healthy run has none)
  */
 record Report(String label, long elapsedMs, int nodes, int alive, int posts, long expected, long delivered,
               double reliability, double rmr, long echoes, int ldhMax, double ldhMean, double deliveryMedianMs, double deliveryP99Ms,
               double completeMedianMs, long bytesSentTotal, long bytesPerNode, double bytesPerDelivery, long heapUsedBytes,
-              List<Long> convergenceMs, List<AwaitResult> awaits, List<PostLine> slowest) {
+              List<Long> convergenceMs, List<AwaitResult> awaits, List<PostLine> slowest, int internalErrors) {
 
     /** How one await ended. */
     record AwaitResult(int line, String what, boolean ok, long tookMs) {}
@@ -66,6 +67,7 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
         b.append(String.format(Locale.ROOT, "bytes sent     %s in all, %s per node, %s per delivery%n",
                 human(bytesSentTotal), human(bytesPerNode), human((long) bytesPerDelivery)));
         b.append(String.format(Locale.ROOT, "heap used      %s%n", human(heapUsedBytes)));
+        if (internalErrors > 0) b.append("INTERNAL ERRORS ").append(internalErrors).append(" (see the nodes' event logs)\n");
         if (!convergenceMs.isEmpty()) b.append("convergence    ").append(convergenceMs).append(" ms after faults\n");
         for (AwaitResult a : awaits) {
             b.append(String.format(Locale.ROOT, "await          line %d %s: %s in %.1f s%n", a.line(), a.what(),
@@ -97,6 +99,7 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
         field(b, "bytes_sent_total", Long.toString(bytesSentTotal));
         field(b, "bytes_per_delivery", num(bytesPerDelivery));
         field(b, "heap_used_bytes", Long.toString(heapUsedBytes));
+        field(b, "internal_errors", Integer.toString(internalErrors));
         field(b, "convergence_ms", convergenceMs.toString().replace(" ", ""));
         List<String> as = new ArrayList<>();
         for (AwaitResult a : awaits) {

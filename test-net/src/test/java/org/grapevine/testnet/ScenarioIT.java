@@ -26,6 +26,7 @@ class ScenarioIT {
         try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(dir, new PrintWriter(story, true, StandardCharsets.UTF_8), false))) {
             ScenarioRunner.Result r = runner.run(scenario);
             System.out.println(story.toString(StandardCharsets.UTF_8));
+            assertEquals(0, r.internalErrors(), () -> "a node logged an internal error:\n" + String.join("\n", runner.events()));
             if (!r.ok()) System.out.println(String.join("\n", runner.events()));
             return r;
         }

@@ -61,6 +61,10 @@ public final class Transport implements AutoCloseable {
             return new Config(identity, network, 5_000, 90, null, LinkShaper.NONE);
         }
 
+        public Config withHandshakeTimeout(long millis) {
+            return new Config(identity, network, millis, idleSeconds, group, shaper);
+        }
+
         public Config with(EventLoopGroup sharedGroup, LinkShaper linkShaper) {
             return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, sharedGroup,
                     linkShaper == null ? LinkShaper.NONE : linkShaper);
