@@ -156,10 +156,7 @@ public final class Store implements AutoCloseable {
                 throw e;
             }
             return store;
-        } catch (DBException e) {
-            release(lock);
-            throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
-        } catch (IOException e) {
+        } catch (DBException | IOException e) {
             release(lock);
             throw new StoreException("cannot open store " + file + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
@@ -592,11 +589,7 @@ public final class Store implements AutoCloseable {
 
     /** Notes a petname change in the journal; the caller commits. */
     void journalPetname(AuthorId author, String name) {
-        if (journal == null) return;
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        byte[] payload = Arrays.copyOf(author.bytes(), AUTHOR_BYTES + utf8.length);
-        System.arraycopy(utf8, 0, payload, AUTHOR_BYTES, utf8.length);
-        journal.add(Journal.PETNAME, payload);
+        if (journal != null) journal.add(Journal.PETNAME, keyed(author.bytes(), name.getBytes(StandardCharsets.UTF_8)));
     }
 
     // ---- blobs ----
@@ -630,9 +623,10 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static byte[] blobPayload(byte[] id, byte[] state) {
-        byte[] payload = Arrays.copyOf(id, 32 + state.length);
-        System.arraycopy(state, 0, payload, 32, state.length);
+    /** A journal payload: a 32-byte key (author or blob id), then the rest. */
+    private static byte[] keyed(byte[] key, byte[] rest) {
+        byte[] payload = Arrays.copyOf(key, key.length + rest.length);
+        System.arraycopy(rest, 0, payload, key.length, rest.length);
         return payload;
     }
 
@@ -651,7 +645,7 @@ public final class Store implements AutoCloseable {
         byte[] state = record.encode();
         try {
             blobs.put(id.bytes(), state);
-            if (journal != null) journal.add(Journal.BLOB, blobPayload(id.bytes(), state));
+            if (journal != null) journal.add(Journal.BLOB, keyed(id.bytes(), state));
             commit();
         } catch (RuntimeException e) {
             rollback();
@@ -722,14 +716,11 @@ public final class Store implements AutoCloseable {
                 if (proofs.hasNext()) return new Journal.Record(Journal.FORK, proofs.next());
                 if (names.hasNext()) {
                     var e = names.next();
-                    byte[] utf8 = e.getValue().getBytes(StandardCharsets.UTF_8);
-                    byte[] payload = Arrays.copyOf(e.getKey(), AUTHOR_BYTES + utf8.length);
-                    System.arraycopy(utf8, 0, payload, AUTHOR_BYTES, utf8.length);
-                    return new Journal.Record(Journal.PETNAME, payload);
+                    return new Journal.Record(Journal.PETNAME, keyed(e.getKey(), e.getValue().getBytes(StandardCharsets.UTF_8)));
                 }
                 if (held.hasNext()) {
                     var e = held.next();
-                    return new Journal.Record(Journal.BLOB, blobPayload(e.getKey(), e.getValue()));
+                    return new Journal.Record(Journal.BLOB, keyed(e.getKey(), e.getValue()));
                 }
                 if (!closed) {
                     closed = true;
