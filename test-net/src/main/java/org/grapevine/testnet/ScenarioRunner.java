@@ -34,6 +34,7 @@ import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Node;
 import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.blob.MediaTypes;
 import org.grapevine.node.replication.Interest;
 import org.grapevine.testnet.link.LinkEmulator;
 import org.grapevine.testnet.scenario.NodeSet;
@@ -78,6 +79,8 @@ public final class ScenarioRunner implements AutoCloseable {
     private final Map<Integer, String> names = new HashMap<>();
     /** follower → followed, as the scenario made them. */
     private final Map<Integer, Set<Integer>> follows = new HashMap<>();
+    /** author → nodes interested in it, from {@link #follows}; cleared when a follow is made. */
+    private final Map<Integer, Set<Integer>> interestedIn = new HashMap<>();
     private final Set<int[]> topologyEdges = new LinkedHashSet<>();
     private final List<Report.AwaitResult> awaits = new ArrayList<>();
     private final List<Long> convergence = new ArrayList<>();
@@ -184,10 +187,7 @@ public final class ScenarioRunner implements AutoCloseable {
             case RANDOM -> {
                 Set<Long> seen = new HashSet<>();
                 for (int i = 0; i < n; i++) {
-                    List<Integer> others = new ArrayList<>();
-                    for (int j = 0; j < n; j++) if (j != i) others.add(j);
-                    shuffle(others);
-                    for (int j : others.subList(0, Math.min(t.degree(), others.size()))) {
+                    for (int j : othersAtRandom(i, n, t.degree())) {
                         long key = (long) Math.min(i, j) << 32 | Math.max(i, j);
                         if (seen.add(key)) out.add(new int[] {i, j});
                     }
@@ -197,13 +197,12 @@ public final class ScenarioRunner implements AutoCloseable {
         return out;
     }
 
-    private void shuffle(List<Integer> list) {
-        for (int i = list.size() - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            Integer t = list.get(i);
-            list.set(i, list.get(j));
-            list.set(j, t);
-        }
+    /** Up to {@code k} of the {@code n} nodes other than {@code self}, drawn at random. */
+    private List<Integer> othersAtRandom(int self, int n, int k) {
+        List<Integer> others = new ArrayList<>();
+        for (int j = 0; j < n; j++) if (j != self) others.add(j);
+        int count = Math.min(k, others.size());
+        return count < 1 ? List.of() : NodeSet.random(count).resolveAmong(others, random);
     }
 
     // ---- steps ----
@@ -226,10 +225,7 @@ public final class ScenarioRunner implements AutoCloseable {
         } else if (step instanceof Step.FollowRandom f) {
             int made = 0;
             for (int a : resolveUp(f.from())) {
-                List<Integer> others = new ArrayList<>();
-                for (int j = 0; j < nodes.size(); j++) if (j != a) others.add(j);
-                shuffle(others);
-                for (int b : others.subList(0, Math.min(f.count(), others.size()))) if (follow(a, b)) made++;
+                for (int b : othersAtRandom(a, nodes.size(), f.count())) if (follow(a, b)) made++;
             }
             say(made + " follows: " + f.from() + " each follow " + f.count() + " at random");
         } else if (step instanceof Step.Post p) {
@@ -301,6 +297,7 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private boolean follow(int a, int b) {
         if (!follows.computeIfAbsent(a, k -> new HashSet<>()).add(b)) return false;
+        interestedIn.clear();
         SimNode follower = live(a, 0);
         follower.publish(new Content.Follow(nodes.get(b).id(), true));
         // People follow someone whose invite (address and id) they were given.
@@ -325,21 +322,13 @@ public final class ScenarioRunner implements AutoCloseable {
             }
             BlobStore.Held held = n.node().blobFiles().add(file);
             Files.delete(file);
-            Content.Attachment att = new Content.Attachment(held.id(), held.size(), mediaType(fileName), fileName);
+            Content.Attachment att = new Content.Attachment(held.id(), held.size(), MediaTypes.byName(fileName), fileName);
             n.publish(new Content.Post("shared " + fileName, null, null, List.of(), List.of(att), ""),
                     e -> tracker.posted(e, a.node(), held.id()));
             say(name(a.node()) + " posts " + fileName + " (" + Report.human(a.bytes()) + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot attach a file at line " + a.line(), e);
         }
-    }
-
-    private static String mediaType(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.endsWith(".jpg") || n.endsWith(".jpeg")) return "image/jpeg";
-        if (n.endsWith(".png")) return "image/png";
-        if (n.endsWith(".mp4")) return "video/mp4";
-        return "application/octet-stream";
     }
 
     private void restart(int i) {
@@ -389,8 +378,15 @@ public final class ScenarioRunner implements AutoCloseable {
 
     // ---- who should have what ----
 
-    /** The nodes whose interest reaches {@code author}: following it within {@code hops} hops. */
+    /**
+     * The nodes whose interest reaches {@code author}: following it within {@code hops} hops.
+     * Kept until the next follow: awaits ask for it many times a second.
+     */
     private Set<Integer> interested(int author) {
+        return interestedIn.computeIfAbsent(author, this::followersWithinHops);
+    }
+
+    private Set<Integer> followersWithinHops(int author) {
         Set<Integer> out = new HashSet<>();
         for (int n = 0; n < nodes.size(); n++) {
             if (n != author && reaches(n, author)) out.add(n);
@@ -414,9 +410,8 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private boolean allDelivered() {
-        Map<Integer, Set<Integer>> cache = new HashMap<>();
         for (Tracker.Post p : tracker.posts()) {
-            for (int n : cache.computeIfAbsent(p.author, this::interested)) {
+            for (int n : interested(p.author)) {
                 SimNode node = nodes.get(n);
                 if (!node.alive()) continue;
                 if (!p.arrived.containsKey(n) && node.store().get(p.id).isEmpty()) return false;
@@ -426,10 +421,9 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private boolean allBlobsFetched() {
-        Map<Integer, Set<Integer>> cache = new HashMap<>();
         for (Tracker.Post p : tracker.posts()) {
             if (p.blob == null) continue;
-            for (int n : cache.computeIfAbsent(p.author, this::interested)) {
+            for (int n : interested(p.author)) {
                 SimNode node = nodes.get(n);
                 if (node.alive() && !node.node().blobFiles().isComplete(p.blob)) return false;
             }
@@ -452,7 +446,6 @@ public final class ScenarioRunner implements AutoCloseable {
     // ---- output ----
 
     private Report report(String label) {
-        Map<Integer, Set<Integer>> cache = new HashMap<>();
         List<Double> latencies = new ArrayList<>();
         List<Double> completes = new ArrayList<>();
         List<Report.PostLine> lines = new ArrayList<>();
@@ -468,7 +461,7 @@ public final class ScenarioRunner implements AutoCloseable {
             int want = 0;
             int got = 0;
             long last = 0;
-            for (int n : cache.computeIfAbsent(p.author, this::interested)) {
+            for (int n : interested(p.author)) {
                 if (!nodes.get(n).alive()) continue;
                 want++;
                 Long at = p.arrived.get(n);

@@ -3,30 +3,17 @@ package org.grapevine.cli.command;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Sizes;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.content.Content;
 import org.grapevine.node.blob.BlobException;
 import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.blob.MediaTypes;
 
 /** What {@code blob add} and {@code post --attach} share: check a file, add it as a blob, describe it. */
 final class Attachments {
-    static final String UNKNOWN_TYPE = "application/octet-stream";
-
-    /** When the platform cannot tell a file's type: the common kinds, by extension. */
-    private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
-            Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"),
-            Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("svg", "image/svg+xml"),
-            Map.entry("heic", "image/heic"), Map.entry("mp3", "audio/mpeg"), Map.entry("ogg", "audio/ogg"),
-            Map.entry("opus", "audio/opus"), Map.entry("flac", "audio/flac"), Map.entry("wav", "audio/wav"),
-            Map.entry("mp4", "video/mp4"), Map.entry("webm", "video/webm"), Map.entry("mkv", "video/x-matroska"),
-            Map.entry("mov", "video/quicktime"), Map.entry("pdf", "application/pdf"), Map.entry("zip", "application/zip"),
-            Map.entry("gz", "application/gzip"), Map.entry("tar", "application/x-tar"), Map.entry("json", "application/json"),
-            Map.entry("txt", "text/plain"), Map.entry("md", "text/markdown"), Map.entry("html", "text/html"),
-            Map.entry("csv", "text/csv"));
+    static final String UNKNOWN_TYPE = MediaTypes.UNKNOWN;
 
     private Attachments() {}
 
@@ -73,15 +60,6 @@ final class Attachments {
 
     /** The file's media type: as the platform tells it, else by extension, else {@value #UNKNOWN_TYPE}. */
     static String mediaType(Path file) {
-        try {
-            String probed = Files.probeContentType(file);
-            if (probed != null && !probed.isBlank()) return probed;
-        } catch (IOException | SecurityException e) {
-            // Fall back on the extension.
-        }
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        if (dot < 0) return UNKNOWN_TYPE;
-        return BY_EXTENSION.getOrDefault(name.substring(dot + 1).toLowerCase(Locale.ROOT), UNKNOWN_TYPE);
+        return MediaTypes.of(file);
     }
 }
