@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -172,6 +173,8 @@ public final class Node implements AutoCloseable {
     /** Connections a node may hold past its target to reach people it follows directly. */
     static final int FOLLOWED_EXTRA = 8;
     static final int FOLLOWED_DIALS_PER_TICK = 2;
+    /** Further connections a node may open to authors whose feeds no connected peer replicates. */
+    static final int UNSERVED_EXTRA = 4;
 
     private final Hooks hooks;
 
@@ -405,6 +408,15 @@ public final class Node implements AutoCloseable {
                 direct = table.toDialFor(replicator.wanted(), now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
             }
             for (PeerAddress a : direct) {
+                if (!toDial.contains(a)) toDial.add(a);
+            }
+        }
+        // A wanted feed that none of the connected peers replicates gets no new entries at all
+        // (its followers we knew may all have gone): reach its author, even past the budget above.
+        if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA + UNSERVED_EXTRA) {
+            Set<AuthorId> unserved = replicator.unserved();
+            unserved.remove(identity.id());
+            for (PeerAddress a : table.toDialFor(unserved, now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet())) {
                 if (!toDial.contains(a)) toDial.add(a);
             }
         }

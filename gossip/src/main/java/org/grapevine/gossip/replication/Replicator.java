@@ -24,21 +24,32 @@ import org.grapevine.identity.log.Entry;
  * source fails to deliver in time makes that peer the source instead. So each entry reaches a node
  * about once, as in epidemic broadcast trees.
  *
+ * <p>The tree also mends itself towards faster paths without extra copies: a lazy peer whose
+ * notes keep announcing entries before the source brings them, or the author itself, becomes the
+ * source at a moment when we hold everything either of them claimed, so nothing is in flight
+ * twice.
+ *
  * <p>Not thread-safe: the node calls it from one thread.
  */
 public final class Replicator {
     static final int BATCH_ENTRIES = 1024;
     static final int BATCH_BYTES = 512 * 1024;
+    /** Times running a lazy peer must announce entries before the source brings them to become the source. */
+    static final int LEADS_BEFORE_SWITCH = 2;
+    /** The longest {@link #patience()} grows, in multiples of the configured switch time. */
+    static final int MAX_PATIENCE_FACTOR = 8;
 
     private final FeedStore store;
     private final LongSupplier millis;
-    private final long switchAfterMillis;
     private final Events events;
     private final Map<AuthorId, Peer> peers = new LinkedHashMap<>();
     /** For each wanted feed, the peer asked to stream it eagerly. */
     private final Map<AuthorId, Peer> sources = new HashMap<>();
-    /** Wanted feeds a peer has more of than we hold, with the time by which entries should have come. */
-    private final Map<AuthorId, Long> deadlines = new HashMap<>();
+    /** Wanted feeds a peer has more of than we hold, with the time since when we wait for the source. */
+    private final Map<AuthorId, Long> waiting = new HashMap<>();
+    private final Patience patience;
+    /** Per wanted feed, the lazy peer that announced its newest entries before the source brought them. */
+    private final Map<AuthorId, Lead> leads = new HashMap<>();
     private Set<AuthorId> wanted = new LinkedHashSet<>();
 
     /** What replication reports to the node (for its event log and peer scoring). */
@@ -51,7 +62,7 @@ public final class Replicator {
     public Replicator(FeedStore store, LongSupplier millis, long switchAfterMillis, Events events) {
         this.store = store;
         this.millis = millis;
-        this.switchAfterMillis = switchAfterMillis;
+        this.patience = new Patience(switchAfterMillis, switchAfterMillis * MAX_PATIENCE_FACTOR);
         this.events = events;
     }
 
@@ -88,6 +99,18 @@ public final class Replicator {
         }
     }
 
+    /** A lazy peer that was ahead of the source: up to which sequence, whether that is settled, how often in a row. */
+    private static final class Lead {
+        final Peer peer;
+        long seq;
+        boolean open;
+        int times;
+
+        Lead(Peer peer) {
+            this.peer = peer;
+        }
+    }
+
     /** Sets the feeds this node wants (its own among them) and tells peers what changed. */
     public void setWanted(Set<AuthorId> feeds) {
         Set<AuthorId> added = new LinkedHashSet<>(feeds);
@@ -98,7 +121,8 @@ public final class Replicator {
         Map<Peer, List<FeedState>> changes = new LinkedHashMap<>();
         for (AuthorId feed : removed) {
             sources.remove(feed);
-            deadlines.remove(feed);
+            waiting.remove(feed);
+            leads.remove(feed);
             for (Peer p : peers.values()) {
                 if (p.asked.remove(feed) != null) changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), Mode.NONE));
             }
@@ -117,6 +141,25 @@ public final class Replicator {
 
     public Set<AuthorId> wanted() {
         return Set.copyOf(wanted);
+    }
+
+    /**
+     * Wanted feeds that no connected peer replicates, as far as their clocks told: nobody here
+     * can bring their new entries, so the node should reach their authors directly.
+     */
+    public Set<AuthorId> unserved() {
+        Set<AuthorId> out = new LinkedHashSet<>();
+        for (AuthorId feed : wanted) {
+            boolean served = false;
+            for (Peer p : peers.values()) {
+                if (!p.greeted || replicates(p, feed)) {
+                    served = true;
+                    break;
+                }
+            }
+            if (!served) out.add(feed);
+        }
+        return out;
     }
 
     /**
@@ -141,6 +184,7 @@ public final class Replicator {
     public void disconnected(AuthorId peerId) {
         Peer gone = peers.remove(peerId);
         if (gone == null) return;
+        leads.values().removeIf(l -> l.peer == gone);
         // Collect first: makeSource puts into sources, which must not happen while iterating it.
         List<AuthorId> orphaned = new ArrayList<>();
         sources.entrySet().removeIf(e -> e.getValue() == gone && orphaned.add(e.getKey()));
@@ -174,10 +218,12 @@ public final class Replicator {
             if (mode == Mode.EAGER) p.streaming.add(feed);
             else if (mode == Mode.LAZY) p.notes.add(feed);
         }
-        Long deadline = deadlines.get(feed);
-        if (deadline != null) {
-            if (head >= bestHeld(feed)) deadlines.remove(feed);
-            else deadlines.put(feed, millis.getAsLong() + switchAfterMillis);
+        Long since = waiting.get(feed);
+        if (since != null) {
+            long now = millis.getAsLong();
+            patience.late(now - since);
+            if (head >= bestHeld(feed)) waiting.remove(feed);
+            else waiting.put(feed, now);
         }
         flush();
     }
@@ -188,14 +234,18 @@ public final class Replicator {
         if (peer != null) pump(peer);
     }
 
-    /** Called now and then: a source that does not deliver what another peer has is replaced. */
+    /**
+     * Called now and then: a source that does not deliver what another peer has within
+     * {@link #patience()} is replaced.
+     */
     public void tick() {
         long now = millis.getAsLong();
-        // Collected first: switching a source may set a new deadline for the same feed.
+        long limit = patience.millis();
+        // Collected first: switching a source may start a new wait for the same feed.
         List<AuthorId> due = new ArrayList<>();
-        for (var e : deadlines.entrySet()) if (e.getValue() <= now) due.add(e.getKey());
+        for (var e : waiting.entrySet()) if (now - e.getValue() >= limit) due.add(e.getKey());
         for (AuthorId feed : due) {
-            deadlines.remove(feed);
+            patience.late(now - waiting.remove(feed)); // At least this late: a busy network makes us wait longer.
             long head = store.head(feed);
             if (head >= bestHeld(feed)) continue;
             Peer current = sources.get(feed);
@@ -226,10 +276,70 @@ public final class Replicator {
             } else {
                 peer.streaming.remove(feed);
             }
-            if (wanted.contains(feed) && f.seq() > head) behind(feed, peer, first);
+            if (!wanted.contains(feed)) continue;
+            if (f.seq() > head) {
+                if (!first && sources.get(feed) != peer) lead(feed, peer, f.seq());
+                behind(feed, peer, first);
+            } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head) && betterSource(feed, peer)) {
+                // Nothing is in flight from the source, so switching costs no copy: the author
+                // itself is the shortest path to its feed, and any peer that replicates the feed
+                // beats a source that does not.
+                makeSource(feed, peer);
+            }
         }
         peer.greeted = true;
         pump(peer);
+    }
+
+    private boolean betterSource(AuthorId feed, Peer peer) {
+        Peer source = sources.get(feed);
+        return source == null || feed.equals(peer.link.id()) || (source.greeted && !replicates(source, feed));
+    }
+
+    /** How long a source may now take to bring what another peer announced before it is replaced. */
+    long patience() {
+        return patience.millis();
+    }
+
+    /** Whether the feed's source, if any, has claimed nothing we do not hold yet. */
+    private boolean idle(AuthorId feed, long head) {
+        Peer source = sources.get(feed);
+        return source == null || source.holds(feed) <= head;
+    }
+
+    /** Whether {@code peer} replicates {@code feed} itself, as far as its clocks told. */
+    private static boolean replicates(Peer peer, AuthorId feed) {
+        return peer != null && (peer.wants.containsKey(feed) || peer.holds(feed) > 0);
+    }
+
+    /** A lazy peer announced {@code seq} of {@code feed}, which we do not hold yet. */
+    private void lead(AuthorId feed, Peer peer, long seq) {
+        Lead lead = leads.get(feed);
+        if (lead != null && lead.open) return; // Another peer announced these entries first.
+        if (lead == null || lead.peer != peer) leads.put(feed, lead = new Lead(peer));
+        lead.seq = seq;
+        lead.open = true;
+    }
+
+    /**
+     * The source brought entries of {@code feed}. If a lazy peer had announced them first, for
+     * the {@link #LEADS_BEFORE_SWITCH}th time running, it becomes the source, now that we hold
+     * all it claimed; if nobody had, the source is doing well and the count starts over.
+     */
+    private void settleLead(AuthorId feed) {
+        Lead lead = leads.get(feed);
+        if (lead == null) return;
+        long head = store.head(feed);
+        if (!lead.open) {
+            leads.remove(feed);
+            return;
+        }
+        if (head < lead.seq) return;
+        lead.open = false;
+        if (++lead.times >= LEADS_BEFORE_SWITCH && peers.get(lead.peer.link.id()) == lead.peer
+                && lead.peer.holds(feed) <= head && idle(feed, head)) {
+            makeSource(feed, lead.peer);
+        }
     }
 
     /** {@code peer} holds more of a wanted feed than we do. */
@@ -244,12 +354,13 @@ public final class Replicator {
                 && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed))) {
             makeSource(feed, peer);
         } else {
-            deadlines.putIfAbsent(feed, millis.getAsLong() + switchAfterMillis);
+            waiting.putIfAbsent(feed, millis.getAsLong());
         }
     }
 
     private void makeSource(AuthorId feed, Peer next) {
         Peer old = sources.put(feed, next);
+        leads.remove(feed);
         long head = store.head(feed);
         if (old != null && old != next && peers.containsValue(old)) {
             old.asked.put(feed, Mode.LAZY);
@@ -257,7 +368,7 @@ public final class Replicator {
         }
         next.asked.put(feed, Mode.EAGER);
         sendClock(next, List.of(new FeedState(feed, head, Mode.EAGER)));
-        if (next.holds(feed) > head) deadlines.put(feed, millis.getAsLong() + switchAfterMillis);
+        if (next.holds(feed) > head) waiting.put(feed, millis.getAsLong());
     }
 
     private void entries(Peer peer, List<Entry> received) {
@@ -300,7 +411,10 @@ public final class Replicator {
             // The peer skipped ahead of what we hold: restate where we are so it streams from there.
             sendClock(peer, List.of(new FeedState(feed, store.head(feed), peer.asked.getOrDefault(feed, Mode.NONE))));
         }
-        for (AuthorId feed : advanced) advanced(feed);
+        for (AuthorId feed : advanced) {
+            if (sources.get(feed) == peer) settleLead(feed);
+            advanced(feed);
+        }
     }
 
     private void pump(Peer peer) {

@@ -222,6 +222,118 @@ class ReplicatorTest {
     }
 
     @Test
+    void aFollowerConnectedToTheAuthorTakesItAsSourceWithNoCopyTwice() {
+        // Carol met bob first, so he was her source; once alice herself is connected, she is.
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(5);
+        net.connect(bob, carol);
+        net.connect(alice, bob);
+        net.deliverAll();
+        assertEquals(5, carol.holds(alice));
+        net.connect(alice, carol);
+        net.deliverAll();
+
+        int duplicates = postOneByOne(20);
+
+        assertEquals(0, duplicates);
+        assertEquals(20, net.link(alice, carol).entriesSent());
+        assertEquals(0, net.link(bob, carol).entriesSent());
+    }
+
+    @Test
+    void aLazyPeerThatAnnouncesEntriesFirstTwiceRunningBecomesTheSourceWithNoCopyTwice() {
+        // Carol's source is bob; dave, also fed by alice, is lazy. Bob's link to carol is slow.
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(3);
+        net.connect(carol, bob);
+        net.connect(carol, dave);
+        net.connect(alice, bob);
+        net.connect(alice, dave);
+        net.deliverAll();
+        net.resetCounters();
+
+        for (int i = 1; i <= Replicator.LEADS_BEFORE_SWITCH; i++) {
+            net.link(bob, carol).setWritable(false);
+            alice.post("slow " + i);
+            net.deliverAll();
+            assertEquals(2 + i, carol.holds(alice), "dave only announced it");
+            net.link(bob, carol).setWritable(true);
+            bob.replicator().writable(carol.id());
+            net.deliverAll();
+            assertEquals(3 + i, carol.holds(alice));
+        }
+        assertEquals(Replicator.LEADS_BEFORE_SWITCH, net.link(bob, carol).entriesSent());
+
+        // Dave is the source now: bob's link may stay stuck.
+        net.link(bob, carol).setWritable(false);
+        alice.post("fast");
+        net.deliverAll();
+        assertEquals(3 + Replicator.LEADS_BEFORE_SWITCH + 1, carol.holds(alice));
+        assertEquals(1, net.link(dave, carol).entriesSent());
+        assertEquals(0, carol.store().count(Outcome.DUPLICATE));
+    }
+
+    @Test
+    void aSourceThatStaysAheadOfTheNotesStaysTheSource() {
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(3);
+        net.connect(carol, bob);
+        net.connect(carol, dave);
+        net.connect(alice, bob);
+        net.connect(alice, dave);
+        net.deliverAll();
+        net.resetCounters();
+
+        // One slow delivery by bob, then prompt ones: dave's one lead is forgotten.
+        net.link(bob, carol).setWritable(false);
+        alice.post("slow");
+        net.deliverAll();
+        net.link(bob, carol).setWritable(true);
+        bob.replicator().writable(carol.id());
+        net.deliverAll();
+        for (int i = 0; i < 5; i++) {
+            alice.post("prompt " + i);
+            net.deliverAll();
+        }
+
+        assertEquals(9, carol.holds(alice));
+        assertEquals(6, net.link(bob, carol).entriesSent());
+        assertEquals(0, net.link(dave, carol).entriesSent());
+    }
+
+    @Test
+    void aMissedDeadlineMakesTheNodeMorePatient() {
+        carolStuckOnAlice();
+        assertEquals(SimNetwork.SWITCH_AFTER_MILLIS, carol.replicator().patience());
+
+        net.advance(SimNetwork.SWITCH_AFTER_MILLIS);
+        net.tickAll();
+        net.deliverAll();
+
+        assertEquals(10, carol.holds(alice));
+        assertTrue(carol.replicator().patience() > SimNetwork.SWITCH_AFTER_MILLIS, "patience " + carol.replicator().patience());
+    }
+
+    @Test
+    void aFeedNoConnectedPeerReplicatesIsReportedUnserved() {
+        SimNode dave = net.node("dave");
+        carol.wants(alice);
+        net.connect(carol, dave);
+        net.deliverAll();
+        assertTrue(carol.replicator().unserved().contains(alice.id()), "dave does not replicate alice");
+
+        bob.wants(alice);
+        net.connect(carol, bob);
+        net.deliverAll();
+        assertFalse(carol.replicator().unserved().contains(alice.id()), "bob does");
+    }
+
+    @Test
     void naiveFloodingWouldDeliverEveryEntryTwice() {
         // Every node asks every peer for everything eagerly: what the eager/lazy split saves.
         net.rewriteAll(m -> m instanceof Clock c ? new Clock(c.feeds().stream()
