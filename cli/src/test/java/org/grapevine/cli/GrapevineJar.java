@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.grapevine.testnet.process.NetnsLan;
 
 /**
  * Runs the real {@code grapevine.jar} in child processes, as DaemonIT does: one-shot commands,

@@ -37,6 +37,7 @@ import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.node.Home;
 import org.grapevine.node.control.ControlClient;
+import org.grapevine.testnet.process.NetnsLan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class MeetupIT {
     @BeforeAll
     static void meetup() throws Exception {
         try {
-            lan = NetnsLan.create("gvm", 4);
+            lan = NetnsLan.create(4);
         } catch (NetnsLan.Unavailable e) {
             assumeTrue(false, "needs root and ip netns: " + e.getMessage());
         }

@@ -55,10 +55,13 @@ class TestnetCommandTest {
     }
 
     @Test
-    void processesAndNetnsSayTheyAreNotAvailableYet() throws IOException {
-        Path f = script("one.txt", "nodes 1\n");
-        grapevine("testnet", "run", f.toString(), "--processes").fails(ExitCodes.USAGE).mentioning("--processes");
-        grapevine("testnet", "run", f.toString(), "--netns").fails(ExitCodes.USAGE).mentioning("--netns");
+    void moreNodesThanProcessesCanTakeIsRefusedOnItsLineBeforeAnythingStarts() throws IOException {
+        Path f = script("many.txt", "# too many JVMs\nnodes 41\npost all 1\n");
+        grapevine("testnet", "run", f.toString(), "--processes").fails(ExitCodes.USAGE).failsInOneLine()
+                .mentioning("many.txt:2", "--processes", "at most 40");
+        // Not root: refused for that; root: refused for the nodes. One line either way.
+        grapevine("testnet", "run", f.toString(), "--netns").fails(ExitCodes.USAGE).failsInOneLine().mentioning("--netns");
+        grapevine("testnet", "run", f.toString(), "--processes", "--netns").fails(ExitCodes.USAGE).mentioning("choose one");
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.Locale;
  * @param bytesSentTotal   bytes all nodes wrote to their sockets
  * @param bytesPerNode     bytesSentTotal / nodes
  * @param bytesPerDelivery bytesSentTotal / delivered
- * @param heapUsedBytes    heap in use after a collection
+ * @param heapUsedBytes    heap in use after a collection; with daemon processes, their resident memory
  * @param convergenceMs    for each await that followed a fault, how long after the fault it came true
  * @param awaits           every await so far and how it ended
  * @param slowest          the posts that took longest to reach everyone (or have not yet)
@@ -66,7 +66,7 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
         b.append(String.format(Locale.ROOT, "hops           last delivery %d at most, %.1f on average%n", ldhMax, ldhMean));
         b.append(String.format(Locale.ROOT, "bytes sent     %s in all, %s per node, %s per delivery%n",
                 human(bytesSentTotal), human(bytesPerNode), human((long) bytesPerDelivery)));
-        b.append(String.format(Locale.ROOT, "heap used      %s%n", human(heapUsedBytes)));
+        b.append(String.format(Locale.ROOT, "memory used    %s%n", human(heapUsedBytes)));
         if (internalErrors > 0) b.append("INTERNAL ERRORS ").append(internalErrors).append(" (see the nodes' event logs)\n");
         if (!convergenceMs.isEmpty()) b.append("convergence    ").append(convergenceMs).append(" ms after faults\n");
         for (AwaitResult a : awaits) {

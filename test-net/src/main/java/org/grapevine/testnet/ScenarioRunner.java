@@ -1,59 +1,67 @@
 package org.grapevine.testnet;
 
-import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import java.util.random.RandomGenerator;
-import org.grapevine.gossip.transport.NetworkKey;
-import org.grapevine.gossip.transport.Transport;
 import org.grapevine.identity.AuthorId;
-import org.grapevine.identity.BlobId;
-import org.grapevine.identity.Identity;
-import org.grapevine.identity.content.Content;
-import org.grapevine.identity.log.Entry;
-import org.grapevine.node.Node;
-import org.grapevine.node.blob.BlobStore;
-import org.grapevine.node.blob.MediaTypes;
-import org.grapevine.node.replication.Interest;
 import org.grapevine.testnet.link.LinkEmulator;
+import org.grapevine.testnet.process.DaemonLauncher;
 import org.grapevine.testnet.scenario.NodeSet;
 import org.grapevine.testnet.scenario.Scenario;
+import org.grapevine.testnet.scenario.ScenarioException;
 import org.grapevine.testnet.scenario.Step;
 
 /**
- * Runs a {@link Scenario} on real nodes in this JVM: each with its own home under the work
- * directory, its own port on 127.0.0.1 and its own MapDB store, all sharing one set of event loops,
- * with a {@link LinkEmulator} under every connection. Prints what happens, step by step, and
+ * Runs a {@link Scenario} on real nodes, each with its own home under the work directory: all in
+ * this JVM ({@link InJvmNetwork}), or each a {@code grapevine daemon} process, on 127.0.0.1 or in
+ * a network namespace of its own ({@link DaemonNetwork}). Prints what happens, step by step, and
  * returns the reports.
  */
 public final class ScenarioRunner implements AutoCloseable {
     /** How often an await looks again. */
     private static final long POLL_MILLIS = 20;
-    private static final long HANDSHAKE_TIMEOUT_MILLIS = 30_000;
 
-    /** Where nodes live, where the story goes, and whether to also print every node's event log. */
-    public record Options(Path workDir, PrintWriter out, boolean verbose) {}
+    /**
+     * Where nodes live, where the story goes, whether to also print every node's event log, where
+     * the nodes run, and (for daemon processes) how to start a daemon.
+     */
+    public record Options(Path workDir, PrintWriter out, boolean verbose, Mode mode, DaemonLauncher launcher) {
+        public Options {
+            if (mode != Mode.IN_JVM && launcher == null) throw new IllegalArgumentException(mode.flag() + " needs a daemon launcher");
+        }
+
+        /** All nodes in this JVM. */
+        public Options(Path workDir, PrintWriter out, boolean verbose) {
+            this(workDir, out, verbose, Mode.IN_JVM, null);
+        }
+    }
 
     /** Every report the scenario asked for, the final one last, and whether every await came true. */
     public record Result(List<String> texts, List<String> jsons, boolean awaitsOk, boolean allDelivered, double reliability,
@@ -73,9 +81,9 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private final Options options;
     private final PrintWriter out;
-    private final LinkEmulator links = new LinkEmulator();
     private final Tracker tracker = new Tracker();
-    private final List<SimNode> nodes = new ArrayList<>();
+    private TestNetwork network;
+    private List<TestNode> nodes = List.of();
     private final Map<Integer, String> names = new HashMap<>();
     /** follower → followed, as the scenario made them. */
     private final Map<Integer, Set<Integer>> follows = new HashMap<>();
@@ -84,10 +92,10 @@ public final class ScenarioRunner implements AutoCloseable {
     private final Set<int[]> topologyEdges = new LinkedHashSet<>();
     private final List<Report.AwaitResult> awaits = new ArrayList<>();
     private final List<Long> convergence = new ArrayList<>();
-    private final List<String> events = new CopyOnWriteArrayList<>();
+    /** Every node's event log, interleaved; added to by every node's thread at once, so without a lock. */
+    private final Queue<String> events = new ConcurrentLinkedQueue<>();
     /** Exceptions nobody expected, logged by any node: a run with one is not a success. */
-    private final java.util.concurrent.atomic.AtomicInteger internalErrors = new java.util.concurrent.atomic.AtomicInteger();
-    private EventLoopGroup group;
+    private final AtomicInteger internalErrors = new AtomicInteger();
     private RandomGenerator random;
     private int hops;
     private long started;
@@ -99,11 +107,17 @@ public final class ScenarioRunner implements AutoCloseable {
         this.out = options.out();
     }
 
-    public Result run(Scenario scenario) {
+    /**
+     * Runs {@code scenario}.
+     *
+     * @throws ScenarioException if the scenario asks for what the chosen mode cannot do (nothing started)
+     */
+    public Result run(Scenario scenario) throws ScenarioException {
+        List<ScenarioException.Problem> problems = options.mode().problems(scenario);
+        if (!problems.isEmpty()) throw new ScenarioException(problems);
         started = System.nanoTime();
         random = new SplittableRandom(scenario.seed());
         hops = scenario.hops();
-        group = Transport.sharedGroup(Math.max(2, Runtime.getRuntime().availableProcessors()));
         List<String> texts = new ArrayList<>();
         List<String> jsons = new ArrayList<>();
         startNodes(scenario.nodes(), scenario.topology());
@@ -130,41 +144,46 @@ public final class ScenarioRunner implements AutoCloseable {
     // ---- set-up ----
 
     private void startNodes(int count, Step.Topology topology) {
-        NetworkKey network = NetworkKey.named("testnet-" + UUID.randomUUID());
         int degree = switch (topology.kind()) {
             case CHAIN, RING -> 2;
             case STAR -> 1;
             case FULL -> count - 1;
             case RANDOM -> topology.degree();
         };
-        for (int i = 0; i < count; i++) {
-            Node.Config config = new Node.Config(new InetSocketAddress("127.0.0.1", 0), List.of(), network, hops,
-                    Math.max(1, Math.min(degree, 8)), 2_000, 250, Node.Lan.OFF,
-                    new Node.Blobs(Node.Blobs.DEFAULTS.maxSize(), Node.Blobs.DEFAULTS.maxSize(), 2));
-            Identity identity = Identity.generate(new SecureRandom());
-            int index = i;
-            // Many nodes share two cores here: a handshake may wait its turn far longer than on a network.
-            Node.Hooks hooks = new Node.Hooks(group, links.shaperFor(i), tracker.observerFor(i), HANDSHAKE_TIMEOUT_MILLIS);
-            SimNode n = new SimNode(i, options.workDir().resolve("node-" + i), identity, config, hooks,
-                    line -> {
-                        events.add(index + " " + line);
-                        if (line.startsWith("internal error") && internalErrors.getAndIncrement() < 3) {
-                            out.println("           node " + index + ": " + line);
-                        } else if (options.verbose()) {
-                            out.println("           node " + index + ": " + line);
-                        }
-                    });
-            tracker.node(identity.id(), i);
-            n.start();
-            links.register(i, n.port());
-            nodes.add(n);
-        }
+        network = switch (options.mode()) {
+            case IN_JVM -> new InJvmNetwork(options.workDir(), hops, degree, this::event);
+            case PROCESSES -> new DaemonNetwork(options.workDir(), hops, options.launcher(), false, true, this::event);
+            // On a LAN of namespaces everyone finds everyone over mDNS, which is the full topology;
+            // any other topology is given as addresses, as in the other modes.
+            case NETNS -> new DaemonNetwork(options.workDir(), hops, options.launcher(), true,
+                    topology.kind() != Step.Topology.Kind.FULL, this::event);
+        };
+        nodes = network.start(count, tracker);
         for (int[] e : edges(topology, count)) {
             topologyEdges.add(e);
-            nodes.get(e[0]).dial(nodes.get(e[1]));
+            if (network.introduces()) nodes.get(e[0]).dial(nodes.get(e[1]));
         }
-        say(String.format(Locale.ROOT, "%d nodes up, topology %s", count,
-                topology.kind().name().toLowerCase(Locale.ROOT) + (topology.kind() == Step.Topology.Kind.RANDOM ? " " + topology.degree() : "")));
+        say(String.format(Locale.ROOT, "%d nodes up%s, topology %s", count, where(),
+                topology.kind().name().toLowerCase(Locale.ROOT) + (topology.kind() == Step.Topology.Kind.RANDOM ? " " + topology.degree() : "")
+                        + (network.introduces() ? "" : " (found over mDNS)")));
+    }
+
+    private String where() {
+        return switch (options.mode()) {
+            case IN_JVM -> "";
+            case PROCESSES -> " (daemon processes on 127.0.0.1)";
+            case NETNS -> " (daemon processes, each in a network namespace)";
+        };
+    }
+
+    /** One line of node {@code index}'s event log. */
+    private void event(int index, String line) {
+        events.add(index + " " + line);
+        if (line.startsWith("internal error") && internalErrors.getAndIncrement() < 3) {
+            out.println("           node " + index + ": " + line);
+        } else if (options.verbose()) {
+            out.println("           node " + index + ": " + line);
+        }
     }
 
     /** Who dials whom: each pair once. */
@@ -210,42 +229,37 @@ public final class ScenarioRunner implements AutoCloseable {
     private Report step(Step step) {
         if (step instanceof Step.Link l) {
             LinkEmulator.Conditions c = new LinkEmulator.Conditions(l.latency(), l.jitter(), l.loss());
-            if (l.nodes() instanceof NodeSet.All) links.setAll(c);
-            else links.set(new HashSet<>(resolve(l.nodes())), c);
+            network.setLinks(l.nodes() instanceof NodeSet.All ? null : new HashSet<>(resolve(l.nodes())), c);
             say("links " + l.nodes() + ": latency " + l.latency().toMillis() + " ms, jitter " + l.jitter().toMillis()
                     + " ms, loss " + String.format(Locale.ROOT, "%.1f%%", l.loss() * 100));
         } else if (step instanceof Step.Follow f) {
-            int made = 0;
+            Map<Integer, List<Integer>> made = new LinkedHashMap<>();
             for (int a : resolveUp(f.from())) {
                 for (int b : resolve(f.to())) {
-                    if (a != b && follow(a, b)) made++;
+                    if (a != b) newFollow(made, a, b);
                 }
             }
-            say(made + " follows: " + f.from() + " -> " + f.to());
+            follow(made);
+            say(count(made) + " follows: " + f.from() + " -> " + f.to());
         } else if (step instanceof Step.FollowRandom f) {
-            int made = 0;
+            Map<Integer, List<Integer>> made = new LinkedHashMap<>();
             for (int a : resolveUp(f.from())) {
-                for (int b : othersAtRandom(a, nodes.size(), f.count())) if (follow(a, b)) made++;
+                for (int b : othersAtRandom(a, nodes.size(), f.count())) newFollow(made, a, b);
             }
-            say(made + " follows: " + f.from() + " each follow " + f.count() + " at random");
+            follow(made);
+            say(count(made) + " follows: " + f.from() + " each follow " + f.count() + " at random");
         } else if (step instanceof Step.Post p) {
-            int made = 0;
-            int down = 0;
             List<Integer> who = p.who() instanceof NodeSet.Fixed ? resolve(p.who()) : resolveUp(p.who());
-            for (int a : who) {
-                SimNode n = nodes.get(a);
-                if (!n.alive()) {
-                    if (who.size() == 1) throw new ScenarioFailure("line " + p.line() + ": node " + a + " is not running");
-                    down++;
-                    continue;
-                }
+            List<Integer> up = who.stream().filter(a -> nodes.get(a).alive()).toList();
+            if (who.size() == 1 && up.isEmpty()) throw new ScenarioFailure("line " + p.line() + ": node " + who.get(0) + " is not running");
+            int down = who.size() - up.size();
+            int made = up.size() * p.count();
+            inParallel(up, a -> {
                 for (int k = 0; k < p.count(); k++) {
                     String text = p.text() != null ? p.text() : "post " + (k + 1) + " of node " + a;
-                    int author = a;
-                    n.publish(Content.Post.text(text), e -> tracker.posted(e, author, null));
-                    made++;
+                    nodes.get(a).post(text, null, null, (id, blob, at) -> tracker.posted(id, a, blob, at));
                 }
-            }
+            });
             say(made == 1 && p.text() != null ? name(who.get(0)) + " posts \"" + p.text() + "\""
                     : made + " posts by " + p.who() + (down > 0 ? " (" + down + " of them down)" : ""));
         } else if (step instanceof Step.Attach a) {
@@ -257,25 +271,25 @@ public final class ScenarioRunner implements AutoCloseable {
             pause(w.duration());
         } else if (step instanceof Step.Kill k) {
             List<Integer> which = resolveUp(k.nodes());
-            for (int i : which) nodes.get(i).stop();
+            for (int i : which) nodes.get(i).kill();
             fault();
             say("killed " + which.size() + " node" + (which.size() == 1 ? "" : "s") + ": " + k.nodes());
         } else if (step instanceof Step.Restart r) {
             List<Integer> which = r.nodes() instanceof NodeSet.Fixed ? resolve(r.nodes()) : resolveDown(r.nodes());
-            for (int i : which) restart(i);
+            restart(which);
             fault();
             say("restarted " + which.size() + " node" + (which.size() == 1 ? "" : "s") + ": " + r.nodes());
         } else if (step instanceof Step.Partition p) {
             List<Set<Integer>> sides = new ArrayList<>();
             for (NodeSet s : p.sides()) sides.add(new HashSet<>(resolve(s)));
-            links.partition(sides);
+            network.partition(sides);
             fault();
             say("partition " + p.sides());
         } else if (step instanceof Step.Heal h) {
-            links.heal();
+            network.heal();
             // Nodes whose links were cut back off dialing; remind them of their topology.
             for (int[] e : topologyEdges) {
-                if (nodes.get(e[0]).alive() && nodes.get(e[1]).alive()) nodes.get(e[0]).dial(nodes.get(e[1]));
+                if (network.introduces() && nodes.get(e[0]).alive() && nodes.get(e[1]).alive()) nodes.get(e[0]).dial(nodes.get(e[1]));
             }
             fault();
             say("healed");
@@ -287,7 +301,7 @@ public final class ScenarioRunner implements AutoCloseable {
             say(s.text());
         } else if (step instanceof Step.Name n) {
             names.put(n.node(), n.name());
-            live(n.node(), n.line()).publish(new Content.About(n.name(), "", null));
+            live(n.node(), n.line()).declareName(n.name());
             say("node " + n.node() + " is " + n.name());
         } else {
             throw new IllegalStateException("line " + step.line() + ": a set-up step after the start: " + step);
@@ -295,21 +309,60 @@ public final class ScenarioRunner implements AutoCloseable {
         return null;
     }
 
-    private boolean follow(int a, int b) {
-        if (!follows.computeIfAbsent(a, k -> new HashSet<>()).add(b)) return false;
+    /** Notes that {@code a} follows {@code b}, in {@code made} too unless it already did. */
+    private void newFollow(Map<Integer, List<Integer>> made, int a, int b) {
+        if (!follows.computeIfAbsent(a, k -> new HashSet<>()).add(b)) return;
         interestedIn.clear();
-        SimNode follower = live(a, 0);
-        follower.publish(new Content.Follow(nodes.get(b).id(), true));
-        // People follow someone whose invite (address and id) they were given.
-        if (nodes.get(b).port() > 0) follower.learn(nodes.get(b));
-        return true;
+        made.computeIfAbsent(a, k -> new ArrayList<>()).add(b);
+    }
+
+    /** Each follower follows whom {@code made} lists for it. */
+    private void follow(Map<Integer, List<Integer>> made) {
+        inParallel(made.keySet(), a -> {
+            for (int b : made.get(a)) {
+                // People follow someone whose invite (address and id) they were given.
+                live(a, 0).follow(nodes.get(b), network.introduces() && nodes.get(b).address() != null);
+            }
+        });
+    }
+
+    private static int count(Map<Integer, List<Integer>> made) {
+        return made.values().stream().mapToInt(List::size).sum();
+    }
+
+    /**
+     * Runs {@code action} for each of the nodes {@code who}: at once for as many nodes as the
+     * network takes ({@link TestNetwork#parallelism}), each node's own actions in order.
+     */
+    private void inParallel(Collection<Integer> who, IntConsumer action) {
+        int threads = Math.min(network.parallelism(), who.size());
+        if (threads <= 1) {
+            who.forEach(action::accept);
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int a : who) done.add(pool.submit(() -> action.accept(a)));
+            for (Future<?> f : done) f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScenarioFailure("interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     private void attach(Step.Attach a) {
-        SimNode n = live(a.node(), a.line());
+        TestNode n = live(a.node(), a.line());
         String fileName = a.name() != null ? a.name() : "file-" + a.node() + "-" + a.line() + ".bin";
-        Path file = options.workDir().resolve("upload-" + a.line() + "-" + fileName.replaceAll("[^A-Za-z0-9._-]", "_"));
+        // A directory of its own, so the file goes under the name the scenario gave it.
+        Path file = options.workDir().resolve("upload-" + a.line()).resolve(fileName.replaceAll("[^A-Za-z0-9._-]", "_"));
         try {
+            Files.createDirectories(file.getParent());
             byte[] buffer = new byte[1 << 20];
             try (var outStream = Files.newOutputStream(file)) {
                 long left = a.bytes();
@@ -320,25 +373,25 @@ public final class ScenarioRunner implements AutoCloseable {
                     left -= k;
                 }
             }
-            BlobStore.Held held = n.node().blobFiles().add(file);
+            n.post("shared " + fileName, file, fileName, (id, blob, at) -> tracker.posted(id, a.node(), blob, at));
             Files.delete(file);
-            Content.Attachment att = new Content.Attachment(held.id(), held.size(), MediaTypes.byName(fileName), fileName);
-            n.publish(new Content.Post("shared " + fileName, null, null, List.of(), List.of(att), ""),
-                    e -> tracker.posted(e, a.node(), held.id()));
             say(name(a.node()) + " posts " + fileName + " (" + Report.human(a.bytes()) + ")");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot attach a file at line " + a.line(), e);
         }
     }
 
-    private void restart(int i) {
-        SimNode n = nodes.get(i);
-        if (n.alive()) return;
-        n.start();
-        links.register(i, n.port());
-        for (int[] e : topologyEdges) {
-            int other = e[0] == i ? e[1] : e[1] == i ? e[0] : -1;
-            if (other >= 0 && nodes.get(other).alive()) n.dial(nodes.get(other));
+    /** Starts the nodes again, all at once, and has them dial their topology. */
+    private void restart(List<Integer> which) {
+        List<TestNode> down = which.stream().map(nodes::get).filter(n -> !n.alive()).toList();
+        down.forEach(TestNode::launch);
+        down.forEach(TestNode::awaitStarted);
+        if (!network.introduces()) return;
+        for (TestNode n : down) {
+            for (int[] e : topologyEdges) {
+                int other = e[0] == n.index() ? e[1] : e[1] == n.index() ? e[0] : -1;
+                if (other >= 0 && nodes.get(other).alive()) n.dial(nodes.get(other));
+            }
         }
     }
 
@@ -367,7 +420,7 @@ public final class ScenarioRunner implements AutoCloseable {
         say(String.format(Locale.ROOT, "await %s: %s after %.2f s", what, ok ? "ok" : "NOT MET within " + a.within().toSeconds() + " s", took / 1000.0));
     }
 
-    private static void pause(Duration d) {
+    static void pause(Duration d) {
         try {
             Thread.sleep(Math.max(1, d.toMillis()));
         } catch (InterruptedException e) {
@@ -410,35 +463,33 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private boolean allDelivered() {
+        network.refresh();
         for (Tracker.Post p : tracker.posts()) {
             for (int n : interested(p.author)) {
-                SimNode node = nodes.get(n);
+                TestNode node = nodes.get(n);
                 if (!node.alive()) continue;
-                if (!p.arrived.containsKey(n) && node.store().get(p.id).isEmpty()) return false;
+                if (!p.arrived.containsKey(n) && !node.holdsUnseen(p.id)) return false;
             }
         }
         return true;
     }
 
     private boolean allBlobsFetched() {
+        network.refresh();
         for (Tracker.Post p : tracker.posts()) {
             if (p.blob == null) continue;
             for (int n : interested(p.author)) {
-                SimNode node = nodes.get(n);
-                if (node.alive() && !node.node().blobFiles().isComplete(p.blob)) return false;
+                TestNode node = nodes.get(n);
+                if (node.alive() && !node.hasBlob(p.blob)) return false;
             }
         }
         return true;
     }
 
     private boolean allConnected() {
-        for (SimNode n : nodes) {
-            if (!n.alive()) continue;
-            try {
-                if (n.node().peers().get(5, TimeUnit.SECONDS).stream().noneMatch(Node.PeerInfo::connected)) return false;
-            } catch (Exception e) {
-                return false;
-            }
+        network.refresh();
+        for (TestNode n : nodes) {
+            if (n.alive() && !n.connected()) return false;
         }
         return true;
     }
@@ -446,6 +497,7 @@ public final class ScenarioRunner implements AutoCloseable {
     // ---- output ----
 
     private Report report(String label) {
+        network.refresh();
         List<Double> latencies = new ArrayList<>();
         List<Double> completes = new ArrayList<>();
         List<Report.PostLine> lines = new ArrayList<>();
@@ -467,12 +519,14 @@ public final class ScenarioRunner implements AutoCloseable {
                 Long at = p.arrived.get(n);
                 if (at == null) {
                     // Held without the observer seeing it arrive (it came before the post was tracked).
-                    if (nodes.get(n).store().get(p.id).isPresent()) got++;
+                    if (nodes.get(n).holdsUnseen(p.id)) got++;
                     continue;
                 }
                 got++;
-                latencies.add((at - p.postedNanos) / 1e6);
-                last = Math.max(last, at - p.postedNanos);
+                // A daemon's post is timed when its command returns: a peer may have it a moment sooner.
+                long took = Math.max(0, at - p.postedNanos);
+                latencies.add(took / 1e6);
+                last = Math.max(last, took);
             }
             expected += want;
             delivered += got;
@@ -489,16 +543,14 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         lines.sort(Comparator.comparingDouble((Report.PostLine l) -> l.completeMs() < 0 ? Double.MAX_VALUE : l.completeMs()).reversed());
         long bytes = 0;
-        for (int i = 0; i < nodes.size(); i++) bytes += links.bytesSent(i);
-        System.gc();
-        Runtime rt = Runtime.getRuntime();
-        int alive = (int) nodes.stream().filter(SimNode::alive).count();
+        for (int i = 0; i < nodes.size(); i++) bytes += network.bytesSent(i);
+        int alive = (int) nodes.stream().filter(TestNode::alive).count();
         return new Report(label == null ? "" : label, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), nodes.size(), alive,
                 posts.size(), expected, delivered, expected == 0 ? 1.0 : (double) delivered / expected,
                 reached == 0 ? 0 : (double) copies / reached - 1, echoes, ldhMax, posts.isEmpty() ? 0 : ldhSum / posts.size(),
                 percentile(latencies, 50), percentile(latencies, 99), percentile(completes, 50), bytes,
                 nodes.isEmpty() ? 0 : bytes / nodes.size(), delivered == 0 ? 0 : (double) bytes / delivered,
-                rt.totalMemory() - rt.freeMemory(), List.copyOf(convergence), List.copyOf(awaits),
+                network.memoryUsed(), List.copyOf(convergence), List.copyOf(awaits),
                 lines.subList(0, Math.min(3, lines.size())), internalErrors.get());
     }
 
@@ -511,35 +563,17 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private void feeds(List<Integer> which) {
         for (int i : which) {
-            SimNode n = nodes.get(i);
+            TestNode n = nodes.get(i);
             out.println("--- feed of " + name(i) + (n.alive() ? "" : " (offline)") + " ---");
             if (!n.alive()) continue;
-            List<Entry> timeline = n.store().indexes().timeline(n.id(), 10, h -> h.contentType() == Content.POST);
-            if (timeline.isEmpty()) out.println("  (nothing yet)");
-            for (Entry e : timeline) out.println("  " + render(n, e));
-        }
-    }
-
-    private String render(SimNode viewer, Entry e) {
-        String who = nameOf(e.header().author());
-        try {
-            Content c = e.decodeContent();
-            if (c instanceof Content.Post p) {
-                StringBuilder b = new StringBuilder(who + ": " + p.text());
-                for (Content.Attachment a : p.attachments()) {
-                    boolean here = viewer.node().blobFiles().isComplete(a.blob());
-                    b.append("  [").append(a.name()).append(", ").append(Report.human(a.size())).append(here ? ", here" : ", not here yet").append(']');
-                }
-                return b.toString();
-            }
-            return who + ": " + c.getClass().getSimpleName();
-        } catch (Exception ex) {
-            return who + ": (unreadable)";
+            List<String> feed = n.feed(10, this::nameOf);
+            if (feed.isEmpty()) out.println("  (nothing yet)");
+            for (String line : feed) out.println("  " + line);
         }
     }
 
     private String nameOf(AuthorId id) {
-        for (SimNode n : nodes) if (n.id().equals(id)) return name(n.index);
+        for (TestNode n : nodes) if (n.id().equals(id)) return name(n.index());
         return id.toString().substring(0, 10);
     }
 
@@ -558,16 +592,16 @@ public final class ScenarioRunner implements AutoCloseable {
 
     /** A set of nodes that act: {@code all} and {@code random K} mean among the nodes that are up. */
     private List<Integer> resolveUp(NodeSet set) {
-        return set.resolveAmong(nodes.stream().filter(SimNode::alive).map(n -> n.index).toList(), random);
+        return set.resolveAmong(nodes.stream().filter(TestNode::alive).map(TestNode::index).toList(), random);
     }
 
     /** A set of nodes to restart: {@code all} means the nodes that are down. */
     private List<Integer> resolveDown(NodeSet set) {
-        return set.resolveAmong(nodes.stream().filter(n -> !n.alive()).map(n -> n.index).toList(), random);
+        return set.resolveAmong(nodes.stream().filter(n -> !n.alive()).map(TestNode::index).toList(), random);
     }
 
-    private SimNode live(int i, int line) {
-        SimNode n = nodes.get(i);
+    private TestNode live(int i, int line) {
+        TestNode n = nodes.get(i);
         if (!n.alive()) throw new ScenarioFailure("line " + line + ": node " + i + " is not running");
         return n;
     }
@@ -584,16 +618,9 @@ public final class ScenarioRunner implements AutoCloseable {
         }
     }
 
+    /** Stops every node (and removes what the network set up) however the run ended. */
     @Override
     public void close() {
-        for (SimNode n : nodes) {
-            try {
-                n.stop();
-            } catch (RuntimeException e) {
-                out.println("node " + n.index + " did not stop cleanly: " + e);
-            }
-        }
-        if (group != null) group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (network != null) network.close();
     }
-
 }

@@ -14,7 +14,7 @@ import org.grapevine.node.Node;
 /**
  * What the test network watches: every post made by a scenario, when each node first received it,
  * from whom (so how many hops it travelled), and how many copies arrived in all. Fed by each
- * node's {@link Node.Observer} on the nodes' own threads.
+ * node's {@link Node.Observer} on the nodes' own threads, or from the traces of daemon processes.
  */
 final class Tracker {
     /** One tracked post: who wrote it and when, and where it has arrived. */
@@ -49,9 +49,10 @@ final class Tracker {
         nodeOf.put(id, index);
     }
 
-    synchronized void posted(Entry e, int author, BlobId blob) {
-        Post p = new Post(e.id(), author, System.nanoTime(), blob);
-        posts.put(e.id(), p);
+    /** Node {@code author} posted {@code id} at {@code postedNanos} (System.nanoTime), attaching {@code blob} or null. */
+    synchronized void posted(EntryId id, int author, BlobId blob, long postedNanos) {
+        Post p = new Post(id, author, postedNanos, blob);
+        posts.put(id, p);
         order.add(p);
     }
 
@@ -61,22 +62,24 @@ final class Tracker {
 
     /** The observer for node {@code index}. */
     Node.Observer observerFor(int index) {
-        return (from, entries) -> {
-            long now = System.nanoTime();
-            Integer sender = nodeOf.get(from);
-            for (Entry e : entries) {
-                Post p = posts.get(e.id());
-                if (p == null) continue;
-                if (index == p.author) {
-                    p.echoes.incrementAndGet();
-                    continue;
-                }
-                p.copies.incrementAndGet();
-                if (p.arrived.putIfAbsent(index, now) == null) {
-                    Integer before = sender == null ? null : p.hops.get(sender);
-                    p.hops.put(index, before == null ? 1 : before + 1);
-                }
+        return (from, entries) -> received(index, from, entries.stream().map(Entry::id).toList(), System.nanoTime());
+    }
+
+    /** Node {@code index} received {@code entries} from {@code from} at {@code nanos} (System.nanoTime). */
+    void received(int index, AuthorId from, List<EntryId> entries, long nanos) {
+        Integer sender = nodeOf.get(from);
+        for (EntryId id : entries) {
+            Post p = posts.get(id);
+            if (p == null) continue;
+            if (index == p.author) {
+                p.echoes.incrementAndGet();
+                continue;
             }
-        };
+            p.copies.incrementAndGet();
+            if (p.arrived.putIfAbsent(index, nanos) == null) {
+                Integer before = sender == null ? null : p.hops.get(sender);
+                p.hops.put(index, before == null ? 1 : before + 1);
+            }
+        }
     }
 }

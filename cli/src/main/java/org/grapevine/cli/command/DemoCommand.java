@@ -3,6 +3,7 @@ package org.grapevine.cli.command;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
+import org.grapevine.testnet.Mode;
 import org.grapevine.testnet.ScenarioRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,7 +21,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        ScenarioRunner.Result r = TestnetCommand.runScenario(TestnetCommand.load("demo"), out, events, false);
+        ScenarioRunner.Result r = TestnetCommand.runScenario(TestnetCommand.load("demo"), out, events, false, Mode.IN_JVM);
         out.println(r.ok() ? "The demo ran as it should: every post and the photo reached everyone."
                 : "Something did not arrive in time: see the report above.");
         return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;

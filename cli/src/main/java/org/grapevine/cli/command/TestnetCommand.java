@@ -10,8 +10,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.UserError;
+import org.grapevine.cli.Main;
+import org.grapevine.testnet.Mode;
 import org.grapevine.testnet.ScenarioRunner;
 import org.grapevine.testnet.Scenarios;
+import org.grapevine.testnet.process.DaemonLauncher;
 import org.grapevine.testnet.scenario.Scenario;
 import org.grapevine.testnet.scenario.ScenarioException;
 import picocli.CommandLine.Command;
@@ -40,10 +43,11 @@ public final class TestnetCommand implements Runnable {
         @Option(names = "--json", description = "print the final report as JSON on stdout (the story goes to stderr)")
         boolean json;
 
-        @Option(names = "--processes", description = "run each node as its own `grapevine daemon` process")
+        @Option(names = "--processes", description = "run each node as its own `grapevine daemon` process on 127.0.0.1")
         boolean processes;
 
-        @Option(names = "--netns", description = "run each node in its own Linux network namespace (root)")
+        @Option(names = "--netns", description = "run each node as a daemon process in its own Linux network namespace, "
+                + "where they find each other over mDNS (root)")
         boolean netns;
 
         @Option(names = "--keep", description = "keep the nodes' homes (printed at the end) instead of deleting them")
@@ -57,13 +61,13 @@ public final class TestnetCommand implements Runnable {
         @Override
         public Integer call() {
             if (processes && netns) throw new UserError(ExitCodes.USAGE, "choose one of --processes and --netns");
-            if (processes || netns) {
-                throw new UserError(ExitCodes.USAGE, (processes ? "--processes" : "--netns")
-                        + " is not available yet: scenarios run their nodes in this process");
-            }
+            Mode mode = processes ? Mode.PROCESSES : netns ? Mode.NETNS : Mode.IN_JVM;
             Scenario scenario = load(file);
+            if (mode == Mode.NETNS && !isRoot()) {
+                throw new UserError(ExitCodes.USAGE, "--netns needs root (it creates network namespaces); try --processes");
+            }
             PrintWriter story = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
-            ScenarioRunner.Result result = runScenario(scenario, story, events, keep);
+            ScenarioRunner.Result result = runScenario(scenario, story, events, keep, mode);
             if (json) spec.commandLine().getOut().println(result.lastJson());
             return result.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
         }
@@ -81,16 +85,29 @@ public final class TestnetCommand implements Runnable {
         }
     }
 
+    /** Whether this process runs as root, as network namespaces need. */
+    private static boolean isRoot() {
+        try {
+            return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Runs a scenario in a fresh temporary directory, removed afterwards unless {@code keep}. */
-    static ScenarioRunner.Result runScenario(Scenario scenario, PrintWriter story, boolean events, boolean keep) {
+    static ScenarioRunner.Result runScenario(Scenario scenario, PrintWriter story, boolean events, boolean keep, Mode mode) {
         Path work;
         try {
             work = Files.createTempDirectory("grapevine-testnet-");
         } catch (IOException e) {
             throw new UserError("cannot create a temporary directory: " + e.getMessage());
         }
-        try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(work, story, events))) {
+        // Daemons run this CLI, on this JVM and class path.
+        DaemonLauncher launcher = mode == Mode.IN_JVM ? null : DaemonLauncher.forThisJvm(Main.class.getName());
+        try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(work, story, events, mode, launcher))) {
             return runner.run(scenario);
+        } catch (ScenarioException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage());
         } catch (ScenarioRunner.ScenarioFailure e) {
             throw new UserError(e.getMessage());
         } finally {

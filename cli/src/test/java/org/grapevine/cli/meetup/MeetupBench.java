@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.grapevine.cli.GrapevineJar;
 import org.grapevine.cli.GrapevineJar.Daemon;
 import org.grapevine.cli.MdnsProbe;
-import org.grapevine.cli.NetnsLan;
+import org.grapevine.testnet.process.NetnsLan;
 
 /**
  * The meetup figures of issue 4, run by {@code bench/meetup}: how long a newcomer's daemon takes,
@@ -74,7 +74,7 @@ public final class MeetupBench {
         MeetupBench bench = new MeetupBench(new GrapevineJar(java, jar, work.resolve("out"), false), work, classPath);
         NetnsLan lan;
         try {
-            lan = NetnsLan.create("gvb", 2);
+            lan = NetnsLan.create(2);
         } catch (NetnsLan.Unavailable e) {
             System.err.println("MeetupBench: needs root and ip netns: " + e.getMessage());
             System.exit(1);

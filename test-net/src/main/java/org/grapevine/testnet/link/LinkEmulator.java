@@ -1,6 +1,7 @@
 package org.grapevine.testnet.link;
 
 import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ public final class LinkEmulator {
 
     static final Duration MIN_RETRANSMIT = Duration.ofMillis(200);
 
-    private final Map<Integer, Integer> nodeByPort = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Integer> nodeByAddress = new ConcurrentHashMap<>();
     private final Map<Integer, Conditions> byNode = new ConcurrentHashMap<>();
     private volatile Conditions everywhere = Conditions.NONE;
     private volatile List<Set<Integer>> sides = List.of();
@@ -46,9 +47,9 @@ public final class LinkEmulator {
     private final Map<Integer, LongAdder> sent = new ConcurrentHashMap<>();
     private final Map<Integer, LongAdder> received = new ConcurrentHashMap<>();
 
-    /** Node {@code node} listens on {@code port}: connections dialed to that port lead to it. */
-    public void register(int node, int port) {
-        nodeByPort.put(port, node);
+    /** Node {@code node} listens at {@code address}: connections dialed there lead to it. */
+    public void register(int node, InetSocketAddress address) {
+        nodeByAddress.put(address, node);
     }
 
     /**
@@ -57,7 +58,7 @@ public final class LinkEmulator {
      */
     public LinkShaper shaperFor(int node) {
         return (remote, outbound) -> {
-            Integer other = outbound && remote != null ? nodeByPort.get(remote.getPort()) : null;
+            Integer other = outbound && remote != null ? nodeByAddress.get(remote) : null;
             return other == null ? new ByteTally(this, node) : new LinkHandler(this, node, other);
         };
     }

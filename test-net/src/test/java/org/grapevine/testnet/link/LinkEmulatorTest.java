@@ -23,7 +23,7 @@ class LinkEmulatorTest {
     private final LinkEmulator emulator = new LinkEmulator();
 
     LinkEmulatorTest() {
-        emulator.register(1, PORT_OF_1);
+        emulator.register(1, new InetSocketAddress("127.0.0.1", PORT_OF_1));
     }
 
     private EmbeddedChannel dialFrom0To1() {
@@ -127,6 +127,6 @@ class LinkEmulatorTest {
     @Test
     void onlyConnectionsDialedToAKnownNodeAreShaped() {
         assertFalse(emulator.shaperFor(0).handlerFor(new InetSocketAddress("127.0.0.1", PORT_OF_1), false) instanceof LinkHandler, "the dialed side is shaped too");
-        assertFalse(emulator.shaperFor(0).handlerFor(new InetSocketAddress("127.0.0.1", 9), true) instanceof LinkHandler, "an unknown port");
+        assertFalse(emulator.shaperFor(0).handlerFor(new InetSocketAddress("127.0.0.1", 9), true) instanceof LinkHandler, "an unknown address");
     }
 }

@@ -1,0 +1,311 @@
+package org.grapevine.testnet;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.EntryId;
+import org.grapevine.identity.blob.BlobHasher;
+import org.grapevine.node.Home;
+import org.grapevine.node.control.ControlClient;
+import org.grapevine.testnet.process.Trace;
+
+/**
+ * One node of a test network run as a real {@code grapevine daemon} process: started with the
+ * test network's hidden options, driven through its control channel as the CLI drives it, and
+ * watched through its {@link Trace}. {@link #kill} is SIGKILL: a real crash.
+ */
+final class DaemonNode implements TestNode {
+    /** Many JVMs starting at once on two cores take their time. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final int LOG_LINES_KEPT = 5;
+
+    private final int index;
+    private final Home home;
+    private final AuthorId id;
+    private final DaemonNetwork network;
+    private final String host;
+    private final Consumer<String> events;
+    private final Trace.Reader trace;
+    private final List<Trace.Received> arrivals = new ArrayList<>();
+    private final Set<BlobId> blobs = new HashSet<>();
+    private final Deque<String> lastLines = new ArrayDeque<>();
+    private Process process;
+    private int port;
+    private boolean started;
+    private boolean crashReported;
+    private int peers;
+    private long sentEarlier;
+    private long sentNow;
+
+    /**
+     * @param host the address it listens on
+     * @param port the port it listens on, or 0 for any (then kept for restarts)
+     */
+    DaemonNode(int index, Home home, AuthorId id, DaemonNetwork network, String host, int port, Path traceFile, Consumer<String> events) {
+        this.index = index;
+        this.home = home;
+        this.id = id;
+        this.network = network;
+        this.host = host;
+        this.port = port;
+        this.trace = new Trace.Reader(traceFile);
+        this.events = events;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public AuthorId id() {
+        return id;
+    }
+
+    @Override
+    public boolean alive() {
+        return process != null;
+    }
+
+    @Override
+    public void launch() {
+        List<String> args = new ArrayList<>(List.of("--home", home.dir().toString(), "--listen", host + ":" + port));
+        ProcessBuilder b = new ProcessBuilder(network.command(index, args)).redirectErrorStream(true);
+        b.environment().remove("GRAPEVINE_HOME");
+        b.environment().remove("GRAPEVINE_PASSPHRASE");
+        b.environment().remove("JAVA_TOOL_OPTIONS");
+        b.environment().remove("JDK_JAVA_OPTIONS");
+        sentEarlier += sentNow;
+        sentNow = 0;
+        started = false;
+        crashReported = false;
+        peers = 0;
+        try {
+            process = b.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new ScenarioRunner.ScenarioFailure("cannot start node " + index + ": " + e.getMessage());
+        }
+        Process p = process;
+        Thread reader = new Thread(() -> readLog(p), "node-" + index + "-log");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLog(Process p) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                // "2025-01-01T10:00:00.123Z text": the runner has its own clock.
+                int space = line.indexOf(' ');
+                String text = space > 0 && Character.isDigit(line.charAt(0)) ? line.substring(space + 1) : line;
+                synchronized (lastLines) {
+                    lastLines.addLast(text);
+                    if (lastLines.size() > LOG_LINES_KEPT) lastLines.removeFirst();
+                }
+                events.accept(text);
+            }
+        } catch (IOException ended) {
+            // The process is gone; its log is complete.
+        }
+    }
+
+    @Override
+    public void awaitStarted() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!started) {
+            poll();
+            if (started) return;
+            if (!process.isAlive()) throw new ScenarioRunner.ScenarioFailure(exitText());
+            if (System.nanoTime() > deadline) {
+                throw new ScenarioRunner.ScenarioFailure("node " + index + " did not start within " + START_TIMEOUT.toSeconds() + " s");
+            }
+            ScenarioRunner.pause(Duration.ofMillis(20));
+        }
+    }
+
+    private String exitText() {
+        String last;
+        synchronized (lastLines) {
+            last = lastLines.isEmpty() ? "no output" : String.join(" / ", lastLines);
+        }
+        return "node " + index + "'s daemon exited with code " + process.exitValue() + ": " + last;
+    }
+
+    /** Reads what the daemon traced since the last call; arrivals wait in {@link #drainArrivals}. */
+    void poll() {
+        List<Trace.Event> fresh;
+        try {
+            fresh = trace.poll();
+        } catch (IOException e) {
+            throw new ScenarioRunner.ScenarioFailure("node " + index + ": " + e.getMessage());
+        }
+        for (Trace.Event e : fresh) {
+            if (e instanceof Trace.Started s) {
+                if (port != 0 && port != s.port()) throw new ScenarioRunner.ScenarioFailure("node " + index + " moved to port " + s.port());
+                port = s.port();
+                started = true;
+            } else if (e instanceof Trace.Received r) {
+                arrivals.add(r);
+            } else if (e instanceof Trace.BlobComplete c) {
+                blobs.add(c.blob());
+            } else if (e instanceof Trace.Peers p) {
+                peers = p.count();
+            } else if (e instanceof Trace.Sent s) {
+                sentNow = s.bytes();
+            }
+        }
+        if (process != null && !process.isAlive() && !crashReported) {
+            crashReported = true;
+            events.accept("internal error: " + exitText());
+        }
+    }
+
+    /** The batches that arrived since the last call. */
+    List<Trace.Received> drainArrivals() {
+        List<Trace.Received> out = List.copyOf(arrivals);
+        arrivals.clear();
+        return out;
+    }
+
+    /** SIGKILL, as a crash or a pulled plug. */
+    @Override
+    public void kill() {
+        if (process == null) return;
+        process.destroyForcibly();
+        waitFor(process);
+        crashReported = true;
+        poll();
+        process = null;
+    }
+
+    /** SIGTERM, and SIGKILL if it has not stopped when the network closes. */
+    void stop() {
+        if (process != null) {
+            crashReported = true;
+            process.destroy();
+        }
+    }
+
+    Optional<Process> process() {
+        return Optional.ofNullable(process);
+    }
+
+    private static void waitFor(Process p) {
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) throw new IllegalStateException("process " + p.pid() + " outlived SIGKILL");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public InetSocketAddress address() {
+        return port == 0 ? null : new InetSocketAddress(host, port);
+    }
+
+    @Override
+    public void post(String text, Path attachment, String name, Posted posted) {
+        BlobId blob = null;
+        List<String> args = new ArrayList<>(List.of("post"));
+        if (attachment != null) {
+            try {
+                blob = BlobHasher.of(attachment);
+            } catch (IOException e) {
+                throw new ScenarioRunner.ScenarioFailure("cannot read the attachment " + name + ": " + e.getMessage());
+            }
+            network.watch(blob);
+            args.addAll(List.of("--attach", attachment.toString()));
+        }
+        args.addAll(List.of("--", text));
+        String out = call(args).strip();
+        // The post is out when the command returns (a daemon takes a while over a command; timing
+        // from before the call would count that as delivery time).
+        long postedNanos = System.nanoTime();
+        EntryId entry;
+        try {
+            entry = EntryId.parse(out);
+        } catch (RuntimeException e) {
+            throw new ScenarioRunner.ScenarioFailure("node " + index + ": 'grapevine post' printed '" + out + "', not an entry id");
+        }
+        posted.posted(entry, blob, postedNanos);
+    }
+
+    @Override
+    public void declareName(String name) {
+        call(List.of("profile", "--name=" + name));
+    }
+
+    @Override
+    public void follow(TestNode other, boolean introduce) {
+        if (!introduce) {
+            call(List.of("follow", other.id().toString()));
+            return;
+        }
+        InetSocketAddress a = other.address();
+        call(List.of("invite", "accept", "grapevine:" + a.getHostString() + ":" + a.getPort() + other.id() + "/" + network.networkName()));
+    }
+
+    @Override
+    public void dial(TestNode other) {
+        network.dial(index, other);
+    }
+
+    @Override
+    public boolean holdsUnseen(EntryId entry) {
+        return false; // The trace shows every arrival, whenever it came.
+    }
+
+    @Override
+    public boolean hasBlob(BlobId blob) {
+        return blobs.contains(blob);
+    }
+
+    @Override
+    public boolean connected() {
+        return peers > 0;
+    }
+
+    @Override
+    public List<String> feed(int limit, Function<AuthorId, String> nameOf) {
+        return call(List.of("feed", "--limit", String.valueOf(limit))).lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    long bytesSent() {
+        return sentEarlier + sentNow;
+    }
+
+    /** Runs one command in the daemon, as the CLI does; its output, or a failure naming the node and the command. */
+    private String call(List<String> args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Optional<Integer> code;
+        try {
+            code = ControlClient.run(home.controlSocket(), args, out, err);
+        } catch (IOException e) {
+            throw new ScenarioRunner.ScenarioFailure("node " + index + " did not answer 'grapevine " + args.get(0) + "': " + e.getMessage());
+        }
+        if (code.isEmpty()) throw new ScenarioRunner.ScenarioFailure("node " + index + "'s daemon is not running");
+        if (code.get() != 0) {
+            throw new ScenarioRunner.ScenarioFailure("node " + index + ": 'grapevine " + args.get(0) + "' failed: "
+                    + err.toString(StandardCharsets.UTF_8).strip());
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

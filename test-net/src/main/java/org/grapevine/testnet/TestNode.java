@@ -1,0 +1,68 @@
+package org.grapevine.testnet;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.EntryId;
+
+/**
+ * One node of a test network as the {@link ScenarioRunner} drives it, whether it runs in this JVM
+ * ({@link SimNode}) or as a daemon process ({@link DaemonNode}).
+ */
+interface TestNode {
+    /** Hears of a post as soon as its id is known, before peers can have it where that can be arranged. */
+    @FunctionalInterface
+    interface Posted {
+        /**
+         * @param blob the attachment's blob, or null
+         * @param postedNanos when it was posted (System.nanoTime)
+         */
+        void posted(EntryId entry, BlobId blob, long postedNanos);
+    }
+
+    int index();
+
+    AuthorId id();
+
+    boolean alive();
+
+    /**
+     * Starts the node; after the first start it listens on the same address again, on the data it
+     * had. Nodes launched together come up together: {@link #awaitStarted} waits for this one.
+     */
+    void launch();
+
+    /** Waits until a launched node is up. */
+    void awaitStarted();
+
+    /** Stops the node at once: a scenario's {@code kill}. */
+    void kill();
+
+    /** Where the other nodes reach it. */
+    InetSocketAddress address();
+
+    /** Posts {@code text}, with {@code attachment} (a file, named {@code name}) unless it is null. */
+    void post(String text, Path attachment, String name, Posted posted);
+
+    /** Declares a display name for itself. */
+    void declareName(String name);
+
+    /** Follows {@code other}; with {@code introduce}, also learns its address as an invite would give it. */
+    void follow(TestNode other, boolean introduce);
+
+    /** Dials {@code other} (a topology edge). */
+    void dial(TestNode other);
+
+    /** Whether it holds {@code entry} though no arrival of it was seen (it came before the post was tracked). */
+    boolean holdsUnseen(EntryId entry);
+
+    boolean hasBlob(BlobId blob);
+
+    boolean connected();
+
+    /** Its newest posts, one line each, for {@code feeds}; {@code nameOf} names authors where the node does not. */
+    List<String> feed(int limit, Function<AuthorId, String> nameOf);
+}
