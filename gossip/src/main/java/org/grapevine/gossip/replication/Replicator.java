@@ -236,10 +236,15 @@ public final class Replicator {
 
     /**
      * Called now and then: a source that does not deliver what another peer has within
-     * {@link #patience()} is replaced.
+     * {@link #patience()} is replaced, or asked again when nobody else has more.
      */
     public void tick() {
         long now = millis.getAsLong();
+        // Any feed a peer holds more of is waited for, however we came to know it (a clock that
+        // arrived before we wanted the feed starts no wait of its own).
+        for (AuthorId feed : wanted) {
+            if (!waiting.containsKey(feed) && store.head(feed) < bestHeld(feed)) waiting.put(feed, now);
+        }
         long limit = patience.millis();
         // Collected first: switching a source may start a new wait for the same feed.
         List<AuthorId> due = new ArrayList<>();
@@ -249,11 +254,16 @@ public final class Replicator {
             long head = store.head(feed);
             if (head >= bestHeld(feed)) continue;
             Peer current = sources.get(feed);
-            // A source that claimed more than it delivered in time is not believed any more: what
-            // it holds counts as what we hold, so an honest peer can take over.
-            if (current != null && current.holds(feed) > head) current.holds.put(feed, head);
             Peer next = best(feed, current);
-            if (next != null && (current == null || next.holds(feed) > head)) makeSource(feed, next);
+            if (next != null && next.holds(feed) > head) {
+                // A source that claimed more than it delivered in time is not believed any more:
+                // what it holds counts as what we hold.
+                if (current != null && current.holds(feed) > head) current.holds.put(feed, head);
+                makeSource(feed, next);
+            } else if (current != null) {
+                // Nobody else has more: ask the source again, from what we hold.
+                makeSource(feed, current);
+            }
         }
     }
 

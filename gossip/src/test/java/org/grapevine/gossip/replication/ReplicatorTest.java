@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.grapevine.gossip.replication.FeedStore.Outcome;
 import org.grapevine.gossip.wire.WireCodec;
 import org.grapevine.gossip.wire.WireMessage;
@@ -412,6 +413,35 @@ class ReplicatorTest {
         net.deliverAll();
         assertEquals(10, carol.holds(alice));
         assertEquals(10, net.link(bob, carol).entriesSent());
+        assertTrue(carol.caughtUp());
+    }
+
+    @Test
+    void aStreamLostOnTheWayIsAskedForAgainWhenNobodyElseHasTheEntries() {
+        // Bob is carol's only peer holding alice's feed; his first stream to her is lost.
+        AtomicBoolean lose = new AtomicBoolean();
+        net.rewriteAll(m -> m instanceof Entries && lose.get() ? new Clock(List.of()) : m);
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(10);
+        net.connect(alice, bob);
+        net.deliverAll();
+        net.disconnect(alice, bob);
+        lose.set(true);
+        net.connect(bob, carol);
+        net.deliverAll();
+        assertEquals(0, carol.holds(alice));
+
+        lose.set(false);
+        net.advance(SimNetwork.SWITCH_AFTER_MILLIS - 1);
+        net.tickAll();
+        net.deliverAll();
+        assertEquals(0, carol.holds(alice), "not before the deadline");
+        net.advance(2);
+        net.tickAll();
+        net.deliverAll();
+
+        assertEquals(10, carol.holds(alice));
         assertTrue(carol.caughtUp());
     }
 
