@@ -36,6 +36,8 @@ public final class Replicator {
     static final int BATCH_BYTES = 512 * 1024;
     /** Times running a lazy peer must announce entries before the source brings them to become the source. */
     static final int LEADS_BEFORE_SWITCH = 2;
+    /** How far ahead a newly connected peer must be to take over as source at once, in entries. */
+    static final int CATCH_UP_GAP = 8;
     /** The longest {@link #patience()} grows, in multiples of the configured switch time. */
     static final int MAX_PATIENCE_FACTOR = 8;
 
@@ -288,7 +290,7 @@ public final class Replicator {
             }
             if (!wanted.contains(feed)) continue;
             if (f.seq() > head) {
-                if (!first && sources.get(feed) != peer) lead(feed, peer, f.seq());
+                if (sources.get(feed) != peer) lead(feed, peer, f.seq());
                 behind(feed, peer, first);
             } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head) && betterSource(feed, peer)) {
                 // Nothing is in flight from the source, so switching costs no copy: the author
@@ -355,12 +357,13 @@ public final class Replicator {
     /** {@code peer} holds more of a wanted feed than we do. */
     private void behind(AuthorId feed, Peer peer, boolean first) {
         Peer source = sources.get(feed);
-        // A peer's first clock may show it far ahead: it becomes the source at once. Later notes
-        // from a lazy peer only start the clock when the source replicates the feed itself: it is
-        // most likely streaming the same new entries already (they reach lazy peers as notes at
-        // the same time), and switching at once would bring every entry twice.
+        // A peer's first clock may show it far ahead (we were away), or be the author's own: it
+        // becomes the source at once. Otherwise a peer ahead of us only starts the wait when the source replicates the feed
+        // itself: the source is most likely streaming the same new entries already (they reach
+        // lazy peers as notes at the same time), and switching at once would bring them twice.
         boolean replicating = source != null && source.wants.containsKey(feed) && source.holds(feed) > 0;
-        if (source == null || (source != peer && (first || !replicating)
+        boolean takeOver = first && (peer.holds(feed) - store.head(feed) > CATCH_UP_GAP || feed.equals(peer.link.id()));
+        if (source == null || (source != peer && (takeOver || !replicating)
                 && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed))) {
             makeSource(feed, peer);
         } else {
