@@ -9,13 +9,16 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.grapevine.gossip.blobs.BlobPeer;
 import org.grapevine.gossip.blobs.BlobStorage;
 import org.grapevine.gossip.blobs.BlobSwarm;
+import org.grapevine.gossip.blobs.HashedChunk;
 import org.grapevine.gossip.transport.PeerChannel;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
@@ -28,7 +31,9 @@ import org.grapevine.node.blob.BlobStore;
 /**
  * A node's blobs: the files, the swarm that fetches and serves them, and the policy of what to
  * fetch unasked (attachments of followed authors' posts up to a size cap). The swarm runs on a
- * thread of its own, so hashing and writing chunks never holds up replication.
+ * thread of its own, so hashing and writing chunks never holds up replication; received chunks
+ * are hashed on a second thread before they reach it, so that hashing one chunk and storing the
+ * one before run at once.
  */
 final class NodeBlobs implements AutoCloseable {
     static final int IN_FLIGHT_PER_PEER = 16;
@@ -36,6 +41,8 @@ final class NodeBlobs implements AutoCloseable {
     private final BlobStore files;
     private final BlobSwarm swarm;
     private final ScheduledExecutorService thread;
+    /** Hashes the data of received chunks; every received blob message passes it, so each peer's stay in order. */
+    private final ExecutorService hashing;
     private final Node.Blobs config;
     private final Consumer<String> events;
 
@@ -43,11 +50,8 @@ final class NodeBlobs implements AutoCloseable {
         this.files = files;
         this.config = config;
         this.events = events;
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "grapevine-blobs");
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadScheduledExecutor(daemon("grapevine-blobs"));
+        this.hashing = Executors.newSingleThreadExecutor(daemon("grapevine-blob-hashing"));
         BlobSwarm.Config defaults = BlobSwarm.Config.defaults();
         // 16 chunks (4 MiB) in flight per peer keep one seeder's link busy over a fast link.
         BlobSwarm.Config swarmConfig = new BlobSwarm.Config(IN_FLIGHT_PER_PEER, defaults.requestTimeoutMillis(),
@@ -73,6 +77,14 @@ final class NodeBlobs implements AutoCloseable {
             swarm.tick();
             files.flushDue();
         }), 250, 250, TimeUnit.MILLISECONDS);
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** The last tenth of each large fetch that was logged. */
@@ -123,7 +135,7 @@ final class NodeBlobs implements AutoCloseable {
     private void submit(IoTask task) {
         try {
             thread.execute(guarded(task));
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
+        } catch (RejectedExecutionException closing) {
             // The node is shutting down: peers are going away anyway.
         }
     }
@@ -157,7 +169,18 @@ final class NodeBlobs implements AutoCloseable {
     }
 
     void received(AuthorId peer, WireMessage message) {
-        submit(() -> swarm.received(peer, message));
+        try {
+            hashing.execute(() -> {
+                if (message instanceof WireMessage.BlobChunk c) {
+                    HashedChunk hashed = HashedChunk.of(c);
+                    submit(() -> swarm.received(peer, hashed));
+                } else {
+                    submit(() -> swarm.received(peer, message));
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // As in submit.
+        }
     }
 
     void writable(AuthorId peer) {
@@ -214,8 +237,10 @@ final class NodeBlobs implements AutoCloseable {
 
     @Override
     public void close() {
+        hashing.shutdown();
         thread.shutdown();
         try {
+            hashing.awaitTermination(5, TimeUnit.SECONDS);
             thread.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -269,9 +294,10 @@ final class NodeBlobs implements AutoCloseable {
         }
 
         @Override
-        public Stored store(WireMessage.BlobChunk chunk) {
+        public Stored store(HashedChunk hashed) {
+            WireMessage.BlobChunk chunk = hashed.chunk();
             try {
-                return switch (files.store(chunk.blob(), chunk.index(), chunk.proof(), chunk.dataUnsafe())) {
+                return switch (files.store(chunk.blob(), chunk.index(), chunk.proof(), chunk.dataUnsafe(), hashed.leaf())) {
                     case STORED -> Stored.STORED;
                     case COMPLETE -> Stored.COMPLETE;
                     case DUPLICATE -> Stored.DUPLICATE;

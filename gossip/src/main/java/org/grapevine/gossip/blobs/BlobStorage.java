@@ -43,8 +43,9 @@ public interface BlobStorage {
     }
 
     /**
-     * Checks {@code chunk} against its blob id (the Merkle proof, the chunk length, the size the
-     * fetch was begun with) and stores it. Only called for a blob {@link #begin begun} before.
+     * Checks {@code chunk} against its blob id (the Merkle proof from its leaf hash, the chunk
+     * length, the size the fetch was begun with) and stores it. Only called for a blob {@link
+     * #begin begun} before.
      */
-    Stored store(WireMessage.BlobChunk chunk);
+    Stored store(HashedChunk chunk);
 }

@@ -118,10 +118,16 @@ public final class BlobSwarm {
         } else if (message instanceof BlobGet g) {
             get(peer, g);
         } else if (message instanceof BlobChunk c) {
-            chunk(peer, c);
+            chunk(peer, HashedChunk.of(c));
         } else if (message instanceof BlobCancel c) {
             server.cancel(peerId, c.blob());
         }
+    }
+
+    /** Handles a chunk from a connected peer that was hashed ahead, off this thread. */
+    public void received(AuthorId peerId, HashedChunk chunk) {
+        BlobPeer peer = peers.get(peerId);
+        if (peer != null) chunk(peer, chunk);
     }
 
     /** A peer's link can take more bytes again: send the chunks it is waiting for. */
@@ -227,15 +233,16 @@ public final class BlobSwarm {
         disconnected(peer.id());
     }
 
-    private void chunk(BlobPeer peer, BlobChunk c) {
+    private void chunk(BlobPeer peer, HashedChunk hashed) {
+        BlobChunk c = hashed.chunk();
         Fetch f = fetches.get(c.blob());
         if (f == null || !f.asked(peer.id(), c.index())) return; // unsolicited: ignored
         if (f.held(c.index())) {
             f.answered(peer.id(), c.index()); // a copy that came late, after another peer's
             return;
         }
-        if (!f.sizeKnown() && !proveSize(peer, f, c)) return;
-        BlobStorage.Stored stored = c.size() == f.size() ? storage.store(c) : BlobStorage.Stored.INVALID;
+        if (!f.sizeKnown() && !proveSize(peer, f, hashed)) return;
+        BlobStorage.Stored stored = c.size() == f.size() ? storage.store(hashed) : BlobStorage.Stored.INVALID;
         if (stored == BlobStorage.Stored.INVALID) {
             misbehaving(peer, "sent chunk " + c.index() + " of " + c.blob() + " that does not check out", "bad chunk");
             return;
@@ -259,9 +266,9 @@ public final class BlobSwarm {
      * The first chunk of a blob of unknown size: checked with the size it states, which the id
      * binds, so a chunk that checks out proves the size. False if the fetch cannot go on.
      */
-    private boolean proveSize(BlobPeer peer, Fetch f, BlobChunk c) {
-        byte[] data = c.dataUnsafe();
-        if (!BlobTree.verify(c.blob(), c.size(), c.index(), data, 0, data.length, c.proof())) {
+    private boolean proveSize(BlobPeer peer, Fetch f, HashedChunk hashed) {
+        BlobChunk c = hashed.chunk();
+        if (!BlobTree.verifyHashed(c.blob(), c.size(), c.index(), c.dataUnsafe().length, hashed.leaf(), c.proof())) {
             misbehaving(peer, "sent chunk " + c.index() + " of " + c.blob() + " that its proof does not bind to the id", "bad chunk");
             return false;
         }

@@ -1,9 +1,8 @@
 package org.grapevine.gossip.blobs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +23,11 @@ import org.grapevine.identity.blob.BlobHasher;
 final class Fetch {
     /** A chunk is asked of at most this many peers at once: one request and two endgame duplicates. */
     static final int MAX_COPIES = 3;
+    /**
+     * In the endgame a peer is given duplicates only while it has fewer than this many requests
+     * outstanding: a peer still busy with its own would send them after the first copy arrived.
+     */
+    static final int ENDGAME_REQUESTS = 2;
 
     final BlobId blob;
     final int hops;
@@ -137,17 +141,18 @@ final class Fetch {
     }
 
     /**
-     * A chunk was stored from {@code from}: it is in flight nowhere any more (copies asked of others
-     * may still come, and are then ignored); {@code from} regains a unit of capacity.
+     * A chunk was stored from {@code from}, which regains a unit of capacity. Copies asked of
+     * others stay outstanding there until they come (and are ignored) or lapse: until then they
+     * take up those peers' links, and counting them keeps more requests from queueing behind them.
      */
     void arrived(AuthorId from, int index, int bytes) {
         held.set(index);
         bytesReceived += bytes;
         delivered.add(from);
         sizeProven = true;
-        for (Source s : sources.values()) s.outstanding.remove(index);
         Source s = sources.get(from);
         if (s != null) {
+            s.outstanding.remove(index);
             s.unanswered.clear(index);
             s.capacity = Math.min(maxCapacity, s.capacity + 1);
         }
@@ -192,17 +197,25 @@ final class Fetch {
     /**
      * Chooses what to ask of each peer now and records it as asked at {@code now}. Each peer gets
      * chunks no one has been asked for, rarest first (fewest peers having it, ties broken at
-     * random); once every chunk some peer has is asked for (the endgame), a peer with room also
-     * gets chunks asked of others, up to {@link #MAX_COPIES} per chunk, so a slow last chunk does
-     * not hold the blob up. {@code room} caps a peer's new requests across all fetches.
+     * random); once every chunk some peer has is asked for (the endgame), a peer with almost
+     * nothing outstanding ({@link #ENDGAME_REQUESTS}) also gets chunks asked of others, up to
+     * {@link #MAX_COPIES} per chunk, the most recently asked first (they are the furthest back in
+     * the other peers' queues), so a slow last chunk does not hold the blob up. {@code room} caps
+     * a peer's new requests across all fetches.
      */
     Map<AuthorId, List<Integer>> plan(ToIntFunction<AuthorId> room, RandomGenerator random, long now) {
         int n = chunks();
         int[] copies = new int[n];
         int[] holders = new int[n];
         int[] fresh = new int[n];
+        long[] lastAsked = new long[n];
         for (Source s : sources.values()) {
-            for (int k : s.outstanding.keySet()) copies[k]++;
+            for (Map.Entry<Integer, Long> e : s.outstanding.entrySet()) {
+                int k = e.getKey();
+                if (held.get(k)) continue; // a copy still coming of a chunk held already
+                copies[k]++;
+                lastAsked[k] = Math.max(lastAsked[k], e.getValue());
+            }
             for (int k = s.has.nextSetBit(0); k >= 0 && k < n; k = s.has.nextSetBit(k + 1)) {
                 holders[k]++;
                 if (!s.timedOut.get(k)) fresh[k]++;
@@ -218,20 +231,22 @@ final class Fetch {
             if (free <= 0) continue;
             List<Integer> picks = new ArrayList<>();
             if (open > 0) {
-                List<Integer> candidates = candidates(s, n, copies, fresh, 0, 0, random);
-                candidates.sort(Comparator.comparingInt(k -> holders[k]));
-                for (int k : candidates.subList(0, Math.min(free, candidates.size()))) {
-                    ask(s, k, now, picks);
-                    copies[k]++;
+                int[] candidates = candidates(s, n, copies, fresh, 0, 0);
+                int count = pickFirst(candidates, free, (a, b) -> Integer.compare(holders[a], holders[b]), random);
+                for (int i = 0; i < count; i++) {
+                    ask(s, candidates[i], now, picks);
+                    copies[candidates[i]]++;
                     open--;
                 }
             }
-            if (open == 0 && picks.size() < free) {
-                List<Integer> candidates = candidates(s, n, copies, fresh, 1, MAX_COPIES - 1, random);
-                candidates.sort(Comparator.<Integer>comparingInt(k -> copies[k]).thenComparingInt(k -> holders[k]));
-                for (int k : candidates.subList(0, Math.min(free - picks.size(), candidates.size()))) {
-                    ask(s, k, now, picks);
-                    copies[k]++;
+            int endgameRoom = Math.min(free - picks.size(), ENDGAME_REQUESTS - s.outstanding.size());
+            if (open == 0 && endgameRoom > 0) {
+                int[] candidates = candidates(s, n, copies, fresh, 1, MAX_COPIES - 1);
+                int count = pickFirst(candidates, endgameRoom, (a, b) -> copies[a] != copies[b]
+                        ? Integer.compare(copies[a], copies[b]) : Long.compare(lastAsked[b], lastAsked[a]), random);
+                for (int i = 0; i < count; i++) {
+                    ask(s, candidates[i], now, picks);
+                    copies[candidates[i]]++;
                 }
             }
             if (!picks.isEmpty()) plan.put(s.peer, picks);
@@ -247,19 +262,51 @@ final class Fetch {
 
     /**
      * Chunks we lack that {@code s} has and is not asked for, asked of between {@code minCopies}
-     * and {@code maxCopies} peers, shuffled so that a stable sort breaks ties at random. A chunk
-     * that timed out at {@code s} is left to peers that did not let it lapse, if any has it.
+     * and {@code maxCopies} peers. A chunk that timed out at {@code s} is left to peers that did
+     * not let it lapse, if any has it.
      */
-    private List<Integer> candidates(Source s, int n, int[] copies, int[] fresh, int minCopies, int maxCopies,
-            RandomGenerator random) {
-        List<Integer> out = new ArrayList<>();
+    private int[] candidates(Source s, int n, int[] copies, int[] fresh, int minCopies, int maxCopies) {
+        int[] out = new int[n];
+        int count = 0;
         for (int k = s.has.nextSetBit(0); k >= 0 && k < n; k = s.has.nextSetBit(k + 1)) {
-            if (held.get(k) || copies[k] < minCopies || copies[k] > maxCopies || s.outstanding.containsKey(k)) continue;
+            if (held.get(k) || copies[k] < minCopies || copies[k] > maxCopies) continue;
+            if (copies[k] > 0 && s.outstanding.containsKey(k)) continue;
             if (s.timedOut.get(k) && fresh[k] > 0) continue;
-            out.add(k);
+            out[count++] = k;
         }
-        for (int i = out.size() - 1; i > 0; i--) Collections.swap(out, i, random.nextInt(i + 1));
-        return out;
+        return Arrays.copyOf(out, count);
+    }
+
+    /** How two chunks rank for asking: negative when {@code a} goes first. */
+    @FunctionalInterface
+    private interface Rank {
+        int compare(int a, int b);
+    }
+
+    /**
+     * Moves the first {@code count} chunks by {@code rank} (ties broken at random) to the front of
+     * {@code chunks}, in order, and returns how many that is. A selection, not a sort: a plan
+     * mostly fills one free request from a thousand candidates.
+     */
+    private static int pickFirst(int[] chunks, int count, Rank rank, RandomGenerator random) {
+        int picks = Math.min(count, chunks.length);
+        for (int i = 0; i < picks; i++) {
+            int best = i;
+            int ties = 1;
+            for (int j = i + 1; j < chunks.length; j++) {
+                int c = rank.compare(chunks[j], chunks[best]);
+                if (c < 0) {
+                    best = j;
+                    ties = 1;
+                } else if (c == 0 && random.nextInt(++ties) == 0) {
+                    best = j; // each of the tied chunks seen so far stays equally likely
+                }
+            }
+            int first = chunks[best];
+            chunks[best] = chunks[i];
+            chunks[i] = first;
+        }
+        return picks;
     }
 
     BlobSwarm.Progress progress(boolean complete) {

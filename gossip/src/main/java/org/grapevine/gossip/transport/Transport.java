@@ -24,6 +24,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -141,9 +142,8 @@ public final class Transport implements AutoCloseable {
                 ch.pipeline()
                         // Bytes on the wire, counted per connection.
                         .addLast("bytes", new ByteCounter())
-                        // Noise messages: 2-byte length, at most 65,535 bytes. Netty's maximum counts the
-                        // length field too: without the + 2, a full-size Noise message would be refused.
-                        .addLast("frames", new LengthFieldBasedFrameDecoder(MAX_NOISE_FRAME + 2, 0, 2, 0, 2))
+                        // Noise messages: 2-byte length, at most 65,535 bytes.
+                        .addLast("frames", frames(MAX_NOISE_FRAME, 2))
                         .addLast("frame-length", new LengthFieldPrepender(2))
                         // XX handshake; replaced by the transport layers below once the peer is proved.
                         .addLast("handshake", new HandshakeHandler(initiator, config.identity(), config.network(),
@@ -158,10 +158,23 @@ public final class Transport implements AutoCloseable {
                 // Encrypt and decrypt Noise transport messages.
                 .addBefore("session", "noise", new NoiseFrameCodec(ciphers))
                 // Wire messages: 4-byte length, at most WireCodec.MAX_MESSAGE, may span Noise messages.
-                .addBefore("session", "messages", new LengthFieldBasedFrameDecoder(WireCodec.MAX_MESSAGE + 4, 0, 4, 0, 4))
+                .addBefore("session", "messages", frames(WireCodec.MAX_MESSAGE, 4))
                 .addBefore("session", "codec", new WireMessageCodec())
                 // Ping a silent peer, drop one that stays silent.
                 .addBefore("session", "idle", new IdleStateHandler(config.idleSeconds(), config.idleSeconds() / 2, 0, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Cuts a stream into frames of a {@code lengthBytes} length and at most {@code maxFrame} bytes
+     * (Netty's maximum counts the length field too: without it, a frame of the full size would be
+     * refused). A frame that arrives in several buffers (a Noise message over two socket reads, a
+     * chunk message over five Noise messages) is a composite of them rather than a copy into a
+     * growing buffer: the layer above copies each frame once anyway.
+     */
+    static LengthFieldBasedFrameDecoder frames(int maxFrame, int lengthBytes) {
+        LengthFieldBasedFrameDecoder frames = new LengthFieldBasedFrameDecoder(maxFrame + lengthBytes, 0, lengthBytes, 0, lengthBytes);
+        frames.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        return frames;
     }
 
     /** The last handler: turns pipeline events into {@link TransportEvents}. */

@@ -1,6 +1,7 @@
 package org.grapevine.gossip.wire;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.grapevine.gossip.wire.WireMessage.BlobCancel;
 import org.grapevine.gossip.wire.WireMessage.BlobChunk;
@@ -52,12 +53,34 @@ public final class WireCodec {
     private static final int BLOB_CHUNK = 11;
     private static final int BLOB_CANCEL = 12;
 
+    private static final byte[] NO_BODY = new byte[0];
+
     private WireCodec() {}
 
+    /**
+     * A message encoded in two parts, {@code head} then {@code body}. The body is a chunk's data,
+     * the chunk's own array and not a copy (empty for every other message), so that a transport
+     * can send the bytes of a blob without copying them into the message. Neither part may be
+     * modified.
+     */
+    public record Parts(byte[] head, byte[] body) {
+        public int length() {
+            return head.length + body.length;
+        }
+    }
+
     public static byte[] encode(WireMessage message) {
-        // A chunk is written into a buffer of its size rather than one doubled up to it.
-        int capacity = message instanceof BlobChunk chunk ? chunk.dataUnsafe().length + 32 * WireMessage.MAX_PROOF + 64 : 64;
-        ByteWriter w = new ByteWriter(capacity);
+        Parts parts = encodeParts(message);
+        if (parts.body().length == 0) return parts.head();
+        byte[] whole = Arrays.copyOf(parts.head(), parts.length());
+        System.arraycopy(parts.body(), 0, whole, parts.head().length, parts.body().length);
+        return whole;
+    }
+
+    /** The encoding of {@code message} as {@link #encode} gives it, in two parts. */
+    public static Parts encodeParts(WireMessage message) {
+        ByteWriter w = new ByteWriter(message instanceof BlobChunk ? 64 + 32 * WireMessage.MAX_PROOF : 64);
+        byte[] body = NO_BODY;
         if (message instanceof Clock c) {
             w.u8(CLOCK).varint(c.feeds().size());
             for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal());
@@ -91,14 +114,17 @@ public final class WireCodec {
             List<byte[]> proof = c.proof();
             w.u8(BLOB_CHUNK).id(c.blob()).varint(c.size()).varint(c.index()).u8(proof.size());
             for (byte[] hash : proof) w.bytes(hash);
-            w.blob(c.dataUnsafe());
+            // The data's length ends the head; the data itself is the body.
+            body = c.dataUnsafe();
+            w.varint(body.length);
         } else if (message instanceof BlobCancel c) {
             w.u8(BLOB_CANCEL).id(c.blob());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
-        if (w.size() > MAX_MESSAGE) throw new IllegalArgumentException("message of " + w.size() + " bytes exceeds " + MAX_MESSAGE);
-        return w.toByteArray();
+        long length = (long) w.size() + body.length;
+        if (length > MAX_MESSAGE) throw new IllegalArgumentException("message of " + length + " bytes exceeds " + MAX_MESSAGE);
+        return new Parts(w.toByteArray(), body);
     }
 
     /** Encoded size of an entries message holding these envelopes, for filling batches up to a budget. */
@@ -134,7 +160,7 @@ public final class WireCodec {
         } catch (IllegalArgumentException e) {
             throw new Malformed(e.getMessage());
         }
-        r.end("message type " + type);
+        if (r.remaining() != 0) r.end("message type " + type); // the text only for a message that fails
         return m;
     }
 

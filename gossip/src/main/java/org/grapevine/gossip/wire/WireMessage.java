@@ -235,8 +235,11 @@ public sealed interface WireMessage {
 
     /**
      * Chunk {@code index} of a blob of {@code size} bytes, with its Merkle proof: the sibling hashes
-     * from the leaf's level upward (docs/PROTOCOL.md, "Blob exchange"). A chunk can be 256 KiB, so
-     * its data is copied once, here, and {@link #dataUnsafe()} reads it without another copy.
+     * from the leaf's level upward (docs/PROTOCOL.md, "Blob exchange"). A chunk can be 256 KiB and
+     * every byte of a blob passes through one, so the record takes ownership of {@code data} rather
+     * than copying it: whoever constructs one hands the array over and must not change it afterwards
+     * (the codec and the blob store pass arrays of their own making). {@link #data()} gives a copy,
+     * {@link #dataUnsafe()} the array itself, for hashing and writing out.
      */
     record BlobChunk(BlobId blob, long size, int index, List<byte[]> proof, byte[] data) implements WireMessage {
         public BlobChunk {
@@ -254,7 +257,6 @@ public sealed interface WireMessage {
             }
             proof = Collections.unmodifiableList(hashes);
             if (data.length > BlobHasher.CHUNK_SIZE) throw new IllegalArgumentException("chunk of " + data.length + " bytes");
-            data = data.clone();
         }
 
         /** The proof hashes, leaf level first, as copies. */

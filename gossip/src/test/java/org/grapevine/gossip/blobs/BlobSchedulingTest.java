@@ -123,6 +123,33 @@ class BlobSchedulingTest {
     }
 
     @Test
+    void inTheEndgameOnlyAPeerWithAlmostNothingOutstandingGetsDuplicates() {
+        BlobSwarm swarm = swarm();
+        FakePeer busy = new FakePeer("busy");
+        FakePeer quick = new FakePeer("quick");
+        swarm.connected(busy);
+        swarm.connected(quick);
+        swarm.fetch(id, blob.length);
+        swarm.received(busy.id(), haveOf(0, 10));
+        now += 1;
+        swarm.received(quick.id(), haveOf(0, 10));
+        assertEquals(8, asked(busy).size());
+        assertEquals(2, asked(quick).size(), "the two left; with two outstanding it takes no duplicates");
+
+        for (int k : asked(quick)) swarm.received(quick.id(), seeded.read(id, k));
+        List<Integer> duplicates = asked(quick).subList(2, asked(quick).size());
+        assertEquals(Fetch.ENDGAME_REQUESTS, duplicates.size(), "idle: duplicates up to the endgame limit, not its capacity");
+        assertTrue(asked(busy).containsAll(duplicates));
+
+        // A duplicate that came first: the busy peer's copy stays outstanding (it is still coming),
+        // so the busy peer is asked nothing, and the quick one one more duplicate.
+        swarm.received(quick.id(), seeded.read(id, duplicates.get(0)));
+        assertEquals(8, asked(busy).size());
+        assertEquals(2 + Fetch.ENDGAME_REQUESTS + 1, asked(quick).size());
+        assertTrue(busy.sent(BlobCancel.class).isEmpty());
+    }
+
+    @Test
     void aHaveWithoutTheAskedChunksFreesThemForOthers() {
         BlobSwarm swarm = swarm(new BlobSwarm.Config(2, 10_000, 0, 2, 500), 3);
         FakePeer a = new FakePeer("a");

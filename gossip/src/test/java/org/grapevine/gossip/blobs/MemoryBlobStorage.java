@@ -99,19 +99,20 @@ final class MemoryBlobStorage implements BlobStorage {
     }
 
     @Override
-    public Stored store(BlobChunk chunk) {
+    public Stored store(HashedChunk hashed) {
+        BlobChunk chunk = hashed.chunk();
         Held h = blobs.get(chunk.blob());
         if (h == null) throw new IllegalStateException("store before begin: " + chunk);
-        Stored s = storeOne(h, chunk);
+        Stored s = storeOne(h, chunk, hashed.leaf());
         outcomes.merge(s, 1, Integer::sum);
         return s;
     }
 
-    private static Stored storeOne(Held h, BlobChunk chunk) {
+    private static Stored storeOne(Held h, BlobChunk chunk, byte[] leaf) {
         if (chunk.size() != h.size) return Stored.INVALID;
         if (h.chunks.containsKey(chunk.index())) return Stored.DUPLICATE;
         byte[] data = chunk.dataUnsafe();
-        if (!h.tree.accept(chunk.blob(), chunk.index(), data, 0, data.length, chunk.proof())) return Stored.INVALID;
+        if (!h.tree.acceptHashed(chunk.blob(), chunk.index(), data.length, leaf, chunk.proof())) return Stored.INVALID;
         h.chunks.put(chunk.index(), data.clone());
         return h.complete() ? Stored.COMPLETE : Stored.STORED;
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -152,6 +153,22 @@ class WireCodecTest {
             WireMessage back = WireCodec.decode(bytes);
             assertEquals(m, back, () -> "round trip of " + m);
             assertArrayEquals(bytes, WireCodec.encode(back), () -> "re-encoding of " + m);
+        }
+    }
+
+    @Test
+    void thePartsOfAnEncodingAreItsHeadAndAChunksOwnDataUntouched() throws Malformed {
+        for (WireMessage m : samples()) {
+            WireCodec.Parts parts = WireCodec.encodeParts(m);
+            byte[] joined = Arrays.copyOf(parts.head(), parts.length());
+            System.arraycopy(parts.body(), 0, joined, parts.head().length, parts.body().length);
+            assertArrayEquals(WireCodec.encode(m), joined, m::toString);
+            if (m instanceof BlobChunk c) {
+                assertSame(c.dataUnsafe(), parts.body(), "a chunk's data is sent from its own array");
+            } else {
+                assertEquals(0, parts.body().length, m::toString);
+            }
+            assertEquals(m, WireCodec.decode(joined));
         }
     }
 
@@ -426,11 +443,12 @@ class WireCodecTest {
     }
 
     @Test
-    void blobRecordsCopyTheirArraysAndCompareThemByContent() {
+    void blobRecordsGuardTheirArraysAndCompareThemByContent() {
         byte[] data = {1, 2, 3};
         byte[] hash = filled(32, 5);
         BlobChunk chunk = new BlobChunk(PHOTO, 3, 0, List.of(hash), data);
-        data[0] = 9;
+        // A chunk owns the data array it is given (no 256 KiB copy), but gives out only copies of it.
+        assertSame(data, chunk.dataUnsafe());
         hash[0] = 9;
         chunk.data()[1] = 9;
         chunk.proof().get(0)[1] = 9;

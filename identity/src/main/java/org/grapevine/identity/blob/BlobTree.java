@@ -131,7 +131,16 @@ public final class BlobTree {
      * leaf, the proof and the path, so this tree can prove the chunk to others.
      */
     public boolean accept(BlobId id, int k, byte[] data, int off, int len, List<byte[]> proof) {
-        byte[][] path = walk(id, size, k, data, off, len, proof);
+        return acceptHashed(id, k, len, BlobHasher.leafHash(data, off, len), proof);
+    }
+
+    /**
+     * {@link #accept} for a chunk of {@code len} bytes whose leaf hash ({@link BlobHasher#leafHash})
+     * the caller computed from the chunk's bytes, perhaps on another thread: hashing the chunk is
+     * the costly part of the check, and this does the rest.
+     */
+    public boolean acceptHashed(BlobId id, int k, int len, byte[] leaf, List<byte[]> proof) {
+        byte[][] path = walk(id, size, k, len, leaf, proof);
         if (path == null) return false;
         synchronized (this) {
             int i = k;
@@ -147,14 +156,22 @@ public final class BlobTree {
 
     /** Checks chunk {@code k} of blob {@code id}, {@code size} bytes long, against {@code proof}. */
     public static boolean verify(BlobId id, long size, int k, byte[] data, int off, int len, List<byte[]> proof) {
-        return walk(id, size, k, data, off, len, proof) != null;
+        return verifyHashed(id, size, k, len, BlobHasher.leafHash(data, off, len), proof);
     }
 
-    /** The path from leaf to root that the chunk and proof give, or null when they do not prove {@code id}. */
-    private static byte[][] walk(BlobId id, long size, int k, byte[] data, int off, int len, List<byte[]> proof) {
+    /** {@link #verify} for a chunk of {@code len} bytes whose leaf hash the caller computed from its bytes. */
+    public static boolean verifyHashed(BlobId id, long size, int k, int len, byte[] leaf, List<byte[]> proof) {
+        return walk(id, size, k, len, leaf, proof) != null;
+    }
+
+    /**
+     * The path from leaf to root that a chunk of {@code len} bytes with leaf hash {@code leaf} and
+     * its proof give, or null when they do not prove {@code id}.
+     */
+    private static byte[][] walk(BlobId id, long size, int k, int len, byte[] leaf, List<byte[]> proof) {
         if (size < 0) return null;
         long chunks = BlobHasher.chunkCount(size);
-        if (k < 0 || k >= chunks || len != chunkLength(size, k)) return null;
+        if (k < 0 || k >= chunks || len != chunkLength(size, k) || leaf == null || leaf.length != HASH) return null;
         List<Integer> counts = new ArrayList<>();
         for (long c = chunks; ; c = (c + 1) / 2) {
             counts.add((int) c);
@@ -162,7 +179,7 @@ public final class BlobTree {
         }
         byte[][] path = new byte[counts.size()][];
         MessageDigest md = sha256();
-        path[0] = BlobHasher.leafHash(data, off, len);
+        path[0] = leaf;
         int i = k;
         int p = 0;
         for (int l = 0; l < counts.size() - 1; l++, i >>= 1) {

@@ -36,6 +36,26 @@ class BlobTreeTest {
         return k * C;
     }
 
+    @Test
+    void aLeafHashComputedAheadIsCheckedAsTheChunkItselfWouldBe() {
+        byte[] data = blob(3 * C + 5);
+        BlobId id = BlobHasher.of(data);
+        BlobTree whole = full(data);
+        BlobTree fetched = BlobTree.empty(data.length);
+        byte[] leaf = BlobHasher.leafHash(data, offset(1), C);
+        byte[] otherLeaf = BlobHasher.leafHash(data, offset(2), C);
+
+        assertFalse(BlobTree.verifyHashed(id, data.length, 1, C, otherLeaf, whole.proof(1)), "another chunk's leaf");
+        assertFalse(BlobTree.verifyHashed(id, data.length, 1, C - 1, leaf, whole.proof(1)), "a wrong length");
+        assertFalse(BlobTree.verifyHashed(id, data.length, 1, C, Arrays.copyOf(leaf, 31), whole.proof(1)), "a short hash");
+        assertFalse(fetched.acceptHashed(id, 1, C, otherLeaf, whole.proof(1)));
+        assertFalse(fetched.canProve(1), "nothing learned from a rejected chunk");
+
+        assertTrue(BlobTree.verifyHashed(id, data.length, 1, C, leaf, whole.proof(1)));
+        assertTrue(fetched.acceptHashed(id, 1, C, leaf, whole.proof(1)));
+        assertProofEquals(whole.proof(1), fetched.proof(1));
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 1, C, C + 1, 2 * C, 5 * C, 7 * C + 3})
     void everyChunkProvesItselfAloneAndAFetchedTreeEndsEqualToTheWholeOne(int size) {

@@ -36,8 +36,8 @@ import org.grapevine.node.store.Store.BlobRecord;
  * Thread-safe.
  */
 public final class BlobStore implements AutoCloseable {
-    static final int FLUSH_CHUNKS = 128;
-    static final long FLUSH_MILLIS = 1_000;
+    public static final int FLUSH_CHUNKS = 128;
+    public static final long FLUSH_MILLIS = 1_000;
 
     /** The outcome of storing a chunk. */
     public enum Stored { STORED, COMPLETE, DUPLICATE, INVALID }
@@ -239,12 +239,20 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /** Checks a chunk against its proof and writes it; completes the blob with its last chunk. */
-    public synchronized Stored store(BlobId id, int index, List<byte[]> proof, byte[] data) throws IOException {
+    public Stored store(BlobId id, int index, List<byte[]> proof, byte[] data) throws IOException {
+        return store(id, index, proof, data, BlobHasher.leafHash(data, 0, data.length));
+    }
+
+    /**
+     * {@link #store(BlobId, int, List, byte[])} for a chunk whose leaf hash the caller computed
+     * from {@code data} itself (on another thread, so that the hashing runs beside this store).
+     */
+    public synchronized Stored store(BlobId id, int index, List<byte[]> proof, byte[] data, byte[] leaf) throws IOException {
         Partial p = partials.get(id);
         if (p == null) return isComplete(id) ? Stored.DUPLICATE : Stored.INVALID;
         if (index < 0 || index >= p.tree.chunks()) return Stored.INVALID;
         if (p.held.get(index)) return Stored.DUPLICATE;
-        if (!p.tree.accept(id, index, data, 0, data.length, proof)) return Stored.INVALID;
+        if (!p.tree.acceptHashed(id, index, data.length, leaf, proof)) return Stored.INVALID;
         ByteBuffer b = ByteBuffer.wrap(data);
         long at = (long) index * BlobHasher.CHUNK_SIZE;
         while (b.hasRemaining()) at += p.file.write(b, at);

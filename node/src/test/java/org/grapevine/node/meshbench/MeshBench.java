@@ -34,7 +34,7 @@ import org.grapevine.node.meshbench.MeshNode.SetupFailure;
  *   sync         [--authors 10] [--entries 10000] [--text-bytes 200] [--verify-seconds 3] [--timeout 900] [--jfr FILE]
  *   propagation  [--posts 100] [--warmup 20]
  *   idle         [SECONDS] [--seconds 180] [--authors 100] [--entries 5]
- *   blob         [--mib 256] [--seeders 1] [--warmup 512/mib] [--runs 3] [--timeout 600] [--jfr FILE]   (see {@link BlobBench})
+ *   blob         [--mib 256] [--seeders 1] [--warmup 512/mib+] [--runs 3] [--timeout 600] [--jfr FILE]   (see {@link BlobBench})
  *   tcp          [--mib 256] [--runs 3]
  *   any mode:    [-v] prints every node's event log to stderr
  * </pre>
