@@ -292,20 +292,17 @@ public final class Replicator {
             if (f.seq() > head) {
                 if (sources.get(feed) != peer) lead(feed, peer, f.seq());
                 behind(feed, peer, first);
-            } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head) && betterSource(feed, peer)) {
+            } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head)
+                    && (sources.get(feed) == null || feed.equals(peer.link.id()))) {
                 // Nothing is in flight from the source, so switching costs no copy: the author
-                // itself is the shortest path to its feed, and any peer that replicates the feed
-                // beats a source that does not.
+                // itself is the shortest path to its feed. (Leaving a source that merely does not
+                // list the feed yet is left to the first note: tried at connect time, it cost
+                // copies, as interest grows while logs arrive.)
                 makeSource(feed, peer);
             }
         }
         peer.greeted = true;
         pump(peer);
-    }
-
-    private boolean betterSource(AuthorId feed, Peer peer) {
-        Peer source = sources.get(feed);
-        return source == null || feed.equals(peer.link.id()) || (source.greeted && !replicates(source, feed));
     }
 
     /** How long a source may now take to bring what another peer announced before it is replaced. */
