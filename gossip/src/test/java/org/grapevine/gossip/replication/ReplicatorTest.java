@@ -244,17 +244,8 @@ class ReplicatorTest {
 
     @Test
     void aLazyPeerThatAnnouncesEntriesFirstTwiceRunningBecomesTheSourceWithNoCopyTwice() {
-        // Carol's source is bob; dave, also fed by alice, is lazy. Bob's link to carol is slow.
-        SimNode dave = net.node("dave").wants(alice);
-        bob.wants(alice);
-        carol.wants(alice);
-        alice.posts(3);
-        net.connect(carol, bob);
-        net.connect(carol, dave);
-        net.connect(alice, bob);
-        net.connect(alice, dave);
-        net.deliverAll();
-        net.resetCounters();
+        SimNode dave = carolOnBobWithDaveLazy();
+        // Bob's link to carol is slow.
 
         for (int i = 1; i <= Replicator.LEADS_BEFORE_SWITCH; i++) {
             net.link(bob, carol).setWritable(false);
@@ -279,16 +270,7 @@ class ReplicatorTest {
 
     @Test
     void aSourceThatStaysAheadOfTheNotesStaysTheSource() {
-        SimNode dave = net.node("dave").wants(alice);
-        bob.wants(alice);
-        carol.wants(alice);
-        alice.posts(3);
-        net.connect(carol, bob);
-        net.connect(carol, dave);
-        net.connect(alice, bob);
-        net.connect(alice, dave);
-        net.deliverAll();
-        net.resetCounters();
+        SimNode dave = carolOnBobWithDaveLazy();
 
         // One slow delivery by bob, then prompt ones: dave's one lead is forgotten.
         net.link(bob, carol).setWritable(false);
@@ -305,6 +287,21 @@ class ReplicatorTest {
         assertEquals(9, carol.holds(alice));
         assertEquals(6, net.link(bob, carol).entriesSent());
         assertEquals(0, net.link(dave, carol).entriesSent());
+    }
+
+    /** Alice has posted 3; bob and dave hold them; carol met bob first (her source), then dave (lazy). */
+    private SimNode carolOnBobWithDaveLazy() {
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(3);
+        net.connect(carol, bob);
+        net.connect(carol, dave);
+        net.connect(alice, bob);
+        net.connect(alice, dave);
+        net.deliverAll();
+        net.resetCounters();
+        return dave;
     }
 
     @Test
