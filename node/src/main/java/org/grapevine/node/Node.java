@@ -12,11 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.grapevine.gossip.discovery.LanDiscovery;
@@ -173,6 +176,14 @@ public final class Node implements AutoCloseable {
     /** Connections a node may hold past its target to reach people it follows directly. */
     static final int FOLLOWED_EXTRA = 8;
     static final int FOLLOWED_DIALS_PER_TICK = 2;
+    /** At most this many messages per drain of the inbox, and at most this many entries per append. */
+    static final int DRAIN_MESSAGES = 256;
+    static final int DRAIN_ENTRIES = 4096;
+    /** A message from a peer, waiting for the node loop. */
+    private record Inbound(PeerChannel peer, WireMessage message) {}
+    private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
+    /** Whether a drain of {@link #inbox} is scheduled or running. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     /** Further connections a node may open to authors whose feeds no connected peer replicates. */
     static final int UNSERVED_EXTRA = 4;
 
@@ -559,24 +570,8 @@ public final class Node implements AutoCloseable {
 
         @Override
         public void received(PeerChannel peer, WireMessage message) {
-            onLoop(() -> {
-                if (connected.get(peer.id()) != peer) return;
-                if (message instanceof WireMessage.Peers p) {
-                    for (WireMessage.PeerAddress a : p.peers()) {
-                        // Only literal addresses: a host name would mean a blocking lookup on this thread.
-                        if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
-                        table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
-                    }
-                    return;
-                }
-                if (message instanceof WireMessage.Entries e) hooks.observer().received(peer.id(), e.entries());
-                if (NodeBlobs.isBlobMessage(message)) {
-                    blobs.received(peer.id(), message);
-                    return;
-                }
-                replicator.received(peer.id(), message);
-                if (message instanceof WireMessage.Entries e && touchesGraph(e.entries())) refreshInterest();
-            });
+            inbox.add(new Inbound(peer, message));
+            if (draining.compareAndSet(false, true)) onLoop(Node.this::drainInbox);
         }
 
         @Override
@@ -608,6 +603,62 @@ public final class Node implements AutoCloseable {
                 if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
                 event("handshake with " + remote + " failed: " + reason);
             });
+        }
+    }
+
+    /**
+     * Handles what peers sent, in arrival order, on the node loop. Entries messages that follow
+     * one another (from one peer or several) are stored with one append, so a node that falls
+     * behind catches up with one commit per run instead of one per message. A drain handles a
+     * bounded number of messages and leaves the rest to the next, so ticks and local work get turns.
+     */
+    private void drainInbox() {
+        draining.set(false); // First: a message added from now on schedules another drain.
+        List<Replicator.Arrival> run = new ArrayList<>();
+        int runEntries = 0;
+        boolean graphChanged = false;
+        try {
+            for (int handled = 0; handled < DRAIN_MESSAGES; handled++) {
+                Inbound in = inbox.poll();
+                if (in == null) break;
+                if (connected.get(in.peer().id()) != in.peer()) continue;
+                if (in.message() instanceof WireMessage.Entries e) {
+                    hooks.observer().received(in.peer().id(), e.entries());
+                    run.add(new Replicator.Arrival(in.peer().id(), e.entries()));
+                    runEntries += e.entries().size();
+                    graphChanged |= touchesGraph(e.entries());
+                    if (runEntries < DRAIN_ENTRIES) continue;
+                }
+                storeRun(run, graphChanged);
+                runEntries = 0;
+                graphChanged = false;
+                if (!(in.message() instanceof WireMessage.Entries)) handle(in.peer(), in.message());
+            }
+            storeRun(run, graphChanged);
+        } finally {
+            if (!inbox.isEmpty() && draining.compareAndSet(false, true)) onLoop(this::drainInbox);
+        }
+    }
+
+    private void storeRun(List<Replicator.Arrival> run, boolean graphChanged) {
+        if (run.isEmpty()) return;
+        replicator.receivedEntries(List.copyOf(run));
+        run.clear();
+        if (graphChanged) refreshInterest();
+    }
+
+    /** One message other than Entries from a connected peer. */
+    private void handle(PeerChannel peer, WireMessage message) {
+        if (message instanceof WireMessage.Peers p) {
+            for (WireMessage.PeerAddress a : p.peers()) {
+                // Only literal addresses: a host name would mean a blocking lookup on this thread.
+                if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
+                table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
+            }
+        } else if (NodeBlobs.isBlobMessage(message)) {
+            blobs.received(peer.id(), message);
+        } else {
+            replicator.received(peer.id(), message);
         }
     }
 

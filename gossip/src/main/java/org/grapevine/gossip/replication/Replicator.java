@@ -2,6 +2,7 @@ package org.grapevine.gossip.replication;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -211,6 +212,25 @@ public final class Replicator {
         flush();
     }
 
+    /** An Entries message as it arrived: from whom, and what it held. */
+    public record Arrival(AuthorId peer, List<Entry> entries) {}
+
+    /**
+     * Handles Entries messages that arrived one after another, from one peer or several, in that
+     * order, with one append to the store: a busy node pays one commit where each message would
+     * have cost one.
+     */
+    public void receivedEntries(List<Arrival> arrivals) {
+        List<Peer> senders = new ArrayList<>();
+        List<Entry> entries = new ArrayList<>();
+        for (Arrival a : arrivals) {
+            Peer peer = peers.get(a.peer());
+            if (peer != null) keepWanted(peer, a.entries(), senders, entries);
+        }
+        store(senders, entries);
+        flush();
+    }
+
     /** New entries of {@code feed} were stored locally (posted here, or arrived): pass them on. */
     public void advanced(AuthorId feed) {
         long head = store.head(feed);
@@ -382,49 +402,69 @@ public final class Replicator {
     }
 
     private void entries(Peer peer, List<Entry> received) {
-        // Only wanted feeds are stored: a peer cannot push an unwanted (say, blocked) author on us,
-        // and entries still in flight when a feed stops being wanted are dropped.
+        List<Peer> senders = new ArrayList<>(received.size());
         List<Entry> entries = new ArrayList<>(received.size());
-        for (Entry e : received) if (wanted.contains(e.header().author())) entries.add(e);
+        keepWanted(peer, received, senders, entries);
+        store(senders, entries);
+    }
+
+    /**
+     * Only wanted feeds are stored: a peer cannot push an unwanted (say, blocked) author on us,
+     * and entries still in flight when a feed stops being wanted are dropped.
+     */
+    private void keepWanted(Peer peer, List<Entry> received, List<Peer> senders, List<Entry> entries) {
+        for (Entry e : received) {
+            if (wanted.contains(e.header().author())) {
+                senders.add(peer);
+                entries.add(e);
+            }
+        }
+    }
+
+    /** Appends entries that came from {@code senders} (one per entry) in one append, and acts on each outcome. */
+    private void store(List<Peer> senders, List<Entry> entries) {
         if (entries.isEmpty()) return;
         List<FeedStore.Outcome> outcomes = store.append(entries);
-        Set<AuthorId> advanced = new LinkedHashSet<>();
-        Set<AuthorId> resync = new LinkedHashSet<>();
-        int stored = 0;
-        boolean invalid = false;
+        // For each feed that advanced, the peer whose entry advanced it last.
+        Map<AuthorId, Peer> advanced = new LinkedHashMap<>();
+        Map<Peer, Set<AuthorId>> resync = new LinkedHashMap<>();
+        Map<Peer, Integer> stored = new LinkedHashMap<>();
+        Set<Peer> invalid = new HashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
+            Peer peer = senders.get(i);
             AuthorId feed = e.header().author();
             switch (outcomes.get(i)) {
                 case INVALID -> {
                     // The peer goes, but what the store kept of its batch is valid: report it and pass it on below.
-                    if (!invalid) {
+                    if (invalid.add(peer)) {
                         events.misbehaved(peer.link.id(), "sent an invalid entry of " + feed + " #" + e.header().seq());
                         peer.link.close(WireMessage.Reason.INVALID_ENTRY, "invalid entry " + e.id());
                     }
-                    invalid = true;
                 }
                 case STORED -> {
-                    stored++;
-                    advanced.add(feed);
+                    stored.merge(peer, 1, Integer::sum);
+                    advanced.put(feed, peer);
                     peer.learn(feed, e.header().seq());
                 }
                 case DUPLICATE, FORK -> peer.learn(feed, e.header().seq());
                 case OUT_OF_ORDER -> {
-                    if (e.header().seq() > store.head(feed) + 1) resync.add(feed);
+                    if (e.header().seq() > store.head(feed) + 1) resync.computeIfAbsent(peer, k -> new LinkedHashSet<>()).add(feed);
                 }
             }
         }
-        if (stored > 0) events.stored(peer.link.id(), stored);
-        if (invalid) resync.clear();
-        for (AuthorId feed : resync) {
-            // The peer skipped ahead of what we hold: restate where we are so it streams from there.
-            sendClock(peer, List.of(new FeedState(feed, store.head(feed), peer.asked.getOrDefault(feed, Mode.NONE))));
-        }
-        for (AuthorId feed : advanced) {
+        stored.forEach((peer, count) -> events.stored(peer.link.id(), count));
+        resync.forEach((peer, feeds) -> {
+            if (invalid.contains(peer)) return;
+            for (AuthorId feed : feeds) {
+                // The peer skipped ahead of what we hold: restate where we are so it streams from there.
+                sendClock(peer, List.of(new FeedState(feed, store.head(feed), peer.asked.getOrDefault(feed, Mode.NONE))));
+            }
+        });
+        advanced.forEach((feed, peer) -> {
             if (sources.get(feed) == peer) settleLead(feed);
             advanced(feed);
-        }
+        });
     }
 
     private void pump(Peer peer) {

@@ -367,6 +367,26 @@ class ReplicatorTest {
         System.out.println("replication " + what + ": carol received " + duplicates + " duplicates of 100 entries");
     }
 
+    @Test
+    void entriesThatArrivedTogetherFromSeveralPeersAreStoredWithOneAppend() {
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(carol, bob);
+        net.connect(carol, dave);
+        net.deliverAll();
+        alice.posts(5);
+        List<Entry> log = alice.store().entries(alice.id());
+        int appends = carol.store().appendCalls();
+
+        carol.replicator().receivedEntries(List.of(new Replicator.Arrival(bob.id(), log.subList(0, 3)),
+                new Replicator.Arrival(dave.id(), log.subList(2, 5))));
+
+        assertEquals(appends + 1, carol.store().appendCalls());
+        assertEquals(log, carol.store().entries(alice.id()));
+        assertEquals(1, carol.store().duplicates(alice.id()), "entry 3 came from both");
+    }
+
     // ---- failover
 
     /** Bob holds alice's 10 entries; carol wants them, asked alice first, but alice's link to her is stuck. */
