@@ -315,9 +315,9 @@ public final class Replicator {
             } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head)
                     && (sources.get(feed) == null || feed.equals(peer.link.id()))) {
                 // Nothing is in flight from the source, so switching costs no copy: the author
-                // itself is the shortest path to its feed. (Leaving a source that merely does not
-                // list the feed yet is left to the first note: tried at connect time, it cost
-                // copies, as interest grows while logs arrive.)
+                // itself is the shortest path to its feed. (A source that does not list the feed
+                // yet is left only when a note comes: leaving it here cost copies, because
+                // interest grows while logs arrive.)
                 makeSource(feed, peer);
             }
         }
