@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * node a real daemon process, a kill a real SIGKILL, the report read from {@code --json}.
  */
 class ScenarioModesIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @TempDir
     Path dir;
 
@@ -45,13 +49,11 @@ class ScenarioModesIT {
         return run;
     }
 
-    private static double number(String json, String key) {
-        int at = json.indexOf("\"" + key + "\":");
-        assertTrue(at >= 0, key + " missing from " + json);
-        int from = at + key.length() + 3;
-        int to = from;
-        while (to < json.length() && "-0123456789.".indexOf(json.charAt(to)) >= 0) to++;
-        return Double.parseDouble(json.substring(from, to));
+    /** A number at the top level of the JSON report. */
+    private static double number(String json, String key) throws IOException {
+        JsonNode value = JSON.readTree(json).get(key);
+        assertTrue(value != null && value.isNumber(), key + " missing from " + json);
+        return value.asDouble();
     }
 
     /** No daemon of a test network outlives its run. */

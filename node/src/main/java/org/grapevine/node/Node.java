@@ -176,6 +176,8 @@ public final class Node implements AutoCloseable {
     /** Connections a node may hold past its target to reach people it follows directly. */
     static final int FOLLOWED_EXTRA = 8;
     static final int FOLLOWED_DIALS_PER_TICK = 2;
+    /** Further connections a node may open to authors whose feeds no connected peer replicates. */
+    static final int UNSERVED_EXTRA = 4;
     /** At most this many messages per drain of the inbox, and at most this many entries per append. */
     static final int DRAIN_MESSAGES = 256;
     static final int DRAIN_ENTRIES = 4096;
@@ -184,8 +186,6 @@ public final class Node implements AutoCloseable {
     private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     /** Whether a drain of {@link #inbox} is scheduled or running. */
     private final AtomicBoolean draining = new AtomicBoolean();
-    /** Further connections a node may open to authors whose feeds no connected peer replicates. */
-    static final int UNSERVED_EXTRA = 4;
 
     private final Hooks hooks;
 
@@ -413,23 +413,14 @@ public final class Node implements AutoCloseable {
         // (and survive the loss of the friend through whom a feed came). A few per tick, bounded.
         long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
         if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA) {
-            List<PeerAddress> direct = table.toDialFor(store.indexes().following(identity.id()), now,
-                    FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
-            if (direct.isEmpty()) {
-                direct = table.toDialFor(replicator.wanted(), now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
-            }
-            for (PeerAddress a : direct) {
-                if (!toDial.contains(a)) toDial.add(a);
-            }
+            if (!addAuthors(toDial, store.indexes().following(identity.id()), now)) addAuthors(toDial, replicator.wanted(), now);
         }
         // A wanted feed that none of the connected peers replicates gets no new entries at all
         // (its followers we knew may all have gone): reach its author, even past the budget above.
         if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA + UNSERVED_EXTRA) {
             Set<AuthorId> unserved = replicator.unserved();
             unserved.remove(identity.id());
-            for (PeerAddress a : table.toDialFor(unserved, now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet())) {
-                if (!toDial.contains(a)) toDial.add(a);
-            }
+            addAuthors(toDial, unserved, now);
         }
         for (PeerAddress a : toDial) {
             InetSocketAddress target = a.socketAddress();
@@ -448,6 +439,15 @@ public final class Node implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** Adds to {@code toDial} a few known addresses of {@code authors} due for a dial; whether there were any. */
+    private boolean addAuthors(List<PeerAddress> toDial, Set<AuthorId> authors, long now) {
+        List<PeerAddress> found = table.toDialFor(authors, now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
+        for (PeerAddress a : found) {
+            if (!toDial.contains(a)) toDial.add(a);
+        }
+        return !found.isEmpty();
     }
 
     /** A misbehaving peer: its id is refused for a while, and its address backed off. */

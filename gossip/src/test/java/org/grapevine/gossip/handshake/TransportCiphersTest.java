@@ -14,11 +14,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /** Transport encryption after Split: buffers, limits, replay and tampering, nonces, rekeying. */
-class TransportCiphersTest {
+public class TransportCiphersTest {
     private final Random random = new Random(42);
 
     /** A completed XX session: [0] the initiator's ciphers, [1] the responder's. */
-    static TransportCiphers[] session(NoiseCipher cipher) throws NoiseException {
+    public static TransportCiphers[] session(NoiseCipher cipher) throws NoiseException {
         NoiseProtocol protocol = new NoiseProtocol(HandshakePattern.forName("XX"), cipher);
         NoiseHandshake initiator = NoiseHandshake.initiator(protocol, new byte[0], NoiseKeyPair.generate());
         NoiseHandshake responder = NoiseHandshake.responder(protocol, new byte[0], NoiseKeyPair.generate());

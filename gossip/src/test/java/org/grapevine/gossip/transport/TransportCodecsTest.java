@@ -20,13 +20,10 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.grapevine.gossip.handshake.HandshakePattern;
 import org.grapevine.gossip.handshake.NoiseCipher;
 import org.grapevine.gossip.handshake.NoiseException;
-import org.grapevine.gossip.handshake.NoiseHandshake;
-import org.grapevine.gossip.handshake.NoiseKeyPair;
-import org.grapevine.gossip.handshake.NoiseProtocol;
 import org.grapevine.gossip.handshake.TransportCiphers;
+import org.grapevine.gossip.handshake.TransportCiphersTest;
 import org.grapevine.gossip.wire.WireCodec;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.BlobChunk;
@@ -52,13 +49,7 @@ class TransportCodecsTest {
     /** A completed XX session: [0] the initiator's ciphers, [1] the responder's. */
     private static TransportCiphers[] session() {
         try {
-            NoiseProtocol protocol = new NoiseProtocol(HandshakePattern.forName("XX"), NoiseCipher.AESGCM);
-            NoiseHandshake initiator = NoiseHandshake.initiator(protocol, new byte[0], NoiseKeyPair.generate());
-            NoiseHandshake responder = NoiseHandshake.responder(protocol, new byte[0], NoiseKeyPair.generate());
-            responder.readMessage(initiator.writeMessage(new byte[0]));
-            initiator.readMessage(responder.writeMessage(new byte[0]));
-            responder.readMessage(initiator.writeMessage(new byte[0]));
-            return new TransportCiphers[] {initiator.split(), responder.split()};
+            return TransportCiphersTest.session(NoiseCipher.AESGCM);
         } catch (NoiseException e) {
             throw new AssertionError(e);
         }

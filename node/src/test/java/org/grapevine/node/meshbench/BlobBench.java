@@ -153,7 +153,7 @@ final class BlobBench {
         long fetcherBefore = f.bytesMoved().get(5, TimeUnit.SECONDS);
         jdk.jfr.Recording recording = jfr == null ? null : new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
         if (recording != null) recording.start();
-        Cpu cpu = new Cpu();
+        MeshBench.Cpu cpu = new MeshBench.Cpu();
         ThreadCpu threads = new ThreadCpu();
         java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long compiledBefore = jit.getTotalCompilationTime();
@@ -496,25 +496,6 @@ final class BlobBench {
                 s.append(String.format(Locale.ROOT, "%s%s#%d %.0f%%", s.length() == 0 ? "" : ", ", u.name, u.id, 100 * u.nanos / 1e9 / w));
             }
             return s.toString();
-        }
-    }
-
-    /** Process CPU time (all threads) over an interval, against the wall clock. */
-    private static final class Cpu {
-        private final long wall = System.nanoTime();
-        private final long cpu = processCpu();
-
-        String since() {
-            double w = (System.nanoTime() - wall) / 1e9;
-            long now = processCpu();
-            if (cpu < 0 || now < 0) return "process CPU unavailable";
-            return String.format(Locale.ROOT, "process CPU %.1f s in %.2f s = %.2f cores busy (load average %.2f)",
-                    (now - cpu) / 1e9, w, (now - cpu) / 1e9 / w, ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-        }
-
-        private static long processCpu() {
-            return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os.getProcessCpuTime() : -1;
         }
     }
 }
