@@ -17,10 +17,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.grapevine.gossip.discovery.LanDiscovery;
 import org.grapevine.gossip.discovery.LanInterfaces;
@@ -397,6 +399,29 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /**
+     * Why {@code feed} is or is not arriving: replication's view of it, the peers the node knows
+     * for its author, and whether it would dial them. Peers are named by {@code name}.
+     */
+    public CompletableFuture<String> explain(AuthorId feed, Function<AuthorId, String> name) {
+        return onLoop(() -> {
+            StringBuilder b = new StringBuilder(replicator.explain(feed, name));
+            long now = System.currentTimeMillis();
+            boolean known = false;
+            for (PeerTable.Known k : table.all()) {
+                if (!feed.equals(k.id())) continue;
+                known = true;
+                b.append("\n  author's address ").append(k.address().endpoint()).append(" (").append(k.source())
+                        .append(", ").append(k.failures()).append(" failures").append(connected.containsKey(feed) ? ", connected" : "").append(')');
+            }
+            if (!known) b.append("\n  no address known for the author");
+            if (replicator.unserved().contains(feed)) b.append("\n  no connected peer replicates it");
+            b.append("\n  ").append(connected.size()).append(" connections, ").append(dialing.size()).append(" dials under way, ")
+                    .append(table.all().size()).append(" addresses known");
+            return b.toString();
+        });
+    }
+
     private void refreshInterest() {
         replicator.setWanted(Interest.feeds(store.indexes(), identity.id(), config.hops()));
     }
@@ -480,12 +505,21 @@ public final class Node implements AutoCloseable {
         eventLog.accept(line);
     }
 
+    /** Runs {@code r} on the node loop; once the node has closed, the future fails and {@code r} does not run. */
     private CompletableFuture<Void> onLoop(Runnable r) {
-        return CompletableFuture.runAsync(guarded(r, true), loop);
+        try {
+            return CompletableFuture.runAsync(guarded(r, true), loop);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node closed"));
+        }
     }
 
     private <T> CompletableFuture<T> onLoop(Supplier<T> s) {
-        return CompletableFuture.supplyAsync(s, loop);
+        try {
+            return CompletableFuture.supplyAsync(s, loop);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("node closed"));
+        }
     }
 
     /**

@@ -45,6 +45,8 @@ import org.grapevine.testnet.scenario.Step;
  * returns the reports.
  */
 public final class ScenarioRunner implements AutoCloseable {
+    /** At most this many missing deliveries are explained when an await fails. */
+    static final int MAX_EXPLAINED = 5;
     /** How often an await looks again. */
     private static final long POLL_MILLIS = 20;
 
@@ -418,6 +420,25 @@ public final class ScenarioRunner implements AutoCloseable {
             lastFault = 0;
         }
         say(String.format(Locale.ROOT, "await %s: %s after %.2f s", what, ok ? "ok" : "NOT MET within " + a.within().toSeconds() + " s", took / 1000.0));
+        if (!ok && (a.what() == Step.Await.What.DELIVERED || a.what() == Step.Await.What.CONVERGED)) explainMissing();
+    }
+
+    /** Says, for the first few posts some live interested node still lacks, how that node sees the author's feed. */
+    private void explainMissing() {
+        int told = 0;
+        for (Tracker.Post p : tracker.posts()) {
+            for (int n : interested(p.author)) {
+                TestNode node = nodes.get(n);
+                if (!node.alive() || p.arrived.containsKey(n) || node.holdsUnseen(p.id)) continue;
+                if (told++ == MAX_EXPLAINED) {
+                    say("(more posts are missing)");
+                    return;
+                }
+                String why = node.explain(nodes.get(p.author).id(), this::nameOf);
+                say(name(n) + " lacks " + name(p.author) + "'s post " + p.id.toString().substring(0, 12)
+                        + (why == null ? "" : "; its view of " + name(p.author) + "'s feed: " + why));
+            }
+        }
     }
 
     static void pause(Duration d) {

@@ -176,6 +176,18 @@ final class SimNode implements TestNode {
     }
 
     @Override
+    public String explain(AuthorId feed, Function<AuthorId, String> nameOf) {
+        try {
+            return node.explain(feed, nameOf).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return "no answer from the node: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    @Override
     public List<String> feed(int limit, Function<AuthorId, String> nameOf) {
         List<String> lines = new ArrayList<>();
         for (Entry e : store.indexes().timeline(id(), limit, h -> h.contentType() == Content.POST)) lines.add(render(e, nameOf));

@@ -63,6 +63,14 @@ interface TestNode {
 
     boolean connected();
 
+    /**
+     * Why entries of {@code feed} do or do not reach it, as the node sees it (peers named by
+     * {@code nameOf}); null where the node cannot tell (a daemon).
+     */
+    default String explain(AuthorId feed, Function<AuthorId, String> nameOf) {
+        return null;
+    }
+
     /** Its newest posts, one line each, for {@code feeds}; {@code nameOf} names authors where the node does not. */
     List<String> feed(int limit, Function<AuthorId, String> nameOf);
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.CaughtUp;
@@ -541,6 +542,31 @@ public final class Replicator {
     }
 
     public record FeedSync(AuthorId feed, long local, long bestSeen, boolean caughtUp) {}
+
+    /**
+     * How replication of {@code feed} stands, for a person or a test finding out why entries do
+     * not arrive: what we hold, the source and any wait, and what each connected peer told and
+     * was asked. Peers are named by {@code name}.
+     */
+    public String explain(AuthorId feed, Function<AuthorId, String> name) {
+        StringBuilder b = new StringBuilder();
+        long head = store.head(feed);
+        Peer source = sources.get(feed);
+        Long since = waiting.get(feed);
+        b.append(wanted.contains(feed) ? "wanted" : "not wanted").append(", hold ").append(head)
+                .append(", source ").append(source == null ? "none" : name.apply(source.link.id()))
+                .append(since == null ? ", not waiting" : ", waiting " + (millis.getAsLong() - since) + " ms of " + patience.millis());
+        for (Peer p : peers.values()) {
+            b.append("\n  peer ").append(name.apply(p.link.id())).append(": holds ").append(p.holds(feed))
+                    .append(", wants ").append(p.wants.getOrDefault(feed, Mode.NONE))
+                    .append(", asked ").append(p.asked.getOrDefault(feed, Mode.NONE));
+            if (p.caughtUp.containsKey(feed)) b.append(", caught us up to ").append(p.caughtUp.get(feed));
+            if (p.streaming.contains(feed)) b.append(", streaming to it");
+            if (!p.greeted) b.append(", no clock yet");
+            if (!p.link.writable()) b.append(", not writable");
+        }
+        return b.toString();
+    }
 
     public Set<AuthorId> connectedPeers() {
         return Set.copyOf(peers.keySet());

@@ -289,6 +289,24 @@ class ReplicatorTest {
         assertEquals(0, net.link(dave, carol).entriesSent());
     }
 
+    @Test
+    void explainTellsTheSourceTheWaitAndWhatEachPeerHoldsAndWasAsked() {
+        SimNode dave = carolOnBobWithDaveLazy();
+        net.link(bob, carol).setWritable(false);
+        alice.post("stuck behind bob");
+        net.deliverAll();
+        net.advance(500);
+
+        String why = carol.replicator().explain(alice.id(), id -> List.of(alice, bob, dave).stream()
+                .filter(n -> n.id().equals(id)).findFirst().map(SimNode::name).orElse("?"));
+
+        assertEquals(List.of(
+                "wanted, hold 3, source bob, waiting 500 ms of " + SimNetwork.SWITCH_AFTER_MILLIS,
+                "  peer bob: holds 3, wants LAZY, asked EAGER, caught us up to 3", // bob's post is stuck in the link: no note
+                "  peer dave: holds 4, wants LAZY, asked LAZY"), why.lines().toList());
+        assertTrue(carol.replicator().explain(dave.id(), id -> "?").startsWith("not wanted, hold 0, source none, not waiting"));
+    }
+
     /** Alice has posted 3; bob and dave hold them; carol met bob first (her source), then dave (lazy). */
     private SimNode carolOnBobWithDaveLazy() {
         SimNode dave = net.node("dave").wants(alice);
