@@ -180,6 +180,14 @@ public final class Node implements AutoCloseable {
     static final int FOLLOWED_DIALS_PER_TICK = 2;
     /** Further connections a node may open to authors whose feeds no connected peer replicates. */
     static final int UNSERVED_EXTRA = 4;
+    /** How many ticks (30 s by default) a node waits before asking its peers again where an author can be reached. */
+    static final int LOCATE_AGAIN_TICKS = 30;
+    /** At most this many authors are asked after per tick. */
+    static final int LOCATES_PER_TICK = 4;
+    /** At most this many addresses answer a Locate. */
+    static final int LOCATE_ANSWERS = 4;
+    /** Authors whose whereabouts this node asked its peers for, with when. */
+    private final Map<AuthorId, Long> located = new HashMap<>();
     /** At most this many messages per drain of the inbox, and at most this many entries per append. */
     static final int DRAIN_MESSAGES = 256;
     static final int DRAIN_ENTRIES = 4096;
@@ -446,6 +454,7 @@ public final class Node implements AutoCloseable {
             Set<AuthorId> unserved = replicator.unserved();
             unserved.remove(identity.id());
             addAuthors(toDial, unserved, now);
+            locate(unserved, now);
         }
         for (PeerAddress a : toDial) {
             InetSocketAddress target = a.socketAddress();
@@ -463,6 +472,25 @@ public final class Node implements AutoCloseable {
                     });
                 }
             });
+        }
+    }
+
+    /**
+     * Asks every peer where the authors of unserved feeds can be reached, for those no address
+     * is known of that worked at its last try; each author at most every
+     * {@link #LOCATE_AGAIN_TICKS} ticks. Answers come as Peers and are dialed on a later tick.
+     */
+    private void locate(Set<AuthorId> unserved, long now) {
+        located.keySet().retainAll(unserved);
+        int asked = 0;
+        for (AuthorId author : unserved) {
+            if (asked == LOCATES_PER_TICK) break;
+            if (table.mayReach(author)) continue;
+            Long last = located.get(author);
+            if (last != null && now - last < LOCATE_AGAIN_TICKS * config.tickMillis()) continue;
+            located.put(author, now);
+            asked++;
+            for (PeerChannel ch : connected.values()) ch.send(new WireMessage.Locate(author));
         }
     }
 
@@ -689,6 +717,9 @@ public final class Node implements AutoCloseable {
                 if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
                 table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
             }
+        } else if (message instanceof WireMessage.Locate l) {
+            List<WireMessage.PeerAddress> found = sendable(table.reachedOf(l.author(), LOCATE_ANSWERS));
+            if (!found.isEmpty()) peer.send(new WireMessage.Peers(found));
         } else if (NodeBlobs.isBlobMessage(message)) {
             blobs.received(peer.id(), message);
         } else {
@@ -705,9 +736,13 @@ public final class Node implements AutoCloseable {
     }
 
     private List<WireMessage.PeerAddress> exchangeList(AuthorId to) {
+        return sendable(table.reached(WireMessage.MAX_PEERS).stream().filter(a -> !to.equals(a.expected())).toList());
+    }
+
+    /** The addresses as Peers carries them, leaving out any it cannot. */
+    private static List<WireMessage.PeerAddress> sendable(List<PeerAddress> addresses) {
         List<WireMessage.PeerAddress> out = new ArrayList<>();
-        for (PeerAddress a : table.reached(WireMessage.MAX_PEERS)) {
-            if (to.equals(a.expected())) continue;
+        for (PeerAddress a : addresses) {
             try {
                 out.add(new WireMessage.PeerAddress(a.host(), a.port(), a.expected()));
             } catch (IllegalArgumentException skip) {

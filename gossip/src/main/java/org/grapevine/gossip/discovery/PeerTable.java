@@ -144,6 +144,24 @@ public final class PeerTable {
         return out;
     }
 
+    /** Up to {@code max} addresses where {@code id} was reached itself, the latest first: the answer to a Locate. */
+    public List<PeerAddress> reachedOf(AuthorId id, int max) {
+        List<Known> found = new ArrayList<>();
+        for (Known k : known.values()) {
+            if (id.equals(k.id) && k.lastSeen > 0 && k.failures == 0) found.add(k);
+        }
+        found.sort(Comparator.comparingLong((Known k) -> -k.lastSeen));
+        return found.stream().limit(max).map(k -> k.address).toList();
+    }
+
+    /** Whether some address of {@code id} is known that did not fail at its last try. */
+    public boolean mayReach(AuthorId id) {
+        for (Known k : known.values()) {
+            if (id.equals(k.id) && k.failures == 0) return true;
+        }
+        return false;
+    }
+
     public Collection<Known> all() {
         return List.copyOf(known.values());
     }

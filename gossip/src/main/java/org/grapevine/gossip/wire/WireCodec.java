@@ -15,6 +15,7 @@ import org.grapevine.gossip.wire.WireMessage.FeedState;
 import org.grapevine.gossip.wire.WireMessage.Goodbye;
 import org.grapevine.gossip.wire.WireMessage.Mode;
 import org.grapevine.gossip.wire.WireMessage.PeerAddress;
+import org.grapevine.gossip.wire.WireMessage.Locate;
 import org.grapevine.gossip.wire.WireMessage.Peers;
 import org.grapevine.gossip.wire.WireMessage.Ping;
 import org.grapevine.gossip.wire.WireMessage.Pong;
@@ -52,6 +53,7 @@ public final class WireCodec {
     private static final int BLOB_GET = 10;
     private static final int BLOB_CHUNK = 11;
     private static final int BLOB_CANCEL = 12;
+    private static final int LOCATE = 13;
 
     private static final byte[] NO_BODY = new byte[0];
 
@@ -119,6 +121,8 @@ public final class WireCodec {
             w.varint(body.length);
         } else if (message instanceof BlobCancel c) {
             w.u8(BLOB_CANCEL).id(c.blob());
+        } else if (message instanceof Locate l) {
+            w.u8(LOCATE).id(l.author());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -155,6 +159,7 @@ public final class WireCodec {
                 case BLOB_GET -> blobGet(r);
                 case BLOB_CHUNK -> blobChunk(r);
                 case BLOB_CANCEL -> new BlobCancel(r.blobId("blob"));
+                case LOCATE -> new Locate(r.author("author"));
                 default -> throw new Malformed("unknown message type " + type);
             };
         } catch (IllegalArgumentException e) {

@@ -96,6 +96,16 @@ public sealed interface WireMessage {
         }
     }
 
+    /**
+     * Where can {@code author} be reached? Answered with {@link Peers} holding the addresses where
+     * the receiver reached that node itself, or not at all if it knows none.
+     */
+    record Locate(AuthorId author) implements WireMessage {
+        public Locate {
+            Objects.requireNonNull(author, "author");
+        }
+    }
+
     /** Are you there? Answered with a {@link Pong} carrying the same nonce. */
     record Ping(long nonce) implements WireMessage {}
 

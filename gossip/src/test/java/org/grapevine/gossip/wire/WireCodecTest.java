@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.grapevine.gossip.wire.WireMessage.BlobCancel;
+import org.grapevine.gossip.wire.WireMessage.Locate;
 import org.grapevine.gossip.wire.WireMessage.BlobChunk;
 import org.grapevine.gossip.wire.WireMessage.BlobGet;
 import org.grapevine.gossip.wire.WireMessage.BlobHave;
@@ -133,7 +134,8 @@ class WireCodecTest {
                 new BlobChunk(PHOTO, 0, 0, List.of(), new byte[0]),
                 new BlobChunk(VIDEO, FOUR_CHUNKS, 3, List.of(filled(32, 1), filled(32, 2)), new byte[] {42}),
                 new BlobChunk(VIDEO, FOUR_CHUNKS, 1, List.of(filled(32, 3), filled(32, 4)), filled(300, 0x77)),
-                new BlobCancel(PHOTO));
+                new BlobCancel(PHOTO),
+                new Locate(ALICE.id()));
     }
 
     private static byte[] hex(String s) {
@@ -225,6 +227,7 @@ class WireCodecTest {
         assertArrayEquals(hex("06 ffffffffffffffff"), WireCodec.encode(new Pong(-1)));
         assertArrayEquals(hex("07 00 02 6869"), WireCodec.encode(new Goodbye(Reason.SHUTDOWN, "hi")));
         assertArrayEquals(hex("01 00"), WireCodec.encode(new Clock(List.of())));
+        assertArrayEquals(hex("0d" + ALICE.id().hex()), WireCodec.encode(new Locate(ALICE.id())));
         byte[] clock = WireCodec.encode(new Clock(List.of(new FeedState(author(7), 300, Mode.LAZY))));
         assertEquals(1 + 1 + 32 + 2 + 1, clock.length);
         assertArrayEquals(hex("ac02 02"), Arrays.copyOfRange(clock, 34, 37));
@@ -235,7 +238,7 @@ class WireCodecTest {
     @Test
     void emptyInputAndUnknownTypeBytesAreMalformed() {
         malformed(new byte[0]);
-        for (int type : new int[] {0, 13, 14, 0x7f, 0x80, 0xff}) {
+        for (int type : new int[] {0, 14, 15, 0x7f, 0x80, 0xff}) {
             Malformed e = malformed(new byte[] {(byte) type, 0, 0, 0, 0, 0, 0, 0, 0});
             assertTrue(e.getMessage().contains("unknown message type"), e.getMessage());
         }

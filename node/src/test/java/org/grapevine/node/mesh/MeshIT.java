@@ -281,6 +281,28 @@ class MeshIT {
         net.assertNoInternalErrors();
     }
 
+    @Test
+    void aNodeAsksItsPeersWhereAnAuthorNobodyNearReplicatesCanBeReached() {
+        // Alice and carol want one connection, bob two: peer exchange opens no other way to alice.
+        TestNode alice = net.node("alice", TestNet.targetConnections(1));
+        TestNode bob = net.node("bob", TestNet.targetConnections(2));
+        TestNode carol = net.node("carol", TestNet.targetConnections(1));
+        carol.connect(bob);
+        await(bob).isConnectedTo(carol);
+        // Bob meets alice after his peer exchange with carol: carol has no address for alice.
+        bob.connect(alice);
+        await(bob).isConnectedTo(alice);
+        alice.post("alice speaks");
+
+        // Carol wants alice's feed, which bob, her only peer, does not replicate: she asks bob
+        // where alice is, dials her and gets the post from her.
+        carol.follow(alice);
+        await(carol).sees(alice, "alice speaks");
+        assertTrue(carol.connectedTo(alice));
+        assertFalse(bob.holdsFeedOf(alice));
+        net.assertNoInternalErrors();
+    }
+
     // ---- hostile bytes ----
 
     /** alice serves bob; the tests below attack alice and check that bob does not notice. */
