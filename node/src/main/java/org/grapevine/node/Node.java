@@ -180,14 +180,28 @@ public final class Node implements AutoCloseable {
     static final int FOLLOWED_DIALS_PER_TICK = 2;
     /** Further connections a node may open to authors whose feeds no connected peer replicates. */
     static final int UNSERVED_EXTRA = 4;
-    /** How many ticks (30 s by default) a node waits before asking its peers again where an author can be reached. */
+    /**
+     * How many ticks (30 s by default) a node first waits before asking its peers again where an
+     * author can be reached; the wait doubles with each ask, up to {@link #LOCATE_BACKOFF_LIMIT} times as long.
+     */
     static final int LOCATE_AGAIN_TICKS = 30;
+    static final int LOCATE_BACKOFF_LIMIT = 64;
     /** At most this many authors are asked after per tick. */
     static final int LOCATES_PER_TICK = 4;
     /** At most this many addresses answer a Locate. */
     static final int LOCATE_ANSWERS = 4;
-    /** Authors whose whereabouts this node asked its peers for, with when. */
-    private final Map<AuthorId, Long> located = new HashMap<>();
+    /** Authors whose whereabouts this node asked its peers for: when it may ask again, and the wait after that. */
+    private final Map<AuthorId, Locating> located = new HashMap<>();
+
+    private static final class Locating {
+        long next;
+        long wait;
+
+        Locating(long next, long wait) {
+            this.next = next;
+            this.wait = wait;
+        }
+    }
     /** At most this many messages per drain of the inbox, and at most this many entries per append. */
     static final int DRAIN_MESSAGES = 256;
     static final int DRAIN_ENTRIES = 4096;
@@ -216,7 +230,7 @@ public final class Node implements AutoCloseable {
                     PeerChannel ch = connected.get(peer);
                     if (ch != null) penalize(ch);
                 }));
-        this.replicator = new Replicator(new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)), System::currentTimeMillis, config.sourceSwitchMillis(),
+        this.replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)), System::currentTimeMillis, config.sourceSwitchMillis(),
                 new Replicator.Events() {
                     @Override
                     public void stored(AuthorId peer, int count) {
@@ -423,7 +437,7 @@ public final class Node implements AutoCloseable {
                         .append(", ").append(k.failures()).append(" failures").append(connected.containsKey(feed) ? ", connected" : "").append(')');
             }
             if (!known) b.append("\n  no address known for the author");
-            if (replicator.unserved().contains(feed)) b.append("\n  no connected peer replicates it");
+            if (replicator.unserved().contains(feed)) b.append("\n  unserved: no connected peer has a route to the author");
             b.append("\n  ").append(connected.size()).append(" connections, ").append(dialing.size()).append(" dials under way, ")
                     .append(table.all().size()).append(" addresses known");
             return b.toString();
@@ -477,8 +491,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Asks every peer where the authors of unserved feeds can be reached, for those no address
-     * is known of that worked at its last try; each author at most every
-     * {@link #LOCATE_AGAIN_TICKS} ticks. Answers come as Peers and are dialed on a later tick.
+     * is known of that worked at its last try. An author who stays out of reach (offline, say)
+     * is asked after less and less often. Answers come as Peers and are dialed on a later tick.
      */
     private void locate(Set<AuthorId> unserved, long now) {
         located.keySet().retainAll(unserved);
@@ -486,9 +500,11 @@ public final class Node implements AutoCloseable {
         for (AuthorId author : unserved) {
             if (asked == LOCATES_PER_TICK) break;
             if (table.mayReach(author)) continue;
-            Long last = located.get(author);
-            if (last != null && now - last < LOCATE_AGAIN_TICKS * config.tickMillis()) continue;
-            located.put(author, now);
+            long first = LOCATE_AGAIN_TICKS * config.tickMillis();
+            Locating l = located.computeIfAbsent(author, a -> new Locating(now, first));
+            if (now < l.next) continue;
+            l.next = now + l.wait;
+            l.wait = Math.min(l.wait * 2, first * LOCATE_BACKOFF_LIMIT);
             asked++;
             for (PeerChannel ch : connected.values()) ch.send(new WireMessage.Locate(author));
         }

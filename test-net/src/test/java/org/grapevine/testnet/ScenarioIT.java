@@ -20,8 +20,11 @@ class ScenarioIT {
     @TempDir
     Path dir;
 
+    /** What the last run printed. */
+    private final ByteArrayOutputStream story = new ByteArrayOutputStream();
+
     private ScenarioRunner.Result run(String name, String text) throws ScenarioException {
-        ByteArrayOutputStream story = new ByteArrayOutputStream();
+        story.reset();
         Scenario scenario = ScenarioParser.parse(text, name);
         try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(dir, new PrintWriter(story, true, StandardCharsets.UTF_8), false))) {
             ScenarioRunner.Result r = runner.run(scenario);
@@ -88,6 +91,30 @@ class ScenarioIT {
         assertEquals(1.0, number(r.jsons().get(0), "reliability"), "survivors missed posts: " + r.texts().get(0));
         assertEquals(1.0, number(r.lastJson(), "reliability"), r.lastText());
         assertTrue(number(r.lastJson(), "rmr") <= 1.0, "redundancy far above a tree's: " + r.lastText());
+    }
+
+    @Test
+    @Timeout(120)
+    void anAwaitThatFailsSaysHowTheNodesMissingAPostSeeItsFeed() throws ScenarioException {
+        ScenarioRunner.Result r = run("cut-off", """
+                nodes 3
+                topology chain
+                follow all -> 0
+                post 0 "before"
+                await delivered within 30s
+                partition 0 | 1..2
+                post 0 "after"
+                await delivered within 1s
+                """);
+        assertTrue(!r.awaitsOk() && !r.allDelivered(), r.lastText());
+        String told = story.toString(StandardCharsets.UTF_8);
+        // The partition cut nodes 1 and 2 off node 0: each still replicates node 0's feed with the
+        // other, but neither has a route to node 0, so each would dial it.
+        for (int n : new int[] {1, 2}) {
+            assertTrue(told.matches("(?s).*node " + n + " lacks node 0's post \\S+; its view of node 0's feed: wanted, hold 1, "
+                    + "source node " + (3 - n) + ", [^\\n]*no route to the author\n  peer node " + (3 - n) + ": holds 1, wants \\w+.*"
+                    + "\n  author's address 127\\.0\\.0\\.1:\\d+ \\(\\w+, \\d+ failures?\\).*"), told);
+        }
     }
 
     @Test

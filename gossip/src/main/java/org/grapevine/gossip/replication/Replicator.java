@@ -43,6 +43,7 @@ public final class Replicator {
     /** The longest {@link #patience()} grows, in multiples of the configured switch time. */
     static final int MAX_PATIENCE_FACTOR = 8;
 
+    private final AuthorId self;
     private final FeedStore store;
     private final LongSupplier millis;
     private final Events events;
@@ -63,7 +64,9 @@ public final class Replicator {
         void misbehaved(AuthorId peer, String reason);
     }
 
-    public Replicator(FeedStore store, LongSupplier millis, long switchAfterMillis, Events events) {
+    /** Replication for the node {@code self}, whose own feed is {@code self}'s. */
+    public Replicator(AuthorId self, FeedStore store, LongSupplier millis, long switchAfterMillis, Events events) {
+        this.self = self;
         this.store = store;
         this.millis = millis;
         this.patience = new Patience(switchAfterMillis, switchAfterMillis * MAX_PATIENCE_FACTOR);
@@ -89,6 +92,12 @@ public final class Replicator {
         final Set<AuthorId> caughtUpSent = new java.util.HashSet<>();
         /** Feeds whose latest sequence this peer should hear of. */
         final Set<AuthorId> notes = new LinkedHashSet<>();
+        /** Hops from the peer to each feed's author, as it told (absent: no route). */
+        final Map<AuthorId, Integer> routes = new HashMap<>();
+        /** The route to each feed's author last told the peer (absent: none). */
+        final Map<AuthorId, Integer> toldRoutes = new HashMap<>();
+        /** Feeds whose route the peer should hear of again. */
+        final Set<AuthorId> routeNotes = new LinkedHashSet<>();
 
         Peer(PeerLink link) {
             this.link = link;
@@ -131,7 +140,11 @@ public final class Replicator {
                 if (p.asked.remove(feed) != null) changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), Mode.NONE));
             }
         }
+        for (AuthorId feed : removed) {
+            for (Peer p : peers.values()) p.routeNotes.add(feed);
+        }
         for (AuthorId feed : added) {
+            for (Peer p : peers.values()) p.routeNotes.add(feed);
             Peer source = best(feed, null);
             for (Peer p : peers.values()) {
                 Mode mode = p == source ? Mode.EAGER : Mode.LAZY;
@@ -141,6 +154,7 @@ public final class Replicator {
             if (source != null) sources.put(feed, source);
         }
         changes.forEach((p, list) -> sendClock(p, list));
+        sendRoutes();
     }
 
     public Set<AuthorId> wanted() {
@@ -148,22 +162,74 @@ public final class Replicator {
     }
 
     /**
-     * Wanted feeds that no connected peer replicates, as far as their clocks told: nobody here
-     * can bring their new entries, so the node should reach their authors directly.
+     * Wanted feeds (other than our own) to whose authors no connected peer knows a route, as far
+     * as their clocks and routes told: nobody here can bring their new entries, even where peers
+     * replicate them (they may be cut off from the author as we are), so the node should reach
+     * their authors directly.
      */
     public Set<AuthorId> unserved() {
         Set<AuthorId> out = new LinkedHashSet<>();
+        for (Peer p : peers.values()) {
+            if (!p.greeted) return out; // Wait for every clock first.
+        }
         for (AuthorId feed : wanted) {
-            boolean served = false;
-            for (Peer p : peers.values()) {
-                if (!p.greeted || replicates(p, feed)) {
-                    served = true;
-                    break;
-                }
-            }
-            if (!served) out.add(feed);
+            if (route(feed, null) == WireMessage.NO_ROUTE) out.add(feed);
         }
         return out;
+    }
+
+    /**
+     * Hops from this node to {@code feed}'s author over connected peers that replicate the feed,
+     * leaving out {@code except} (a peer is told the best route not through itself, so that two
+     * nodes cut off from the author do not keep each other's routes alive), or
+     * {@link WireMessage#NO_ROUTE}.
+     */
+    private int route(AuthorId feed, Peer except) {
+        if (feed.equals(self)) return 0;
+        if (!wanted.contains(feed)) return WireMessage.NO_ROUTE;
+        int best = WireMessage.NO_ROUTE;
+        for (Peer p : peers.values()) {
+            if (p != except) best = Math.min(best, routeVia(p, feed));
+        }
+        return best >= WireMessage.MAX_ROUTE ? WireMessage.NO_ROUTE : best + 1;
+    }
+
+    /** The route {@code peer} has to {@code feed}'s author: none unless it replicates the feed. */
+    private static int routeVia(Peer peer, AuthorId feed) {
+        if (feed.equals(peer.link.id())) return 0;
+        if (!peer.wants.containsKey(feed)) return WireMessage.NO_ROUTE;
+        return peer.routes.getOrDefault(feed, WireMessage.NO_ROUTE);
+    }
+
+    /** Routes of {@code feeds} may have changed: every peer replicating one hears its new route. */
+    private void rerouted(Set<AuthorId> feeds) {
+        for (Peer p : peers.values()) {
+            for (AuthorId feed : feeds) {
+                if (p.wants.containsKey(feed)) p.routeNotes.add(feed);
+            }
+        }
+    }
+
+    /** Sends each peer the routes it should hear again that differ from what it was told. */
+    private void sendRoutes() {
+        for (Peer p : peers.values()) {
+            if (p.routeNotes.isEmpty()) continue;
+            List<WireMessage.Route> changed = new ArrayList<>();
+            for (AuthorId feed : p.routeNotes) {
+                // Neither an author nor the peer of ours that is one needs telling how far the author is.
+                if (feed.equals(self) || feed.equals(p.link.id())) continue;
+                int hops = route(feed, p);
+                Integer told = p.toldRoutes.get(feed);
+                if (told == null ? hops == WireMessage.NO_ROUTE : told == hops) continue;
+                if (hops == WireMessage.NO_ROUTE) p.toldRoutes.remove(feed);
+                else p.toldRoutes.put(feed, hops);
+                changed.add(new WireMessage.Route(feed, hops));
+            }
+            p.routeNotes.clear();
+            for (int i = 0; i < changed.size(); i += WireMessage.MAX_CLOCK_FEEDS) {
+                p.link.send(new WireMessage.Routes(changed.subList(i, Math.min(changed.size(), i + WireMessage.MAX_CLOCK_FEEDS))));
+            }
+        }
     }
 
     /**
@@ -182,12 +248,22 @@ public final class Replicator {
             clock.add(new FeedState(feed, store.head(feed), mode));
         }
         sendClock(peer, clock);
+        // The peer hears our routes once its clock tells which feeds it replicates.
+        if (wanted.contains(link.id())) {
+            rerouted(Set.of(link.id())); // The author itself: a route of one hop.
+            sendRoutes();
+        }
         return true;
     }
 
     public void disconnected(AuthorId peerId) {
         Peer gone = peers.remove(peerId);
         if (gone == null) return;
+        Set<AuthorId> lost = new LinkedHashSet<>();
+        for (AuthorId feed : wanted) {
+            if (routeVia(gone, feed) != WireMessage.NO_ROUTE) lost.add(feed);
+        }
+        rerouted(lost);
         leads.values().removeIf(l -> l.peer == gone);
         // Collect first: makeSource puts into sources, which must not happen while iterating it.
         List<AuthorId> orphaned = new ArrayList<>();
@@ -196,6 +272,7 @@ public final class Replicator {
             Peer next = best(feed, gone);
             if (next != null) makeSource(feed, next);
         }
+        flush();
     }
 
     /** Handles one message from a connected peer. */
@@ -209,6 +286,8 @@ public final class Replicator {
         } else if (message instanceof CaughtUp c) {
             peer.learn(c.feed(), c.seq());
             peer.caughtUp.merge(c.feed(), c.seq(), Math::max);
+        } else if (message instanceof WireMessage.Routes r) {
+            routes(peer, r.routes());
         }
         flush();
     }
@@ -290,16 +369,36 @@ public final class Replicator {
         }
     }
 
+    private void routes(Peer peer, List<WireMessage.Route> routes) {
+        Set<AuthorId> changed = new LinkedHashSet<>();
+        for (WireMessage.Route r : routes) {
+            if (!peer.wants.containsKey(r.feed())) continue; // Only routes of feeds the peer replicates count (and are kept).
+            Integer old = r.hops() == WireMessage.NO_ROUTE ? peer.routes.remove(r.feed()) : peer.routes.put(r.feed(), r.hops());
+            if (!java.util.Objects.equals(old, r.hops() == WireMessage.NO_ROUTE ? null : r.hops())) changed.add(r.feed());
+        }
+        changed.retainAll(wanted);
+        rerouted(changed);
+    }
+
     private void clock(Peer peer, Clock c) {
         boolean first = !peer.greeted;
+        Set<AuthorId> rerouted = new LinkedHashSet<>();
         for (FeedState f : c.feeds()) {
             AuthorId feed = f.feed();
+            // Whether the peer replicates the feed decides whether its route counts.
+            if (peer.wants.containsKey(feed) != (f.mode() != Mode.NONE) && wanted.contains(feed)) rerouted.add(feed);
+            // A peer that now replicates a feed hears our route to its author.
+            if (f.mode() != Mode.NONE) peer.routeNotes.add(feed);
             // A clock may trail entries still in flight to the peer, so it only raises what we
             // think the peer holds; an eager request states exactly where to stream from.
             if (f.mode() == Mode.EAGER) peer.holds.put(feed, f.seq());
             else peer.learn(feed, f.seq());
-            if (f.mode() == Mode.NONE) peer.wants.remove(feed);
-            else peer.wants.put(feed, f.mode());
+            if (f.mode() == Mode.NONE) {
+                peer.wants.remove(feed);
+                peer.routes.remove(feed);
+            } else {
+                peer.wants.put(feed, f.mode());
+            }
             long head = store.head(feed);
             if (head > f.seq()) {
                 // A peer that no longer asks eagerly (demoted us to lazy, or lost interest) gets no more of a stream under way.
@@ -323,6 +422,7 @@ public final class Replicator {
             }
         }
         peer.greeted = true;
+        rerouted(rerouted);
         pump(peer);
     }
 
@@ -335,11 +435,6 @@ public final class Replicator {
     private boolean idle(AuthorId feed, long head) {
         Peer source = sources.get(feed);
         return source == null || source.holds(feed) <= head;
-    }
-
-    /** Whether {@code peer} replicates {@code feed} itself, as far as its clocks told. */
-    private static boolean replicates(Peer peer, AuthorId feed) {
-        return peer != null && (peer.wants.containsKey(feed) || peer.holds(feed) > 0);
     }
 
     /** A lazy peer announced {@code seq} of {@code feed}, which we do not hold yet. */
@@ -489,8 +584,9 @@ public final class Replicator {
         }
     }
 
-    /** Sends the notes that piled up while handling a message: one clock per peer. */
+    /** Sends the notes that piled up while handling a message: one clock per peer, and the routes that changed. */
     private void flush() {
+        sendRoutes();
         for (Peer p : peers.values()) {
             pump(p);
             if (p.notes.isEmpty()) continue;
@@ -555,17 +651,25 @@ public final class Replicator {
         Long since = waiting.get(feed);
         b.append(wanted.contains(feed) ? "wanted" : "not wanted").append(", hold ").append(head)
                 .append(", source ").append(source == null ? "none" : name.apply(source.link.id()))
-                .append(since == null ? ", not waiting" : ", waiting " + (millis.getAsLong() - since) + " ms of " + patience.millis());
+                .append(since == null ? ", not waiting" : ", waiting " + (millis.getAsLong() - since) + " ms of " + patience.millis())
+                .append(", ").append(hops(route(feed, null)));
         for (Peer p : peers.values()) {
             b.append("\n  peer ").append(name.apply(p.link.id())).append(": holds ").append(p.holds(feed))
                     .append(", wants ").append(p.wants.getOrDefault(feed, Mode.NONE))
                     .append(", asked ").append(p.asked.getOrDefault(feed, Mode.NONE));
+            if (feed.equals(p.link.id())) b.append(", the author");
+            else if (routeVia(p, feed) != WireMessage.NO_ROUTE) b.append(", ").append(hops(routeVia(p, feed)));
             if (p.caughtUp.containsKey(feed)) b.append(", caught us up to ").append(p.caughtUp.get(feed));
             if (p.streaming.contains(feed)) b.append(", streaming to it");
             if (!p.greeted) b.append(", no clock yet");
             if (!p.link.writable()) b.append(", not writable");
         }
         return b.toString();
+    }
+
+    private static String hops(int route) {
+        if (route == 0) return "the author";
+        return route == WireMessage.NO_ROUTE ? "no route to the author" : "author " + route + (route == 1 ? " hop" : " hops") + " away";
     }
 
     public Set<AuthorId> connectedPeers() {

@@ -17,6 +17,8 @@ import org.grapevine.gossip.wire.WireMessage.Mode;
 import org.grapevine.gossip.wire.WireMessage.PeerAddress;
 import org.grapevine.gossip.wire.WireMessage.Locate;
 import org.grapevine.gossip.wire.WireMessage.Peers;
+import org.grapevine.gossip.wire.WireMessage.Route;
+import org.grapevine.gossip.wire.WireMessage.Routes;
 import org.grapevine.gossip.wire.WireMessage.Ping;
 import org.grapevine.gossip.wire.WireMessage.Pong;
 import org.grapevine.gossip.wire.WireMessage.Reason;
@@ -54,6 +56,7 @@ public final class WireCodec {
     private static final int BLOB_CHUNK = 11;
     private static final int BLOB_CANCEL = 12;
     private static final int LOCATE = 13;
+    private static final int ROUTES = 14;
 
     private static final byte[] NO_BODY = new byte[0];
 
@@ -123,6 +126,9 @@ public final class WireCodec {
             w.u8(BLOB_CANCEL).id(c.blob());
         } else if (message instanceof Locate l) {
             w.u8(LOCATE).id(l.author());
+        } else if (message instanceof Routes rs) {
+            w.u8(ROUTES).varint(rs.routes().size());
+            for (Route r : rs.routes()) w.id(r.feed()).u8(r.hops());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
         }
@@ -160,6 +166,7 @@ public final class WireCodec {
                 case BLOB_CHUNK -> blobChunk(r);
                 case BLOB_CANCEL -> new BlobCancel(r.blobId("blob"));
                 case LOCATE -> new Locate(r.author("author"));
+                case ROUTES -> routes(r);
                 default -> throw new Malformed("unknown message type " + type);
             };
         } catch (IllegalArgumentException e) {
@@ -167,6 +174,19 @@ public final class WireCodec {
         }
         if (r.remaining() != 0) r.end("message type " + type); // the text only for a message that fails
         return m;
+    }
+
+    private static Routes routes(ByteReader r) throws Malformed {
+        int n = r.length(WireMessage.MAX_CLOCK_FEEDS, "routes");
+        if ((long) n * 33 > r.remaining()) throw new Malformed(n + " routes in " + r.remaining() + " bytes");
+        List<Route> routes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            var feed = r.author("feed");
+            int hops = r.u8("hops");
+            if (hops > WireMessage.MAX_ROUTE && hops != WireMessage.NO_ROUTE) throw new Malformed("route of " + hops + " hops");
+            routes.add(new Route(feed, hops));
+        }
+        return new Routes(routes);
     }
 
     private static Clock clock(ByteReader r) throws Malformed {

@@ -30,6 +30,10 @@ public sealed interface WireMessage {
     /** Far more proof hashes than the 18 levels of the largest blob's tree need. */
     int MAX_PROOF = 40;
     int MAX_HOPS = 4;
+    /** The longest route to a feed's author a node tells; a longer one counts as none. */
+    int MAX_ROUTE = 16;
+    /** The hops of a route that does not exist. */
+    int NO_ROUTE = 255;
 
     /** How a node wants a feed from the peer it sends its clock to. */
     enum Mode {
@@ -67,6 +71,25 @@ public sealed interface WireMessage {
         public Entries {
             entries = List.copyOf(entries);
             if (entries.size() > MAX_BATCH) throw new IllegalArgumentException("batch of more than " + MAX_BATCH + " entries");
+        }
+    }
+
+    /**
+     * How far the sender is from a feed's author: {@code hops} connections over peers that
+     * replicate the feed (0: it is the author), or no way at all ({@link #NO_ROUTE}).
+     */
+    record Route(AuthorId feed, int hops) {
+        public Route {
+            Objects.requireNonNull(feed, "feed");
+            if (hops != NO_ROUTE && (hops < 0 || hops > MAX_ROUTE)) throw new IllegalArgumentException("route of " + hops + " hops");
+        }
+    }
+
+    /** Routes of the sender to the authors of feeds it replicates: on connect those it has, then changes. */
+    record Routes(List<Route> routes) implements WireMessage {
+        public Routes {
+            routes = List.copyOf(routes);
+            if (routes.size() > MAX_CLOCK_FEEDS) throw new IllegalArgumentException("routes of more than " + MAX_CLOCK_FEEDS + " feeds");
         }
     }
 

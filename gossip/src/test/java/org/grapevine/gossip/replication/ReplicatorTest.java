@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.grapevine.gossip.replication.FeedStore.Outcome;
 import org.grapevine.gossip.wire.WireCodec;
@@ -301,10 +302,10 @@ class ReplicatorTest {
                 .filter(n -> n.id().equals(id)).findFirst().map(SimNode::name).orElse("?"));
 
         assertEquals(List.of(
-                "wanted, hold 3, source bob, waiting 500 ms of " + SimNetwork.SWITCH_AFTER_MILLIS,
-                "  peer bob: holds 3, wants LAZY, asked EAGER, caught us up to 3", // bob's post is stuck in the link: no note
-                "  peer dave: holds 4, wants LAZY, asked LAZY"), why.lines().toList());
-        assertTrue(carol.replicator().explain(dave.id(), id -> "?").startsWith("not wanted, hold 0, source none, not waiting"));
+                "wanted, hold 3, source bob, waiting 500 ms of " + SimNetwork.SWITCH_AFTER_MILLIS + ", author 2 hops away",
+                "  peer bob: holds 3, wants LAZY, asked EAGER, author 1 hop away, caught us up to 3", // bob's post is stuck in the link: no note
+                "  peer dave: holds 4, wants LAZY, asked LAZY, author 1 hop away"), why.lines().toList());
+        assertTrue(carol.replicator().explain(dave.id(), id -> "?").startsWith("not wanted, hold 0, source none, not waiting, no route to the author"));
     }
 
     /** Alice has posted 3; bob and dave hold them; carol met bob first (her source), then dave (lazy). */
@@ -344,9 +345,64 @@ class ReplicatorTest {
         assertTrue(carol.replicator().unserved().contains(alice.id()), "dave does not replicate alice");
 
         bob.wants(alice);
+        net.connect(bob, alice);
         net.connect(carol, bob);
         net.deliverAll();
-        assertFalse(carol.replicator().unserved().contains(alice.id()), "bob does");
+        assertFalse(carol.replicator().unserved().contains(alice.id()), "bob does, from alice herself");
+        assertFalse(carol.replicator().unserved().contains(carol.id()), "her own feed");
+    }
+
+    @Test
+    void peersThatReplicateAFeedButAreCutOffFromItsAuthorDoNotServeIt() {
+        // Bob and carol replicate alice's feed through dave, the only one connected to alice.
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(alice, dave);
+        net.connect(dave, bob);
+        net.connect(dave, carol);
+        net.connect(bob, carol);
+        net.deliverAll();
+        assertEquals(Set.of(), carol.replicator().unserved());
+        assertTrue(carol.replicator().explain(alice.id(), id -> "?").contains("author 2 hops away"));
+
+        // Dave goes: bob and carol each still have a peer that replicates alice, but neither has a
+        // way to her, and each was told so by the other (not the other's old route through dave).
+        net.disconnect(dave, bob);
+        net.disconnect(dave, carol);
+        net.deliverAll();
+        assertEquals(Set.of(alice.id()), carol.replicator().unserved());
+        assertEquals(Set.of(alice.id()), bob.replicator().unserved());
+
+        // Bob reaches alice: carol is served again, through him.
+        net.connect(alice, bob);
+        net.deliverAll();
+        assertEquals(Set.of(), carol.replicator().unserved());
+        assertEquals(Set.of(), bob.replicator().unserved());
+        assertTrue(carol.replicator().explain(alice.id(), id -> "?").contains("author 2 hops away"));
+    }
+
+    @Test
+    void aLoopOfNodesCutOffFromTheAuthorCountsItsRouteUpUntilItIsNone() {
+        // Bob, carol and erin in a ring, each replicating alice, with dave (alice's peer) on bob.
+        SimNode dave = net.node("dave").wants(alice);
+        SimNode erin = net.node("erin").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(alice, dave);
+        net.connect(dave, bob);
+        net.connect(bob, carol);
+        net.connect(carol, erin);
+        net.connect(erin, bob);
+        net.deliverAll();
+        assertEquals(Set.of(), erin.replicator().unserved());
+
+        net.disconnect(dave, bob);
+        net.deliverAll();
+        for (SimNode n : List.of(bob, carol, erin)) assertEquals(Set.of(alice.id()), n.replicator().unserved(), n.name());
+        net.resetCounters();
+        net.deliverAll();
+        assertEquals(0, net.link(bob, carol).sent(WireMessage.Routes.class), "settled: nothing more is said");
     }
 
     @Test

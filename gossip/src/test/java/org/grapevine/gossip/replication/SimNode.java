@@ -30,7 +30,7 @@ final class SimNode implements Replicator.Events {
         this.network = network;
         this.name = name;
         this.identity = Identity.fromSeed(seed(name));
-        this.replicator = new Replicator(store, network::now, SimNetwork.SWITCH_AFTER_MILLIS, this);
+        this.replicator = new Replicator(identity.id(), store, network::now, SimNetwork.SWITCH_AFTER_MILLIS, this);
         replicator.setWanted(Set.of(identity.id()));
     }
 

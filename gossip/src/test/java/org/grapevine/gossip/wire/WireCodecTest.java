@@ -19,6 +19,8 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.grapevine.gossip.wire.WireMessage.BlobCancel;
 import org.grapevine.gossip.wire.WireMessage.Locate;
+import org.grapevine.gossip.wire.WireMessage.Route;
+import org.grapevine.gossip.wire.WireMessage.Routes;
 import org.grapevine.gossip.wire.WireMessage.BlobChunk;
 import org.grapevine.gossip.wire.WireMessage.BlobGet;
 import org.grapevine.gossip.wire.WireMessage.BlobHave;
@@ -135,7 +137,10 @@ class WireCodecTest {
                 new BlobChunk(VIDEO, FOUR_CHUNKS, 3, List.of(filled(32, 1), filled(32, 2)), new byte[] {42}),
                 new BlobChunk(VIDEO, FOUR_CHUNKS, 1, List.of(filled(32, 3), filled(32, 4)), filled(300, 0x77)),
                 new BlobCancel(PHOTO),
-                new Locate(ALICE.id()));
+                new Locate(ALICE.id()),
+                new Routes(List.of()),
+                new Routes(List.of(new Route(ALICE.id(), 0), new Route(BOB.id(), WireMessage.MAX_ROUTE),
+                        new Route(author(3), WireMessage.NO_ROUTE))));
     }
 
     private static byte[] hex(String s) {
@@ -228,6 +233,8 @@ class WireCodecTest {
         assertArrayEquals(hex("07 00 02 6869"), WireCodec.encode(new Goodbye(Reason.SHUTDOWN, "hi")));
         assertArrayEquals(hex("01 00"), WireCodec.encode(new Clock(List.of())));
         assertArrayEquals(hex("0d" + ALICE.id().hex()), WireCodec.encode(new Locate(ALICE.id())));
+        assertArrayEquals(hex("0e 02" + ALICE.id().hex() + "03" + BOB.id().hex() + "ff"),
+                WireCodec.encode(new Routes(List.of(new Route(ALICE.id(), 3), new Route(BOB.id(), WireMessage.NO_ROUTE)))));
         byte[] clock = WireCodec.encode(new Clock(List.of(new FeedState(author(7), 300, Mode.LAZY))));
         assertEquals(1 + 1 + 32 + 2 + 1, clock.length);
         assertArrayEquals(hex("ac02 02"), Arrays.copyOfRange(clock, 34, 37));
@@ -238,7 +245,7 @@ class WireCodecTest {
     @Test
     void emptyInputAndUnknownTypeBytesAreMalformed() {
         malformed(new byte[0]);
-        for (int type : new int[] {0, 14, 15, 0x7f, 0x80, 0xff}) {
+        for (int type : new int[] {0, 15, 16, 0x7f, 0x80, 0xff}) {
             Malformed e = malformed(new byte[] {(byte) type, 0, 0, 0, 0, 0, 0, 0, 0});
             assertTrue(e.getMessage().contains("unknown message type"), e.getMessage());
         }
@@ -254,6 +261,18 @@ class WireCodecTest {
         byte[] lazy = WireCodec.encode(new Clock(List.of(new FeedState(ALICE.id(), 5, Mode.EAGER))));
         lazy[lazy.length - 1] = (byte) Mode.LAZY.ordinal();
         assertEquals(Mode.LAZY, ((Clock) WireCodec.decode(lazy)).feeds().get(0).mode(), "the mode byte is the last one");
+    }
+
+    @Test
+    void aRouteLongerThanTheLimitIsMalformed() throws Malformed {
+        for (int hops : new int[] {WireMessage.MAX_ROUTE + 1, 0x80, 0xfe}) {
+            byte[] bytes = WireCodec.encode(new Routes(List.of(new Route(ALICE.id(), 1))));
+            bytes[bytes.length - 1] = (byte) hops;
+            malformed(bytes);
+        }
+        byte[] bytes = WireCodec.encode(new Routes(List.of(new Route(ALICE.id(), 1))));
+        bytes[bytes.length - 1] = (byte) WireMessage.MAX_ROUTE;
+        assertEquals(new Routes(List.of(new Route(ALICE.id(), WireMessage.MAX_ROUTE))), WireCodec.decode(bytes));
     }
 
     @Test
