@@ -372,6 +372,12 @@ public final class Replicator {
     private void routes(Peer peer, List<WireMessage.Route> routes) {
         Set<AuthorId> changed = new LinkedHashSet<>();
         for (WireMessage.Route r : routes) {
+            if (r.hops() == 0 && !r.feed().equals(peer.link.id())) {
+                // Only an author is no hops from its feed: a peer claiming to be another is lying to draw the feed's traffic.
+                events.misbehaved(peer.link.id(), "claimed to be the author of " + r.feed());
+                peer.link.close(WireMessage.Reason.PROTOCOL, "false route");
+                return;
+            }
             if (!peer.wants.containsKey(r.feed())) continue; // Only routes of feeds the peer replicates count (and are kept).
             Integer old = r.hops() == WireMessage.NO_ROUTE ? peer.routes.remove(r.feed()) : peer.routes.put(r.feed(), r.hops());
             if (!java.util.Objects.equals(old, r.hops() == WireMessage.NO_ROUTE ? null : r.hops())) changed.add(r.feed());

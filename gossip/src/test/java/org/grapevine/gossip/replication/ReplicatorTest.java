@@ -383,6 +383,23 @@ class ReplicatorTest {
     }
 
     @Test
+    void aPeerClaimingToBeAnotherFeedsAuthorIsCutOff() {
+        SimNode mallory = net.node("mallory").wants(alice);
+        carol.wants(alice);
+        net.connect(mallory, carol);
+        net.deliverAll();
+        assertEquals(Set.of(alice.id()), carol.replicator().unserved());
+
+        // A route of 0 hops says "I am the author": mallory is not alice.
+        net.link(mallory, carol).inject(new WireMessage.Routes(List.of(new WireMessage.Route(alice.id(), 0))));
+        net.deliverAll();
+
+        assertEquals(Reason.PROTOCOL, net.link(carol, mallory).closeReason());
+        assertTrue(carol.misbehaviour().get(0).contains("author of " + alice.id()), carol.misbehaviour().get(0));
+        assertEquals(Set.of(alice.id()), carol.replicator().unserved());
+    }
+
+    @Test
     void aLoopOfNodesCutOffFromTheAuthorCountsItsRouteUpUntilItIsNone() {
         // Bob, carol and erin in a ring, each replicating alice, with dave (alice's peer) on bob.
         SimNode dave = net.node("dave").wants(alice);
