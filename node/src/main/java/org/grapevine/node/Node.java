@@ -7,12 +7,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -188,10 +191,15 @@ public final class Node implements AutoCloseable {
     static final int LOCATE_BACKOFF_LIMIT = 64;
     /** At most this many authors are asked after per tick. */
     static final int LOCATES_PER_TICK = 4;
+    /** Each Locate goes to at most this many peers, chosen at random. */
+    static final int LOCATE_FANOUT = 3;
     /** At most this many addresses answer a Locate. */
     static final int LOCATE_ANSWERS = 4;
+    /** The feeds {@link Replicator#unserved} named on the last tick. */
+    private Set<AuthorId> unservedBefore = Set.of();
     /** Authors whose whereabouts this node asked its peers for: when it may ask again, and the wait after that. */
     private final Map<AuthorId, Locating> located = new HashMap<>();
+    private final Random random = new Random();
 
     private static final class Locating {
         long next;
@@ -465,10 +473,14 @@ public final class Node implements AutoCloseable {
         // A wanted feed that none of the connected peers replicates gets no new entries at all
         // (its followers we knew may all have gone): reach its author, even past the budget above.
         if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA + UNSERVED_EXTRA) {
+            // Only feeds unserved on two ticks running: a peer's route to a feed follows its clock
+            // by a round trip, and a feed is unserved in between.
             Set<AuthorId> unserved = replicator.unserved();
-            unserved.remove(identity.id());
-            addAuthors(toDial, unserved, now);
-            locate(unserved, now);
+            Set<AuthorId> lasting = new LinkedHashSet<>(unserved);
+            lasting.retainAll(unservedBefore);
+            unservedBefore = unserved;
+            addAuthors(toDial, lasting, now);
+            locate(lasting, now);
         }
         for (PeerAddress a : toDial) {
             InetSocketAddress target = a.socketAddress();
@@ -490,7 +502,7 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Asks every peer where the authors of unserved feeds can be reached, for those no address
+     * Asks a few peers where the authors of unserved feeds can be reached, for those no address
      * is known of that worked at its last try. An author who stays out of reach (offline, say)
      * is asked after less and less often. Answers come as Peers and are dialed on a later tick.
      */
@@ -506,7 +518,9 @@ public final class Node implements AutoCloseable {
             l.next = now + l.wait;
             l.wait = Math.min(l.wait * 2, first * LOCATE_BACKOFF_LIMIT);
             asked++;
-            for (PeerChannel ch : connected.values()) ch.send(new WireMessage.Locate(author));
+            List<PeerChannel> peers = new ArrayList<>(connected.values());
+            Collections.shuffle(peers, random);
+            for (PeerChannel ch : peers.subList(0, Math.min(LOCATE_FANOUT, peers.size()))) ch.send(new WireMessage.Locate(author));
         }
     }
 

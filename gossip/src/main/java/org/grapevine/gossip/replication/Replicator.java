@@ -154,7 +154,7 @@ public final class Replicator {
             if (source != null) sources.put(feed, source);
         }
         changes.forEach((p, list) -> sendClock(p, list));
-        sendRoutes();
+        sendRoutes(false);
     }
 
     public Set<AuthorId> wanted() {
@@ -210,22 +210,33 @@ public final class Replicator {
         }
     }
 
-    /** Sends each peer the routes it should hear again that differ from what it was told. */
-    private void sendRoutes() {
+    /**
+     * Sends each peer the routes it should hear again that differ from what it was told: with
+     * {@code better}, all of them; otherwise only routes that got longer or went, which must
+     * travel at once (a loop cut off from the author counts its route up until it is none),
+     * while shorter ones wait for the next tick, which sends each peer the improvements of a
+     * whole second in one message.
+     */
+    private void sendRoutes(boolean better) {
         for (Peer p : peers.values()) {
             if (p.routeNotes.isEmpty()) continue;
             List<WireMessage.Route> changed = new ArrayList<>();
-            for (AuthorId feed : p.routeNotes) {
+            for (var it = p.routeNotes.iterator(); it.hasNext(); ) {
+                AuthorId feed = it.next();
                 // Neither an author nor the peer of ours that is one needs telling how far the author is.
-                if (feed.equals(self) || feed.equals(p.link.id())) continue;
-                int hops = route(feed, p);
+                int hops = feed.equals(self) || feed.equals(p.link.id()) ? -1 : route(feed, p);
                 Integer told = p.toldRoutes.get(feed);
-                if (told == null ? hops == WireMessage.NO_ROUTE : told == hops) continue;
+                if (hops == -1 || (told == null ? hops == WireMessage.NO_ROUTE : told == hops)) {
+                    it.remove();
+                    continue;
+                }
+                if (!better && told != null && hops < told) continue;
+                if (!better && told == null) continue;
+                it.remove();
                 if (hops == WireMessage.NO_ROUTE) p.toldRoutes.remove(feed);
                 else p.toldRoutes.put(feed, hops);
                 changed.add(new WireMessage.Route(feed, hops));
             }
-            p.routeNotes.clear();
             for (int i = 0; i < changed.size(); i += WireMessage.MAX_CLOCK_FEEDS) {
                 p.link.send(new WireMessage.Routes(changed.subList(i, Math.min(changed.size(), i + WireMessage.MAX_CLOCK_FEEDS))));
             }
@@ -249,10 +260,7 @@ public final class Replicator {
         }
         sendClock(peer, clock);
         // The peer hears our routes once its clock tells which feeds it replicates.
-        if (wanted.contains(link.id())) {
-            rerouted(Set.of(link.id())); // The author itself: a route of one hop.
-            sendRoutes();
-        }
+        if (wanted.contains(link.id())) rerouted(Set.of(link.id())); // The author itself: a route of one hop.
         return true;
     }
 
@@ -341,6 +349,7 @@ public final class Replicator {
      * {@link #patience()} is replaced, or asked again when nobody else has more.
      */
     public void tick() {
+        sendRoutes(true);
         long now = millis.getAsLong();
         // Any feed a peer holds more of is waited for, however we came to know it (a clock that
         // arrived before we wanted the feed starts no wait of its own).
@@ -370,23 +379,41 @@ public final class Replicator {
     }
 
     private void routes(Peer peer, List<WireMessage.Route> routes) {
+        for (WireMessage.Route r : routes) {
+            if (falseAuthor(peer, r.feed(), r.hops())) return;
+        }
         Set<AuthorId> changed = new LinkedHashSet<>();
         for (WireMessage.Route r : routes) {
-            if (r.hops() == 0 && !r.feed().equals(peer.link.id())) {
-                // Only an author is no hops from its feed: a peer claiming to be another is lying to draw the feed's traffic.
-                events.misbehaved(peer.link.id(), "claimed to be the author of " + r.feed());
-                peer.link.close(WireMessage.Reason.PROTOCOL, "false route");
-                return;
-            }
-            if (!peer.wants.containsKey(r.feed())) continue; // Only routes of feeds the peer replicates count (and are kept).
-            Integer old = r.hops() == WireMessage.NO_ROUTE ? peer.routes.remove(r.feed()) : peer.routes.put(r.feed(), r.hops());
-            if (!java.util.Objects.equals(old, r.hops() == WireMessage.NO_ROUTE ? null : r.hops())) changed.add(r.feed());
+            if (learnRoute(peer, r.feed(), r.hops())) changed.add(r.feed());
         }
-        changed.retainAll(wanted);
         rerouted(changed);
     }
 
+    /**
+     * Whether {@code peer} claims to be no hops from someone else's feed (only an author is): a
+     * lie to draw the feed's traffic, for which it is cut off.
+     */
+    private boolean falseAuthor(Peer peer, AuthorId feed, int hops) {
+        if (hops != 0 || feed.equals(peer.link.id())) return false;
+        events.misbehaved(peer.link.id(), "claimed to be the author of " + feed);
+        peer.link.close(WireMessage.Reason.PROTOCOL, "false route");
+        return true;
+    }
+
+    /**
+     * Records {@code peer}'s route to the author of a feed it replicates (others are not kept);
+     * whether that changed.
+     */
+    private boolean learnRoute(Peer peer, AuthorId feed, int hops) {
+        if (!peer.wants.containsKey(feed)) return false;
+        Integer old = hops == WireMessage.NO_ROUTE ? peer.routes.remove(feed) : peer.routes.put(feed, hops);
+        return !java.util.Objects.equals(old, hops == WireMessage.NO_ROUTE ? null : hops);
+    }
+
     private void clock(Peer peer, Clock c) {
+        for (FeedState f : c.feeds()) {
+            if (falseAuthor(peer, f.feed(), f.route())) return;
+        }
         boolean first = !peer.greeted;
         Set<AuthorId> rerouted = new LinkedHashSet<>();
         for (FeedState f : c.feeds()) {
@@ -404,6 +431,7 @@ public final class Replicator {
                 peer.routes.remove(feed);
             } else {
                 peer.wants.put(feed, f.mode());
+                if (learnRoute(peer, feed, f.route())) rerouted.add(feed);
             }
             long head = store.head(feed);
             if (head > f.seq()) {
@@ -592,7 +620,7 @@ public final class Replicator {
 
     /** Sends the notes that piled up while handling a message: one clock per peer, and the routes that changed. */
     private void flush() {
-        sendRoutes();
+        sendRoutes(false);
         for (Peer p : peers.values()) {
             pump(p);
             if (p.notes.isEmpty()) continue;
@@ -609,7 +637,15 @@ public final class Replicator {
         }
     }
 
-    private void sendClock(Peer peer, List<FeedState> feeds) {
+    /** Sends {@code states} to {@code peer}, each with our route to its feed's author as the peer should hear it. */
+    private void sendClock(Peer peer, List<FeedState> states) {
+        List<FeedState> feeds = new ArrayList<>(states.size());
+        for (FeedState f : states) {
+            int hops = f.mode() == Mode.NONE ? WireMessage.NO_ROUTE : route(f.feed(), peer);
+            if (hops == WireMessage.NO_ROUTE) peer.toldRoutes.remove(f.feed());
+            else peer.toldRoutes.put(f.feed(), hops);
+            feeds.add(f.withRoute(hops));
+        }
         for (int i = 0; i < feeds.size(); i += WireMessage.MAX_CLOCK_FEEDS) {
             peer.link.send(new Clock(feeds.subList(i, Math.min(feeds.size(), i + WireMessage.MAX_CLOCK_FEEDS))));
         }

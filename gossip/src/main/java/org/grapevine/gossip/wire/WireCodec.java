@@ -88,7 +88,7 @@ public final class WireCodec {
         byte[] body = NO_BODY;
         if (message instanceof Clock c) {
             w.u8(CLOCK).varint(c.feeds().size());
-            for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal());
+            for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal()).u8(f.route());
         } else if (message instanceof Entries e) {
             w.u8(ENTRIES).varint(e.entries().size());
             for (Entry entry : e.entries()) w.blob(entry.encode());
@@ -181,25 +181,28 @@ public final class WireCodec {
         if ((long) n * 33 > r.remaining()) throw new Malformed(n + " routes in " + r.remaining() + " bytes");
         List<Route> routes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            var feed = r.author("feed");
-            int hops = r.u8("hops");
-            if (hops > WireMessage.MAX_ROUTE && hops != WireMessage.NO_ROUTE) throw new Malformed("route of " + hops + " hops");
-            routes.add(new Route(feed, hops));
+            routes.add(new Route(r.author("feed"), hops(r)));
         }
         return new Routes(routes);
     }
 
+    private static int hops(ByteReader r) throws Malformed {
+        int hops = r.u8("hops");
+        if (hops > WireMessage.MAX_ROUTE && hops != WireMessage.NO_ROUTE) throw new Malformed("route of " + hops + " hops");
+        return hops;
+    }
+
     private static Clock clock(ByteReader r) throws Malformed {
         int n = r.length(WireMessage.MAX_CLOCK_FEEDS, "clock size");
-        // Each feed state takes at least 34 bytes: refuse a count the message cannot hold before allocating.
-        if ((long) n * 34 > r.remaining()) throw new Malformed("clock of " + n + " feeds in " + r.remaining() + " bytes");
+        // Each feed state takes at least 35 bytes: refuse a count the message cannot hold before allocating.
+        if ((long) n * 35 > r.remaining()) throw new Malformed("clock of " + n + " feeds in " + r.remaining() + " bytes");
         List<FeedState> feeds = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             var feed = r.author("feed");
             long seq = r.varint(Long.MAX_VALUE, "sequence");
             Mode mode = Mode.forByte(r.u8("mode"));
             if (mode == null) throw new Malformed("unknown feed mode");
-            feeds.add(new FeedState(feed, seq, mode));
+            feeds.add(new FeedState(feed, seq, mode, hops(r)));
         }
         return new Clock(feeds);
     }

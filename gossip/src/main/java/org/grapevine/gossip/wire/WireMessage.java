@@ -49,12 +49,25 @@ public sealed interface WireMessage {
         }
     }
 
-    /** One feed in a clock: the sender holds it up to {@code seq} (0 = nothing) and wants it as {@code mode}. */
-    record FeedState(AuthorId feed, long seq, Mode mode) {
+    /**
+     * One feed in a clock: the sender holds it up to {@code seq} (0 = nothing), wants it as
+     * {@code mode}, and is {@code route} hops from the feed's author (see {@link Route}).
+     */
+    record FeedState(AuthorId feed, long seq, Mode mode, int route) {
         public FeedState {
             Objects.requireNonNull(feed, "feed");
             Objects.requireNonNull(mode, "mode");
             if (seq < 0) throw new IllegalArgumentException("negative sequence");
+            Route.check(route);
+        }
+
+        /** A state that names no route to the author. */
+        public FeedState(AuthorId feed, long seq, Mode mode) {
+            this(feed, seq, mode, NO_ROUTE);
+        }
+
+        public FeedState withRoute(int hops) {
+            return new FeedState(feed, seq, mode, hops);
         }
     }
 
@@ -81,11 +94,15 @@ public sealed interface WireMessage {
     record Route(AuthorId feed, int hops) {
         public Route {
             Objects.requireNonNull(feed, "feed");
+            check(hops);
+        }
+
+        static void check(int hops) {
             if (hops != NO_ROUTE && (hops < 0 || hops > MAX_ROUTE)) throw new IllegalArgumentException("route of " + hops + " hops");
         }
     }
 
-    /** Routes of the sender to the authors of feeds it replicates: on connect those it has, then changes. */
+    /** Routes of the sender to the authors of feeds it replicates that changed since the last clock or Routes said them. */
     record Routes(List<Route> routes) implements WireMessage {
         public Routes {
             routes = List.copyOf(routes);

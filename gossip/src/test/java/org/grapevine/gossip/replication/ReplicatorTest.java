@@ -162,6 +162,7 @@ class ReplicatorTest {
         net.deliverAll();
         assertEquals(20, carol.holds(alice));
         assertEquals(5, carol.holds(bob));
+        settle(); // The first tick tells the routes the connections made.
         net.resetCounters();
 
         net.tickAll();
@@ -293,6 +294,8 @@ class ReplicatorTest {
     @Test
     void explainTellsTheSourceTheWaitAndWhatEachPeerHoldsAndWasAsked() {
         SimNode dave = carolOnBobWithDaveLazy();
+        net.tickAll(); // Routes that got shorter go out on ticks.
+        net.deliverAll();
         net.link(bob, carol).setWritable(false);
         alice.post("stuck behind bob");
         net.deliverAll();
@@ -347,7 +350,7 @@ class ReplicatorTest {
         bob.wants(alice);
         net.connect(bob, alice);
         net.connect(carol, bob);
-        net.deliverAll();
+        settle();
         assertFalse(carol.replicator().unserved().contains(alice.id()), "bob does, from alice herself");
         assertFalse(carol.replicator().unserved().contains(carol.id()), "her own feed");
     }
@@ -362,7 +365,7 @@ class ReplicatorTest {
         net.connect(dave, bob);
         net.connect(dave, carol);
         net.connect(bob, carol);
-        net.deliverAll();
+        settle();
         assertEquals(Set.of(), carol.replicator().unserved());
         assertTrue(carol.replicator().explain(alice.id(), id -> "?").contains("author 2 hops away"));
 
@@ -370,16 +373,25 @@ class ReplicatorTest {
         // way to her, and each was told so by the other (not the other's old route through dave).
         net.disconnect(dave, bob);
         net.disconnect(dave, carol);
-        net.deliverAll();
+        net.deliverAll(); // No ticks: bad news travels at once.
         assertEquals(Set.of(alice.id()), carol.replicator().unserved());
         assertEquals(Set.of(alice.id()), bob.replicator().unserved());
 
         // Bob reaches alice: carol is served again, through him.
         net.connect(alice, bob);
-        net.deliverAll();
+        settle();
         assertEquals(Set.of(), carol.replicator().unserved());
         assertEquals(Set.of(), bob.replicator().unserved());
         assertTrue(carol.replicator().explain(alice.id(), id -> "?").contains("author 2 hops away"));
+    }
+
+    /** Lets messages and then ticks run until routes that got shorter (which wait for ticks) have spread. */
+    private void settle() {
+        for (int i = 0; i < 4; i++) {
+            net.deliverAll();
+            net.tickAll();
+        }
+        net.deliverAll();
     }
 
     @Test
@@ -411,11 +423,11 @@ class ReplicatorTest {
         net.connect(bob, carol);
         net.connect(carol, erin);
         net.connect(erin, bob);
-        net.deliverAll();
+        settle();
         assertEquals(Set.of(), erin.replicator().unserved());
 
         net.disconnect(dave, bob);
-        net.deliverAll();
+        net.deliverAll(); // No ticks: bad news travels at once.
         for (SimNode n : List.of(bob, carol, erin)) assertEquals(Set.of(alice.id()), n.replicator().unserved(), n.name());
         net.resetCounters();
         net.deliverAll();

@@ -93,9 +93,9 @@ class WireCodecTest {
                 new Clock(List.of()),
                 new Clock(List.of(
                         new FeedState(ALICE.id(), 0, Mode.NONE),
-                        new FeedState(BOB.id(), 127, Mode.EAGER),
-                        new FeedState(author(3), 128, Mode.LAZY),
-                        new FeedState(author(4), Long.MAX_VALUE, Mode.EAGER))),
+                        new FeedState(BOB.id(), 127, Mode.EAGER, 0),
+                        new FeedState(author(3), 128, Mode.LAZY, WireMessage.MAX_ROUTE),
+                        new FeedState(author(4), Long.MAX_VALUE, Mode.EAGER, 3))),
                 new Entries(List.of()),
                 new Entries(List.of(ALICE_LOG.get(0))),
                 new Entries(List.of(
@@ -235,9 +235,9 @@ class WireCodecTest {
         assertArrayEquals(hex("0d" + ALICE.id().hex()), WireCodec.encode(new Locate(ALICE.id())));
         assertArrayEquals(hex("0e 02" + ALICE.id().hex() + "03" + BOB.id().hex() + "ff"),
                 WireCodec.encode(new Routes(List.of(new Route(ALICE.id(), 3), new Route(BOB.id(), WireMessage.NO_ROUTE)))));
-        byte[] clock = WireCodec.encode(new Clock(List.of(new FeedState(author(7), 300, Mode.LAZY))));
-        assertEquals(1 + 1 + 32 + 2 + 1, clock.length);
-        assertArrayEquals(hex("ac02 02"), Arrays.copyOfRange(clock, 34, 37));
+        byte[] clock = WireCodec.encode(new Clock(List.of(new FeedState(author(7), 300, Mode.LAZY, 2))));
+        assertEquals(1 + 1 + 32 + 2 + 1 + 1, clock.length);
+        assertArrayEquals(hex("ac02 02 02"), Arrays.copyOfRange(clock, 34, 38));
     }
 
     // ---- strictness
@@ -255,12 +255,12 @@ class WireCodecTest {
     void unknownModeIsMalformed() throws Malformed {
         for (int mode = Mode.values().length; mode < 256; mode += 37) {
             byte[] bytes = WireCodec.encode(new Clock(List.of(new FeedState(ALICE.id(), 5, Mode.EAGER))));
-            bytes[bytes.length - 1] = (byte) mode;
+            bytes[bytes.length - 2] = (byte) mode;
             malformed(bytes);
         }
         byte[] lazy = WireCodec.encode(new Clock(List.of(new FeedState(ALICE.id(), 5, Mode.EAGER))));
-        lazy[lazy.length - 1] = (byte) Mode.LAZY.ordinal();
-        assertEquals(Mode.LAZY, ((Clock) WireCodec.decode(lazy)).feeds().get(0).mode(), "the mode byte is the last one");
+        lazy[lazy.length - 2] = (byte) Mode.LAZY.ordinal();
+        assertEquals(Mode.LAZY, ((Clock) WireCodec.decode(lazy)).feeds().get(0).mode(), "the mode byte is the one before the route");
     }
 
     @Test
@@ -273,6 +273,9 @@ class WireCodecTest {
         byte[] bytes = WireCodec.encode(new Routes(List.of(new Route(ALICE.id(), 1))));
         bytes[bytes.length - 1] = (byte) WireMessage.MAX_ROUTE;
         assertEquals(new Routes(List.of(new Route(ALICE.id(), WireMessage.MAX_ROUTE))), WireCodec.decode(bytes));
+        byte[] clock = WireCodec.encode(new Clock(List.of(new FeedState(ALICE.id(), 5, Mode.EAGER))));
+        clock[clock.length - 1] = (byte) (WireMessage.MAX_ROUTE + 1);
+        malformed(clock);
     }
 
     @Test
