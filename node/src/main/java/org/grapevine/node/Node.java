@@ -193,6 +193,10 @@ public final class Node implements AutoCloseable {
     static final int LOCATES_PER_TICK = 4;
     /** Each Locate goes to at most this many peers, chosen at random. */
     static final int LOCATE_FANOUT = 3;
+    /** Each peer gets answers to at most this many Locates per tick; the rest are dropped. */
+    static final int LOCATE_ANSWERS_PER_TICK = 8;
+    /** Locates answered per peer since the last tick. */
+    private final Map<AuthorId, Integer> locateAnswers = new HashMap<>();
     /** At most this many addresses answer a Locate. */
     static final int LOCATE_ANSWERS = 4;
     /** The feeds {@link Replicator#unserved} named on the last tick. */
@@ -470,18 +474,19 @@ public final class Node implements AutoCloseable {
         if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA) {
             if (!addAuthors(toDial, store.indexes().following(identity.id()), now)) addAuthors(toDial, replicator.wanted(), now);
         }
-        // A wanted feed that none of the connected peers replicates gets no new entries at all
-        // (its followers we knew may all have gone): reach its author, even past the budget above.
+        // A wanted feed to whose author no connected peer has a route gets no new entries at all
+        // (the peers who linked us to the author may all have gone): reach the author, even past
+        // the budget above. Only feeds unserved on two ticks running: a peer's route to a feed
+        // follows its clock by a round trip, and the feed is unserved in between.
+        Set<AuthorId> unserved = replicator.unserved();
+        Set<AuthorId> lasting = new LinkedHashSet<>(unserved);
+        lasting.retainAll(unservedBefore);
+        unservedBefore = unserved;
         if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA + UNSERVED_EXTRA) {
-            // Only feeds unserved on two ticks running: a peer's route to a feed follows its clock
-            // by a round trip, and a feed is unserved in between.
-            Set<AuthorId> unserved = replicator.unserved();
-            Set<AuthorId> lasting = new LinkedHashSet<>(unserved);
-            lasting.retainAll(unservedBefore);
-            unservedBefore = unserved;
             addAuthors(toDial, lasting, now);
             locate(lasting, now);
         }
+        locateAnswers.clear();
         for (PeerAddress a : toDial) {
             InetSocketAddress target = a.socketAddress();
             if (target.isUnresolved() || target.equals(listening)) {
@@ -507,7 +512,7 @@ public final class Node implements AutoCloseable {
      * is asked after less and less often. Answers come as Peers and are dialed on a later tick.
      */
     private void locate(Set<AuthorId> unserved, long now) {
-        located.keySet().retainAll(unserved);
+        located.keySet().retainAll(replicator.wanted()); // Kept while wanted, so the backoff survives a tick where the feed had a route.
         int asked = 0;
         for (AuthorId author : unserved) {
             if (asked == LOCATES_PER_TICK) break;
@@ -748,6 +753,8 @@ public final class Node implements AutoCloseable {
                 table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
             }
         } else if (message instanceof WireMessage.Locate l) {
+            // A few answers per peer and tick: each costs a look through the table.
+            if (locateAnswers.merge(peer.id(), 1, Integer::sum) > LOCATE_ANSWERS_PER_TICK) return;
             List<WireMessage.PeerAddress> found = sendable(table.reachedOf(l.author(), LOCATE_ANSWERS));
             if (!found.isEmpty()) peer.send(new WireMessage.Peers(found));
         } else if (NodeBlobs.isBlobMessage(message)) {

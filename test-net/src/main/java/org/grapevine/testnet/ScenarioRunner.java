@@ -423,13 +423,14 @@ public final class ScenarioRunner implements AutoCloseable {
         if (!ok && (a.what() == Step.Await.What.DELIVERED || a.what() == Step.Await.What.CONVERGED)) explainMissing();
     }
 
-    /** Says, for the first few posts some live interested node still lacks, how that node sees the author's feed. */
+    /** Says, for the first few posts some live interested node still lacks, how that node sees the author's feed (once per node and author). */
     private void explainMissing() {
         int told = 0;
+        Set<List<Integer>> explained = new HashSet<>(); // Each node's view of each feed once.
         for (Tracker.Post p : tracker.posts()) {
             for (int n : interested(p.author)) {
                 TestNode node = nodes.get(n);
-                if (!node.alive() || p.arrived.containsKey(n) || node.holdsUnseen(p.id)) continue;
+                if (!node.alive() || p.arrived.containsKey(n) || node.holdsUnseen(p.id) || !explained.add(List.of(n, p.author))) continue;
                 if (told++ == MAX_EXPLAINED) {
                     say("(more posts are missing)");
                     return;

@@ -113,7 +113,8 @@ class ScenarioIT {
         for (int n : new int[] {1, 2}) {
             assertTrue(told.matches("(?s).*node " + n + " lacks node 0's post \\S+; its view of node 0's feed: wanted, hold 1, "
                     + "source node " + (3 - n) + ", [^\\n]*no route to the author\n  peer node " + (3 - n) + ": holds 1, wants \\w+.*"
-                    + "\n  author's address 127\\.0\\.0\\.1:\\d+ \\(\\w+, \\d+ failures?\\).*"), told);
+                    + "\n  author's address 127\\.0\\.0\\.1:\\d+ \\(\\w+, \\d+ failures?\\)"
+                    + "\n  unserved: no connected peer has a route to the author.*"), told);
         }
     }
 

@@ -384,7 +384,7 @@ public final class Replicator {
         }
         Set<AuthorId> changed = new LinkedHashSet<>();
         for (WireMessage.Route r : routes) {
-            if (learnRoute(peer, r.feed(), r.hops())) changed.add(r.feed());
+            if (learnRoute(peer, r.feed(), r.hops()) && wanted.contains(r.feed())) changed.add(r.feed());
         }
         rerouted(changed);
     }

@@ -58,8 +58,11 @@ class PeerTableTest {
 
         table.add(at(1001, ALICE), PeerTable.Source.EXCHANGE);
         assertTrue(table.mayReach(ALICE), "a new address, from a Locate answer");
-        table.succeeded(at(1000, ALICE).endpoint(), ALICE, T0 + 1);
-        assertTrue(table.mayReach(ALICE));
+        table.failed(at(1001, ALICE).endpoint(), T0 + 1);
+        assertFalse(table.mayReach(ALICE));
+
+        table.succeeded(at(1000, ALICE).endpoint(), ALICE, T0 + 2);
+        assertTrue(table.mayReach(ALICE), "the first address worked again");
     }
 
     @Test

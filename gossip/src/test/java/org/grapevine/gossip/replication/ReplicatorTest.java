@@ -409,6 +409,15 @@ class ReplicatorTest {
         assertEquals(Reason.PROTOCOL, net.link(carol, mallory).closeReason());
         assertTrue(carol.misbehaviour().get(0).contains("author of " + alice.id()), carol.misbehaviour().get(0));
         assertEquals(Set.of(alice.id()), carol.replicator().unserved());
+
+        // The same claim in a clock entry.
+        SimNode trudy = net.node("trudy").wants(alice);
+        net.connect(trudy, carol);
+        net.deliverAll();
+        net.link(trudy, carol).inject(new Clock(List.of(new FeedState(alice.id(), 0, Mode.LAZY, 0))));
+        net.deliverAll();
+        assertEquals(Reason.PROTOCOL, net.link(carol, trudy).closeReason());
+        assertEquals(Set.of(alice.id()), carol.replicator().unserved());
     }
 
     @Test
@@ -430,8 +439,36 @@ class ReplicatorTest {
         net.deliverAll(); // No ticks: bad news travels at once.
         for (SimNode n : List.of(bob, carol, erin)) assertEquals(Set.of(alice.id()), n.replicator().unserved(), n.name());
         net.resetCounters();
+        for (int i = 0; i < 3; i++) {
+            net.tickAll();
+            net.deliverAll();
+        }
+        assertEquals(0, net.sent(WireMessage.Routes.class), "settled: nothing more is said");
+        for (SimNode n : List.of(bob, carol, erin)) assertEquals(Set.of(alice.id()), n.replicator().unserved(), n.name());
+    }
+
+    @Test
+    void aShorterRouteWaitsForTheTickAndGoesInOneMessage() {
+        // Carol replicates alice through bob, whose source is dave; bob then meets alice. (Had
+        // carol been bob's source, the clock that demotes her would carry the new route.)
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        net.connect(bob, dave);
+        net.connect(bob, carol);
+        settle();
+        assertEquals(Set.of(alice.id()), carol.replicator().unserved());
+        net.resetCounters();
+
+        net.connect(alice, bob);
         net.deliverAll();
-        assertEquals(0, net.link(bob, carol).sent(WireMessage.Routes.class), "settled: nothing more is said");
+        assertEquals(0, net.link(bob, carol).sent(WireMessage.Routes.class), "good news waits for the tick");
+        assertEquals(Set.of(alice.id()), carol.replicator().unserved());
+
+        net.tickAll();
+        net.deliverAll();
+        assertEquals(1, net.link(bob, carol).sent(WireMessage.Routes.class));
+        assertEquals(Set.of(), carol.replicator().unserved());
     }
 
     @Test
