@@ -191,6 +191,10 @@ public final class Node implements AutoCloseable {
     static final int LOCATE_BACKOFF_LIMIT = 64;
     /** At most this many authors are asked after per tick. */
     static final int LOCATES_PER_TICK = 4;
+    /** A peer is asked at most one Locate per this many ticks (30 s by default). */
+    static final int LOCATE_PEER_TICKS = 30;
+    /** When each connected peer was last asked a Locate. */
+    private final Map<AuthorId, Long> locateAsked = new HashMap<>();
     /** Each Locate goes to at most this many peers, chosen at random. */
     static final int LOCATE_FANOUT = 3;
     /** Each peer gets answers to at most this many Locates per tick; the rest are dropped. */
@@ -513,6 +517,8 @@ public final class Node implements AutoCloseable {
      */
     private void locate(Set<AuthorId> unserved, long now) {
         located.keySet().retainAll(replicator.wanted()); // Kept while wanted, so the backoff survives a tick where the feed had a route.
+        long peerWait = LOCATE_PEER_TICKS * config.tickMillis();
+        locateAsked.keySet().retainAll(connected.keySet());
         int asked = 0;
         for (AuthorId author : unserved) {
             if (asked == LOCATES_PER_TICK) break;
@@ -520,12 +526,22 @@ public final class Node implements AutoCloseable {
             long first = LOCATE_AGAIN_TICKS * config.tickMillis();
             Locating l = located.computeIfAbsent(author, a -> new Locating(now, first));
             if (now < l.next) continue;
+            // Peers not asked lately: authors nobody can reach (offline for good, say) must not
+            // fill an idle connection with questions.
+            List<PeerChannel> peers = new ArrayList<>();
+            for (PeerChannel ch : connected.values()) {
+                Long last = locateAsked.get(ch.id());
+                if (last == null || now - last >= peerWait) peers.add(ch);
+            }
+            if (peers.isEmpty()) return;
             l.next = now + l.wait;
             l.wait = Math.min(l.wait * 2, first * LOCATE_BACKOFF_LIMIT);
             asked++;
-            List<PeerChannel> peers = new ArrayList<>(connected.values());
             Collections.shuffle(peers, random);
-            for (PeerChannel ch : peers.subList(0, Math.min(LOCATE_FANOUT, peers.size()))) ch.send(new WireMessage.Locate(author));
+            for (PeerChannel ch : peers.subList(0, Math.min(LOCATE_FANOUT, peers.size()))) {
+                locateAsked.put(ch.id(), now);
+                ch.send(new WireMessage.Locate(author));
+            }
         }
     }
 
