@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -210,6 +211,8 @@ public final class Node implements AutoCloseable {
     private final Random random = new Random();
 
     private static final class Locating {
+        /** When it was last asked after (0: never). */
+        long asked;
         long next;
         long wait;
 
@@ -519,13 +522,18 @@ public final class Node implements AutoCloseable {
         located.keySet().retainAll(replicator.wanted()); // Kept while wanted, so the backoff survives a tick where the feed had a route.
         long peerWait = LOCATE_PEER_TICKS * config.tickMillis();
         locateAsked.keySet().retainAll(connected.keySet());
-        int asked = 0;
+        long first = LOCATE_AGAIN_TICKS * config.tickMillis();
+        // Those asked after least recently first: authors out of reach for good must not starve the others.
+        List<AuthorId> due = new ArrayList<>();
         for (AuthorId author : unserved) {
-            if (asked == LOCATES_PER_TICK) break;
             if (table.mayReach(author)) continue;
-            long first = LOCATE_AGAIN_TICKS * config.tickMillis();
-            Locating l = located.computeIfAbsent(author, a -> new Locating(now, first));
-            if (now < l.next) continue;
+            if (now >= located.computeIfAbsent(author, a -> new Locating(now, first)).next) due.add(author);
+        }
+        due.sort(Comparator.comparingLong(a -> located.get(a).asked));
+        int asked = 0;
+        for (AuthorId author : due) {
+            if (asked == LOCATES_PER_TICK) break;
+            Locating l = located.get(author);
             // Peers not asked lately: authors nobody can reach (offline for good, say) must not
             // fill an idle connection with questions.
             List<PeerChannel> peers = new ArrayList<>();
@@ -534,6 +542,7 @@ public final class Node implements AutoCloseable {
                 if (last == null || now - last >= peerWait) peers.add(ch);
             }
             if (peers.isEmpty()) return;
+            l.asked = now;
             l.next = now + l.wait;
             l.wait = Math.min(l.wait * 2, first * LOCATE_BACKOFF_LIMIT);
             asked++;
@@ -771,7 +780,7 @@ public final class Node implements AutoCloseable {
         } else if (message instanceof WireMessage.Locate l) {
             // A few answers per peer and tick: each costs a look through the table.
             if (locateAnswers.merge(peer.id(), 1, Integer::sum) > LOCATE_ANSWERS_PER_TICK) return;
-            List<WireMessage.PeerAddress> found = sendable(table.reachedOf(l.author(), LOCATE_ANSWERS));
+            List<WireMessage.PeerAddress> found = sendable(table.addressesOf(l.author(), LOCATE_ANSWERS));
             if (!found.isEmpty()) peer.send(new WireMessage.Peers(found));
         } else if (NodeBlobs.isBlobMessage(message)) {
             blobs.received(peer.id(), message);

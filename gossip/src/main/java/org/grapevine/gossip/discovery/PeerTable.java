@@ -144,11 +144,16 @@ public final class PeerTable {
         return out;
     }
 
-    /** Up to {@code max} addresses where {@code id} was reached itself, the latest first: the answer to a Locate. */
-    public List<PeerAddress> reachedOf(AuthorId id, int max) {
+    /**
+     * Up to {@code max} addresses known for {@code id} that have not failed since they last
+     * worked, the ones reached most recently first and then those learned from others and not
+     * tried yet: the answer to a Locate. (The asker's handshake proves the id, so an address
+     * passed on unchecked costs it one dial at worst.)
+     */
+    public List<PeerAddress> addressesOf(AuthorId id, int max) {
         List<Known> found = new ArrayList<>();
         for (Known k : known.values()) {
-            if (id.equals(k.id) && k.lastSeen > 0 && k.failures == 0) found.add(k);
+            if (id.equals(k.id) && k.failures == 0) found.add(k);
         }
         found.sort(Comparator.comparingLong((Known k) -> -k.lastSeen));
         return found.stream().limit(max).map(k -> k.address).toList();

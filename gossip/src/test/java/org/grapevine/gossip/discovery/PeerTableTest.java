@@ -29,8 +29,8 @@ class PeerTableTest {
     }
 
     @Test
-    void aLocateIsAnsweredWithTheAddressesWhereTheNodeWasReachedLatestFirst() {
-        table.add(at(1000, ALICE), PeerTable.Source.EXCHANGE); // heard of, never reached
+    void aLocateIsAnsweredWithTheAddressesThatWorkedLatestFirstThenTheUntried() {
+        table.add(at(1000, ALICE), PeerTable.Source.EXCHANGE); // heard of, never tried
         table.add(at(1001, ALICE), PeerTable.Source.EXCHANGE);
         table.add(at(1002, ALICE), PeerTable.Source.BOOTSTRAP);
         table.add(at(2000, BOB), PeerTable.Source.EXCHANGE);
@@ -38,13 +38,14 @@ class PeerTableTest {
         table.succeeded(at(1002, ALICE).endpoint(), ALICE, T0 + 5);
         table.succeeded(at(2000, BOB).endpoint(), BOB, T0);
 
-        assertEquals(List.of(at(1002, ALICE), at(1001, ALICE)), table.reachedOf(ALICE, 4));
-        assertEquals(List.of(at(1002, ALICE)), table.reachedOf(ALICE, 1));
+        assertEquals(List.of(at(1002, ALICE), at(1001, ALICE), at(1000, ALICE)), table.addressesOf(ALICE, 4));
+        assertEquals(List.of(at(1002, ALICE)), table.addressesOf(ALICE, 1));
 
         // An address that failed since is not passed on.
         table.failed(at(1002, ALICE).endpoint(), T0 + 10);
-        assertEquals(List.of(at(1001, ALICE)), table.reachedOf(ALICE, 4));
-        assertEquals(List.of(), table.reachedOf(author(3), 4));
+        table.failed(at(1000, ALICE).endpoint(), T0 + 10);
+        assertEquals(List.of(at(1001, ALICE)), table.addressesOf(ALICE, 4));
+        assertEquals(List.of(), table.addressesOf(author(3), 4));
     }
 
     @Test
