@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -138,10 +139,8 @@ public final class Replicator {
             leads.remove(feed);
             for (Peer p : peers.values()) {
                 if (p.asked.remove(feed) != null) changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), Mode.NONE));
+                p.routeNotes.add(feed);
             }
-        }
-        for (AuthorId feed : removed) {
-            for (Peer p : peers.values()) p.routeNotes.add(feed);
         }
         for (AuthorId feed : added) {
             for (Peer p : peers.values()) p.routeNotes.add(feed);
@@ -224,9 +223,13 @@ public final class Replicator {
             for (var it = p.routeNotes.iterator(); it.hasNext(); ) {
                 AuthorId feed = it.next();
                 // Neither an author nor the peer of ours that is one needs telling how far the author is.
-                int hops = feed.equals(self) || feed.equals(p.link.id()) ? -1 : route(feed, p);
+                if (feed.equals(self) || feed.equals(p.link.id())) {
+                    it.remove();
+                    continue;
+                }
+                int hops = route(feed, p);
                 Integer told = p.toldRoutes.get(feed);
-                if (hops == -1 || (told == null ? hops == WireMessage.NO_ROUTE : told == hops)) {
+                if (told == null ? hops == WireMessage.NO_ROUTE : told == hops) {
                     it.remove();
                     continue;
                 }
@@ -406,8 +409,9 @@ public final class Replicator {
      */
     private boolean learnRoute(Peer peer, AuthorId feed, int hops) {
         if (!peer.wants.containsKey(feed)) return false;
-        Integer old = hops == WireMessage.NO_ROUTE ? peer.routes.remove(feed) : peer.routes.put(feed, hops);
-        return !java.util.Objects.equals(old, hops == WireMessage.NO_ROUTE ? null : hops);
+        Integer now = hops == WireMessage.NO_ROUTE ? null : hops;
+        Integer old = now == null ? peer.routes.remove(feed) : peer.routes.put(feed, now);
+        return !Objects.equals(old, now);
     }
 
     private void clock(Peer peer, Clock c) {
@@ -418,10 +422,13 @@ public final class Replicator {
         Set<AuthorId> rerouted = new LinkedHashSet<>();
         for (FeedState f : c.feeds()) {
             AuthorId feed = f.feed();
-            // Whether the peer replicates the feed decides whether its route counts.
-            if (peer.wants.containsKey(feed) != (f.mode() != Mode.NONE) && wanted.contains(feed)) rerouted.add(feed);
-            // A peer that now replicates a feed hears our route to its author.
-            if (f.mode() != Mode.NONE) peer.routeNotes.add(feed);
+            // Whether the peer replicates the feed decides whether its route counts; a peer that
+            // starts to replicate it hears our route, if that changed since our last clock said it.
+            // (Checked only on that change: clock notes arrive with every new entry.)
+            if (peer.wants.containsKey(feed) != (f.mode() != Mode.NONE)) {
+                if (wanted.contains(feed)) rerouted.add(feed);
+                if (f.mode() != Mode.NONE) peer.routeNotes.add(feed);
+            }
             // A clock may trail entries still in flight to the peer, so it only raises what we
             // think the peer holds; an eager request states exactly where to stream from.
             if (f.mode() == Mode.EAGER) peer.holds.put(feed, f.seq());
