@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -29,36 +28,19 @@ import org.opentest4j.TestAbortedException;
  * the handshake hash and the transport messages after Split, for both AESGCM and ChaChaPoly.
  */
 class NoiseVectorsTest {
-    private static final String VECTORS = "shared/vectors/noise-25519-sha256.json";
+    /** The vectors, kept in the test resources (the cacophony project's, public domain). */
+    private static final String VECTORS = "/noise/noise-25519-sha256.json";
     private static final HexFormat HEX = HexFormat.of();
     /** pattern -> {passed, skipped}; printed after the run so the report can quote it. */
     private static final Map<String, int[]> TALLY = new ConcurrentHashMap<>();
 
-    /**
-     * Walks up from the working directory looking for {@code shared/} in each ancestor or beside
-     * it (a CI clone has {@code shared/} next to the repository). Missing vectors fail the build.
-     */
-    static Path locateVectors() {
-        String override = System.getProperty("grapevine.noise.vectors");
-        if (override != null) {
-            return Path.of(override);
-        }
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath().normalize();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            for (Path candidate : List.of(dir.resolve(VECTORS), dir.resolveSibling(VECTORS))) {
-                if (Files.isRegularFile(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return fail("Noise test vectors not found: no " + VECTORS + " in or beside any ancestor of " + start);
-    }
-
     static List<JsonNode> vectors() throws IOException {
-        JsonNode root = new ObjectMapper().readTree(locateVectors().toFile());
-        List<JsonNode> list = new ArrayList<>();
-        root.get("vectors").forEach(list::add);
-        return list;
+        try (InputStream in = NoiseVectorsTest.class.getResourceAsStream(VECTORS)) {
+            if (in == null) return fail("Noise test vectors missing from the test resources: " + VECTORS);
+            List<JsonNode> list = new ArrayList<>();
+            new ObjectMapper().readTree(in).get("vectors").forEach(list::add);
+            return list;
+        }
     }
 
     @Test
