@@ -81,6 +81,8 @@ public final class Main {
     public static CommandLine commandLine() {
         GrapevineCommand root = new GrapevineCommand();
         CommandLine cli = new CommandLine(root);
+        // Ids start with '@': "post @bob" must post "@bob", never the content of a file named bob.
+        cli.setExpandAtFiles(false);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             int code;

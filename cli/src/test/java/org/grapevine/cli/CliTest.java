@@ -119,6 +119,19 @@ class CliTest {
     }
 
     @Test
+    void anArgumentStartingWithAtIsTextNotAFileToRead() throws Exception {
+        alice.init();
+        Path bob = tmp.resolve("bob");
+        Files.writeString(bob, "the content of a file named bob");
+        String text = "@" + bob.toAbsolutePath();
+
+        alice.post(text);
+
+        JsonNode feed = alice.run("feed", "--json").ok().json();
+        assertEquals(text, feed.get(0).get("text").asText());
+    }
+
+    @Test
     void feedJsonListsEachEntryWithItsFacts() {
         AuthorId id = alice.init();
         long before = System.currentTimeMillis();
