@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.grapevine.gossip.limits.Limits;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.CaughtUp;
 import org.grapevine.gossip.wire.WireMessage.Clock;
@@ -43,6 +44,8 @@ public final class Replicator {
     static final int CATCH_UP_GAP = 8;
     /** The longest {@link #patience()} grows, in multiples of the configured switch time. */
     static final int MAX_PATIENCE_FACTOR = 8;
+    /** How long a peer whose claim was not kept is not believed, in multiples of the longest patience. */
+    static final int DISTRUST_FACTOR = 75;
 
     private final AuthorId self;
     private final FeedStore store;
@@ -56,6 +59,11 @@ public final class Replicator {
     private final Patience patience;
     /** Per wanted feed, the lazy peer that announced its newest entries before the source brought them. */
     private final Map<AuthorId, Lead> leads = new HashMap<>();
+    /** Per wanted feed, a peer asked to stream alongside a source that works, for entries it claims the source lacks. */
+    private final Map<AuthorId, Trial> trials = new HashMap<>();
+    /** Ids that claimed entries and did not deliver them. */
+    private final Distrust distrust = new Distrust(Limits.DISTRUSTED_IDS);
+    private final long distrustMillis;
     private Set<AuthorId> wanted = new LinkedHashSet<>();
 
     /** What replication reports to the node (for its event log and peer scoring). */
@@ -63,6 +71,9 @@ public final class Replicator {
         void stored(AuthorId peer, int count);
 
         void misbehaved(AuthorId peer, String reason);
+
+        /** The peer did not keep a claim: it stays connected, but its claims are not believed for a while. */
+        default void distrusted(AuthorId peer, String reason) {}
     }
 
     /** Replication for the node {@code self}, whose own feed is {@code self}'s. */
@@ -71,6 +82,7 @@ public final class Replicator {
         this.store = store;
         this.millis = millis;
         this.patience = new Patience(switchAfterMillis, switchAfterMillis * MAX_PATIENCE_FACTOR);
+        this.distrustMillis = switchAfterMillis * MAX_PATIENCE_FACTOR * DISTRUST_FACTOR;
         this.events = events;
     }
 
@@ -99,6 +111,10 @@ public final class Replicator {
         final Map<AuthorId, Integer> toldRoutes = new HashMap<>();
         /** Feeds whose route the peer should hear of again. */
         final Set<AuthorId> routeNotes = new LinkedHashSet<>();
+        /** Feeds it named that we neither want nor hold, counted against {@link Limits#UNKNOWN_FEEDS_PER_PEER}. */
+        int unknownFeeds;
+        /** Its claims of entries we lack are not believed (it did not keep one). */
+        boolean distrusted;
 
         Peer(PeerLink link) {
             this.link = link;
@@ -125,6 +141,23 @@ public final class Replicator {
         }
     }
 
+    /**
+     * A peer that claimed entries of a feed the working source does not bring, asked for them
+     * alongside it: up to which sequence, and since when it has brought nothing.
+     */
+    private static final class Trial {
+        final Peer peer;
+        final long seq;
+        long quietSince;
+        boolean delivered;
+
+        Trial(Peer peer, long seq, long now) {
+            this.peer = peer;
+            this.seq = seq;
+            this.quietSince = now;
+        }
+    }
+
     /** Sets the feeds this node wants (its own among them) and tells peers what changed. */
     public void setWanted(Set<AuthorId> feeds) {
         Set<AuthorId> added = new LinkedHashSet<>(feeds);
@@ -137,6 +170,7 @@ public final class Replicator {
             sources.remove(feed);
             waiting.remove(feed);
             leads.remove(feed);
+            trials.remove(feed);
             for (Peer p : peers.values()) {
                 if (p.asked.remove(feed) != null) changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), Mode.NONE));
                 p.routeNotes.add(feed);
@@ -253,6 +287,7 @@ public final class Replicator {
     public boolean connected(PeerLink link) {
         if (peers.containsKey(link.id())) return false;
         Peer peer = new Peer(link);
+        peer.distrusted = distrust.has(link.id(), millis.getAsLong());
         peers.put(link.id(), peer);
         List<FeedState> clock = new ArrayList<>(wanted.size());
         for (AuthorId feed : wanted) {
@@ -276,6 +311,7 @@ public final class Replicator {
         }
         rerouted(lost);
         leads.values().removeIf(l -> l.peer == gone);
+        trials.values().removeIf(t -> t.peer == gone);
         // Collect first: makeSource puts into sources, which must not happen while iterating it.
         List<AuthorId> orphaned = new ArrayList<>();
         sources.entrySet().removeIf(e -> e.getValue() == gone && orphaned.add(e.getKey()));
@@ -295,8 +331,11 @@ public final class Replicator {
         } else if (message instanceof Entries e) {
             entries(peer, e.entries());
         } else if (message instanceof CaughtUp c) {
-            peer.learn(c.feed(), c.seq());
-            peer.caughtUp.merge(c.feed(), c.seq(), Math::max);
+            // Noted only for feeds the peer named or we want: a feed neither side named costs no memory.
+            if (peer.holds.containsKey(c.feed()) || wanted.contains(c.feed())) {
+                peer.learn(c.feed(), c.seq());
+                peer.caughtUp.merge(c.feed(), c.seq(), Math::max);
+            }
         } else if (message instanceof WireMessage.Routes r) {
             routes(peer, r.routes());
         }
@@ -349,11 +388,13 @@ public final class Replicator {
 
     /**
      * Called now and then: a source that does not deliver what another peer has within
-     * {@link #patience()} is replaced, or asked again when nobody else has more.
+     * {@link #patience()} is replaced, or asked again when nobody else has more; a peer asked
+     * alongside a working source that brought nothing in that time is not believed any more.
      */
     public void tick() {
         sendRoutes(true);
         long now = millis.getAsLong();
+        endTrials(now);
         // Any feed a peer holds more of is waited for, however we came to know it (a clock that
         // arrived before we wanted the feed starts no wait of its own).
         for (AuthorId feed : wanted) {
@@ -369,16 +410,82 @@ public final class Replicator {
             if (head >= bestHeld(feed)) continue;
             Peer current = sources.get(feed);
             Peer next = best(feed, current);
-            if (next != null && next.holds(feed) > head) {
+            boolean nextHasMore = next != null && believed(next, feed) > head;
+            if (current != null && current.holds(feed) > head) {
                 // A source that claimed more than it delivered in time is not believed any more:
-                // what it holds counts as what we hold.
-                if (current != null && current.holds(feed) > head) current.holds.put(feed, head);
-                makeSource(feed, next);
+                // what it holds counts as what we hold. Someone with more takes over.
+                current.holds.put(feed, head);
+                makeSource(feed, nextHasMore ? next : current);
+            } else if (nextHasMore) {
+                // The source brought all it claimed, but another peer claims more: it is asked
+                // alongside the source rather than instead of it, so a false claim stalls nothing.
+                if (current == null) makeSource(feed, next);
+                else trial(feed, next);
             } else if (current != null) {
                 // Nobody else has more: ask the source again, from what we hold.
                 makeSource(feed, current);
             }
         }
+    }
+
+    /**
+     * Asks {@code peer}, which claims entries of {@code feed} the working source has not brought,
+     * to stream them alongside the source (one such peer per feed at a time).
+     */
+    private void trial(AuthorId feed, Peer peer) {
+        if (trials.containsKey(feed) || peer.distrusted) return;
+        trials.put(feed, new Trial(peer, peer.holds(feed), millis.getAsLong()));
+        peer.asked.put(feed, Mode.EAGER);
+        sendClock(peer, List.of(new FeedState(feed, store.head(feed), Mode.EAGER)));
+    }
+
+    /**
+     * Ends the trials whose claims were met (by anyone), and those whose peer brought nothing for
+     * the patience: that peer is not believed for a while, and goes back to sending notes.
+     */
+    private void endTrials(long now) {
+        if (trials.isEmpty()) return;
+        long limit = patience.millis();
+        for (AuthorId feed : List.copyOf(trials.keySet())) {
+            Trial t = trials.get(feed);
+            long head = store.head(feed);
+            if (head >= t.seq) {
+                settleTrial(feed);
+            } else if (now - t.quietSince >= limit) {
+                trials.remove(feed);
+                t.peer.holds.put(feed, head);
+                t.peer.distrusted = true;
+                distrust.add(t.peer.link.id(), now + distrustMillis);
+                events.distrusted(t.peer.link.id(), "claimed entries of " + feed + " up to " + t.seq + " and brought none in "
+                        + (now - t.quietSince) + " ms");
+                demote(feed, t.peer);
+            }
+        }
+    }
+
+    /**
+     * The claim of a trial's peer is met. The peer becomes the source if it brought entries the
+     * source did not have; otherwise it goes back to sending notes.
+     */
+    private void settleTrial(AuthorId feed) {
+        Trial t = trials.get(feed);
+        if (t == null || store.head(feed) < t.seq) return;
+        trials.remove(feed);
+        Peer source = sources.get(feed);
+        if (t.delivered && (source == null || source.holds(feed) < t.seq)) makeSource(feed, t.peer);
+        else if (sources.get(feed) != t.peer) demote(feed, t.peer);
+    }
+
+    private void demote(AuthorId feed, Peer peer) {
+        if (peers.get(peer.link.id()) != peer || !wanted.contains(feed)) return;
+        peer.asked.put(feed, Mode.LAZY);
+        sendClock(peer, List.of(new FeedState(feed, store.head(feed), Mode.LAZY)));
+    }
+
+    /** What {@code peer} holds of {@code feed} as far as we believe it: no more than we hold, once it did not keep a claim. */
+    private long believed(Peer peer, AuthorId feed) {
+        long holds = peer.holds(feed);
+        return peer.distrusted ? Math.min(holds, store.head(feed)) : holds;
     }
 
     private void routes(Peer peer, List<WireMessage.Route> routes) {
@@ -422,6 +529,13 @@ public final class Replicator {
         Set<AuthorId> rerouted = new LinkedHashSet<>();
         for (FeedState f : c.feeds()) {
             AuthorId feed = f.feed();
+            long head = store.head(feed);
+            if (head == 0 && !peer.holds.containsKey(feed) && !wanted.contains(feed)) {
+                // A feed we neither want nor hold: remembered, for the day we want it, up to a
+                // bound per peer; past it, ignored. A peer cannot grow our state without end.
+                if (f.mode() == Mode.NONE || peer.unknownFeeds >= Limits.UNKNOWN_FEEDS_PER_PEER) continue;
+                peer.unknownFeeds++;
+            }
             // Whether the peer replicates the feed decides whether its route counts; a peer that
             // starts to replicate it hears our route, if that changed since our last clock said it.
             // (Checked only on that change: clock notes arrive with every new entry.)
@@ -440,7 +554,6 @@ public final class Replicator {
                 peer.wants.put(feed, f.mode());
                 if (learnRoute(peer, feed, f.route())) rerouted.add(feed);
             }
-            long head = store.head(feed);
             if (head > f.seq()) {
                 // A peer that no longer asks eagerly (demoted us to lazy, or lost interest) gets no more of a stream under way.
                 if (f.mode() == Mode.EAGER) peer.streaming.add(feed);
@@ -451,7 +564,7 @@ public final class Replicator {
             }
             if (!wanted.contains(feed)) continue;
             if (f.seq() > head) {
-                if (sources.get(feed) != peer) lead(feed, peer, f.seq());
+                if (sources.get(feed) != peer && !peer.distrusted) lead(feed, peer, f.seq());
                 behind(feed, peer, first);
             } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head)
                     && (sources.get(feed) == null || feed.equals(peer.link.id()))) {
@@ -510,16 +623,24 @@ public final class Replicator {
 
     /** {@code peer} holds more of a wanted feed than we do. */
     private void behind(AuthorId feed, Peer peer, boolean first) {
+        if (peer.distrusted) return; // Its claims start nothing (until it delivers, which needs no claim).
         Peer source = sources.get(feed);
         // A peer's first clock may show it far ahead (we were away), or be the author's own: it
-        // becomes the source at once. Otherwise a peer ahead of us only starts the wait when the source replicates the feed
+        // takes over at once. Otherwise a peer ahead of us only starts the wait when the source replicates the feed
         // itself: the source is most likely streaming the same new entries already (they reach
         // lazy peers as notes at the same time), and switching at once would bring them twice.
         boolean replicating = source != null && source.wants.containsKey(feed) && source.holds(feed) > 0;
-        boolean takeOver = first && (peer.holds(feed) - store.head(feed) > CATCH_UP_GAP || feed.equals(peer.link.id()));
-        if (source == null || (source != peer && (takeOver || !replicating)
-                && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed))) {
+        boolean author = feed.equals(peer.link.id());
+        boolean takeOver = first && (peer.holds(feed) - store.head(feed) > CATCH_UP_GAP || author);
+        if (source == null) {
             makeSource(feed, peer);
+        } else if (source != peer && (takeOver || !replicating)
+                && source.holds(feed) < peer.holds(feed) && source.holds(feed) <= store.head(feed)) {
+            // A source that replicates the feed and brought all it claimed is not left for a
+            // stranger's word (which costs nothing to give): the claimer streams alongside it
+            // until its claim is met or it proves empty. The author's word on its own feed stands.
+            if (replicating && !author) trial(feed, peer);
+            else makeSource(feed, peer);
         } else {
             waiting.putIfAbsent(feed, millis.getAsLong());
         }
@@ -528,6 +649,8 @@ public final class Replicator {
     private void makeSource(AuthorId feed, Peer next) {
         Peer old = sources.put(feed, next);
         leads.remove(feed);
+        Trial trial = trials.get(feed);
+        if (trial != null && trial.peer == next) trials.remove(feed);
         long head = store.head(feed);
         if (old != null && old != next && peers.containsValue(old)) {
             old.asked.put(feed, Mode.LAZY);
@@ -583,6 +706,11 @@ public final class Replicator {
                     stored.merge(peer, 1, Integer::sum);
                     advanced.put(feed, peer);
                     peer.learn(feed, e.header().seq());
+                    Trial trial = trials.get(feed);
+                    if (trial != null && trial.peer == peer) {
+                        trial.delivered = true;
+                        trial.quietSince = millis.getAsLong();
+                    }
                 }
                 case DUPLICATE, FORK -> peer.learn(feed, e.header().seq());
                 case OUT_OF_ORDER -> {
@@ -600,6 +728,7 @@ public final class Replicator {
         });
         advanced.forEach((feed, peer) -> {
             if (sources.get(feed) == peer) settleLead(feed);
+            settleTrial(feed);
             advanced(feed);
         });
     }
@@ -659,19 +788,28 @@ public final class Replicator {
         if (feeds.isEmpty()) peer.link.send(new Clock(List.of()));
     }
 
-    /** The connected peer (other than {@code except}) holding the most of {@code feed}, or any if none holds it. */
+    /**
+     * The connected peer (other than {@code except}) holding the most of {@code feed}, as far as
+     * we believe it, or any if none holds it.
+     */
     private Peer best(AuthorId feed, Peer except) {
         Peer best = null;
+        long most = -1;
         for (Peer p : peers.values()) {
             if (p == except) continue;
-            if (best == null || p.holds(feed) > best.holds(feed)) best = p;
+            long held = believed(p, feed);
+            if (held > most) {
+                best = p;
+                most = held;
+            }
         }
         return best;
     }
 
+    /** The most of {@code feed} a connected peer holds, as far as we believe it. */
     private long bestHeld(AuthorId feed) {
         long best = 0;
-        for (Peer p : peers.values()) best = Math.max(best, p.holds(feed));
+        for (Peer p : peers.values()) best = Math.max(best, believed(p, feed));
         return best;
     }
 
@@ -702,6 +840,10 @@ public final class Replicator {
                 .append(", source ").append(source == null ? "none" : name.apply(source.link.id()))
                 .append(since == null ? ", not waiting" : ", waiting " + (millis.getAsLong() - since) + " ms of " + patience.millis())
                 .append(", ").append(hops(route(feed, null)));
+        Trial trial = trials.get(feed);
+        if (trial != null) {
+            b.append(", trying ").append(name.apply(trial.peer.link.id())).append(" alongside for up to ").append(trial.seq);
+        }
         for (Peer p : peers.values()) {
             b.append("\n  peer ").append(name.apply(p.link.id())).append(": holds ").append(p.holds(feed))
                     .append(", wants ").append(p.wants.getOrDefault(feed, Mode.NONE))
@@ -711,6 +853,7 @@ public final class Replicator {
             if (p.caughtUp.containsKey(feed)) b.append(", caught us up to ").append(p.caughtUp.get(feed));
             if (p.streaming.contains(feed)) b.append(", streaming to it");
             if (!p.greeted) b.append(", no clock yet");
+            if (p.distrusted) b.append(", its claims not believed");
             if (!p.link.writable()) b.append(", not writable");
         }
         return b.toString();
@@ -719,6 +862,12 @@ public final class Replicator {
     private static String hops(int route) {
         if (route == 0) return "the author";
         return route == WireMessage.NO_ROUTE ? "no route to the author" : "author " + route + (route == 1 ? " hop" : " hops") + " away";
+    }
+
+    /** How many feeds {@code peer}'s clocks named that are kept track of (for tests of the bound). */
+    int feedsNamedBy(AuthorId peer) {
+        Peer p = peers.get(peer);
+        return p == null ? 0 : p.holds.size();
     }
 
     public Set<AuthorId> connectedPeers() {

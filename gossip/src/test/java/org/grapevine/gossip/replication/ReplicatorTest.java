@@ -619,6 +619,117 @@ class ReplicatorTest {
         assertEquals(0, carol.store().count(Outcome.DUPLICATE));
     }
 
+    // ---- claims not kept
+
+    /** Mallory's first clock claims far more of alice's feed than exists (and carries nothing else of hers). */
+    private SimNode malloryClaiming(long seq) {
+        SimNode mallory = net.node("mallory");
+        net.rewriteAll(m -> m instanceof Clock c && c.feeds().stream().anyMatch(f -> f.feed().equals(mallory.id()))
+                ? new Clock(List.of(c.feeds().get(0), new FeedState(alice.id(), seq, Mode.LAZY))) : m);
+        net.connect(mallory, bob);
+        net.rewriteAll(m -> m);
+        return mallory;
+    }
+
+    @Test
+    void aStrangersClaimToBeFarAheadDoesNotTakeAWorkingSourceAwayAndIsNotBelievedOnceUnkept() {
+        bob.wants(alice);
+        alice.posts(3);
+        net.connect(alice, bob);
+        net.deliverAll();
+
+        SimNode mallory = malloryClaiming(1_000_000);
+        net.deliverAll();
+        net.resetCounters();
+
+        // Alice stays bob's source: her next post crosses at once, once.
+        alice.post("live after the claim");
+        net.deliverAll();
+        assertEquals(4, bob.holds(alice));
+        assertEquals(1, net.link(alice, bob).entriesSent());
+        assertEquals(0, bob.store().count(Outcome.DUPLICATE));
+
+        // Mallory was asked for what it claimed and brought nothing: after the patience its claims are not believed.
+        net.advance(SimNetwork.SWITCH_AFTER_MILLIS);
+        net.tickAll();
+        net.deliverAll();
+        String why = bob.replicator().explain(alice.id(), id -> id.equals(mallory.id()) ? "mallory" : "alice");
+        assertTrue(why.startsWith("wanted, hold 4, source alice, not waiting"), why);
+        assertTrue(why.contains("peer mallory: holds 4, wants LAZY, asked LAZY, its claims not believed"), why);
+        assertEquals(new Replicator.FeedSync(alice.id(), 4, 4, true), syncOf(bob, alice), "the false claim no longer counts");
+        assertEquals(List.of(), bob.misbehavingPeers(), "an unkept claim alone costs no connection");
+
+        // Its next claim starts nothing, and alice keeps delivering at once.
+        net.link(mallory, bob).inject(new Clock(List.of(new FeedState(alice.id(), 2_000_000, Mode.LAZY))));
+        alice.post("live after the second claim");
+        net.deliverAll();
+        assertEquals(5, bob.holds(alice));
+        net.advance(10 * SimNetwork.SWITCH_AFTER_MILLIS);
+        net.tickAll();
+        net.deliverAll();
+        assertEquals(List.of(Mode.LAZY), ofType(net.link(bob, mallory), Clock.class).stream()
+                .flatMap(c -> c.feeds().stream()).filter(f -> f.feed().equals(alice.id())).map(FeedState::mode).distinct().toList(),
+                "mallory is not asked again");
+    }
+
+    @Test
+    void aPeerThatIsReallyAheadStreamsAlongsideTheSourceAndTakesOverOnceItDelivered() {
+        // Carol's source for alice's feed is bob, who holds 3; dave, who holds 20, comes along.
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(3);
+        net.connect(alice, bob);
+        net.connect(carol, bob);
+        net.deliverAll();
+        net.disconnect(alice, bob);
+        alice.posts(17);
+        net.connect(alice, dave);
+        net.deliverAll();
+        net.resetCounters();
+
+        net.connect(carol, dave);
+        net.deliverAll();
+
+        assertEquals(20, carol.holds(alice));
+        assertEquals(17, net.link(dave, carol).entriesSent());
+        assertEquals(0, net.link(bob, carol).entriesSent());
+        assertTrue(carol.replicator().explain(alice.id(), id -> id.equals(dave.id()) ? "dave" : "bob").startsWith("wanted, hold 20, source dave"));
+        alice.post("live");
+        net.deliverAll();
+        assertEquals(21, carol.holds(alice));
+        assertEquals(0, carol.store().count(Outcome.DUPLICATE));
+    }
+
+    @Test
+    void feedsAPeerNamesThatWeNeitherWantNorHoldAreKeptOnlyUpToABound() {
+        bob.wants(alice);
+        alice.posts(2);
+        net.connect(alice, bob);
+        SimNode mallory = net.node("mallory");
+        net.connect(mallory, bob);
+        net.deliverAll();
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 3; round++) {
+            List<FeedState> feeds = new ArrayList<>();
+            for (int i = 0; i < WireMessage.MAX_CLOCK_FEEDS; i++) {
+                byte[] key = new byte[32];
+                random.nextBytes(key);
+                feeds.add(new FeedState(new org.grapevine.identity.AuthorId(key), 1 + i, Mode.LAZY));
+            }
+            net.link(mallory, bob).inject(new Clock(feeds));
+            net.link(mallory, bob).inject(new CaughtUp(feeds.get(0).feed().equals(alice.id()) ? bob.id() : new org.grapevine.identity.AuthorId(new byte[32]), 9));
+        }
+        net.link(mallory, bob).inject(new Clock(List.of(new FeedState(alice.id(), 2, Mode.LAZY))));
+        net.deliverAll();
+
+        assertEquals(org.grapevine.gossip.limits.Limits.UNKNOWN_FEEDS_PER_PEER + 1, bob.replicator().feedsNamedBy(mallory.id()),
+                "the bound, and alice's feed, which bob wants");
+        alice.post("still flowing");
+        net.deliverAll();
+        assertEquals(3, bob.holds(alice));
+    }
+
     // ---- bad peers
 
     @Test
