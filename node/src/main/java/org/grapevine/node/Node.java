@@ -225,7 +225,7 @@ public final class Node implements AutoCloseable {
     static final int DRAIN_MESSAGES = 256;
     static final int DRAIN_ENTRIES = 4096;
     /** A message from a peer, waiting for the node loop. */
-    private record Inbound(PeerChannel peer, WireMessage message) {}
+    private record Inbound(PeerChannel peer, WireMessage message, int bytes) {}
     private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     /** Whether a drain of {@link #inbox} is scheduled or running. */
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -254,6 +254,11 @@ public final class Node implements AutoCloseable {
                     @Override
                     public void stored(AuthorId peer, int count) {
                         event("synced " + count + " entr" + (count == 1 ? "y" : "ies") + " from " + peer);
+                    }
+
+                    @Override
+                    public void distrusted(AuthorId peer, String reason) {
+                        event("not believing " + peer + " for a while: " + reason);
                     }
 
                     @Override
@@ -691,8 +696,8 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
-        public void received(PeerChannel peer, WireMessage message) {
-            inbox.add(new Inbound(peer, message));
+        public void received(PeerChannel peer, WireMessage message, int bytes) {
+            inbox.add(new Inbound(peer, message, bytes));
             if (draining.compareAndSet(false, true)) onLoop(Node.this::drainInbox);
         }
 
@@ -737,36 +742,59 @@ public final class Node implements AutoCloseable {
     private void drainInbox() {
         draining.set(false); // First: a message added from now on schedules another drain.
         List<Replicator.Arrival> run = new ArrayList<>();
+        List<Inbound> runMessages = new ArrayList<>();
         int runEntries = 0;
         boolean graphChanged = false;
         try {
             for (int handled = 0; handled < DRAIN_MESSAGES; handled++) {
                 Inbound in = inbox.poll();
                 if (in == null) break;
-                if (connected.get(in.peer().id()) != in.peer()) continue;
+                if (connected.get(in.peer().id()) != in.peer()) {
+                    in.peer().handled(in.bytes());
+                    continue;
+                }
                 if (in.message() instanceof WireMessage.Entries e) {
                     hooks.observer().received(in.peer().id(), e.entries());
                     run.add(new Replicator.Arrival(in.peer().id(), e.entries()));
+                    runMessages.add(in);
                     runEntries += e.entries().size();
                     graphChanged |= touchesGraph(e.entries());
                     if (runEntries < DRAIN_ENTRIES) continue;
                 }
-                storeRun(run, graphChanged);
+                storeRun(run, runMessages, graphChanged);
                 runEntries = 0;
                 graphChanged = false;
-                if (!(in.message() instanceof WireMessage.Entries)) handle(in.peer(), in.message());
+                if (!(in.message() instanceof WireMessage.Entries)) handle(in);
             }
-            storeRun(run, graphChanged);
+            storeRun(run, runMessages, graphChanged);
         } finally {
             if (!inbox.isEmpty() && draining.compareAndSet(false, true)) onLoop(this::drainInbox);
         }
     }
 
-    private void storeRun(List<Replicator.Arrival> run, boolean graphChanged) {
+    private void storeRun(List<Replicator.Arrival> run, List<Inbound> messages, boolean graphChanged) {
         if (run.isEmpty()) return;
-        replicator.receivedEntries(List.copyOf(run));
-        run.clear();
+        try {
+            replicator.receivedEntries(List.copyOf(run));
+        } finally {
+            for (Inbound in : messages) in.peer().handled(in.bytes());
+            run.clear();
+            messages.clear();
+        }
         if (graphChanged) refreshInterest();
+    }
+
+    /** One message other than Entries from a connected peer; its bytes count as handled once it is done with. */
+    private void handle(Inbound in) {
+        if (NodeBlobs.isBlobMessage(in.message())) {
+            blobs.received(in.peer().id(), in.message(), () -> in.peer().handled(in.bytes()));
+            return;
+        }
+        try {
+            handle(in.peer(), in.message());
+        } finally {
+            in.peer().handled(in.bytes());
+        }
     }
 
     /** One message other than Entries from a connected peer. */
@@ -782,8 +810,6 @@ public final class Node implements AutoCloseable {
             if (locateAnswers.merge(peer.id(), 1, Integer::sum) > LOCATE_ANSWERS_PER_TICK) return;
             List<WireMessage.PeerAddress> found = sendable(table.addressesOf(l.author(), LOCATE_ANSWERS));
             if (!found.isEmpty()) peer.send(new WireMessage.Peers(found));
-        } else if (NodeBlobs.isBlobMessage(message)) {
-            blobs.received(peer.id(), message);
         } else {
             replicator.received(peer.id(), message);
         }

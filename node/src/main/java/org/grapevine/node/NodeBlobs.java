@@ -168,19 +168,34 @@ final class NodeBlobs implements AutoCloseable {
         submit(() -> swarm.disconnected(peer));
     }
 
-    void received(AuthorId peer, WireMessage message) {
+    /**
+     * Hands a blob message from {@code peer} to the swarm, hashing a chunk's data on the way;
+     * {@code done} runs once the swarm has dealt with it (or the node is closing).
+     */
+    void received(AuthorId peer, WireMessage message, Runnable done) {
         try {
             hashing.execute(() -> {
                 if (message instanceof WireMessage.BlobChunk c) {
                     HashedChunk hashed = HashedChunk.of(c);
-                    submit(() -> swarm.received(peer, hashed));
+                    submit(() -> swarm.received(peer, hashed), done);
                 } else {
-                    submit(() -> swarm.received(peer, message));
+                    submit(() -> swarm.received(peer, message), done);
                 }
             });
         } catch (RejectedExecutionException closing) {
-            // As in submit.
+            done.run();
         }
+    }
+
+    /** Runs {@code task} on the blob thread, then {@code done}, whatever became of it. */
+    private void submit(IoTask task, Runnable done) {
+        submit(() -> {
+            try {
+                task.run();
+            } finally {
+                done.run();
+            }
+        });
     }
 
     void writable(AuthorId peer) {

@@ -2,23 +2,45 @@ package org.grapevine.gossip.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.grapevine.gossip.limits.Limits;
 import org.grapevine.gossip.replication.PeerLink;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 
-/** One established, authenticated connection, as replication and the node see it. */
+/**
+ * One established, authenticated connection, as replication and the node see it. It bounds what
+ * the peer can make us hold: bytes queued to it (a peer that does not read is cut off once its
+ * queue passes {@link Limits#QUEUED_PER_PEER}, or while all queues together pass {@link
+ * Limits#QUEUED_PER_NODE}) and bytes received from it that the node has not handled yet (past
+ * {@link Limits#UNHANDLED_PER_PEER} the connection is not read until the node catches up).
+ */
 public final class PeerChannel implements PeerLink {
     private final Channel channel;
     private final StaticKeyBinding peer;
     private final boolean outbound;
     private final ByteCounter bytes;
+    private final LongSupplier nodeQueued;
+    /** Closes the connection with a reason, on its event loop. */
+    private final Consumer<String> cutOff;
+    private final AtomicLong unhandled = new AtomicLong();
+    /** Set on the event loop when reading stopped for unhandled input. */
+    private volatile boolean paused;
+    private volatile boolean cut;
 
-    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes) {
+    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes, LongSupplier nodeQueued,
+                Consumer<String> cutOff) {
         this.channel = channel;
         this.peer = peer;
         this.outbound = outbound;
         this.bytes = bytes;
+        this.nodeQueued = nodeQueued;
+        this.cutOff = cutOff;
     }
 
     /** Bytes sent on this connection so far, handshake and framing included. */
@@ -35,7 +57,7 @@ public final class PeerChannel implements PeerLink {
         return peer.author();
     }
 
-    /** The port the peer says it listens on (0 if it does not). */
+    /** The port the peer says it listens on (0 if it does not). Nothing checks it: dial it to find out. */
     public int listenPort() {
         return peer.listenPort();
     }
@@ -48,9 +70,37 @@ public final class PeerChannel implements PeerLink {
         return (InetSocketAddress) channel.remoteAddress();
     }
 
+    /**
+     * Queues {@code message} for the peer. While the link is full, a queue past the per-peer limit,
+     * or any full link while the node's queues together pass theirs, cuts the peer off instead.
+     */
     @Override
     public void send(WireMessage message) {
+        if (cut) return;
+        if (!channel.isWritable()) {
+            long mine = queued();
+            if (mine > Limits.QUEUED_PER_PEER) {
+                cut("not reading: " + mine + " bytes queued");
+                return;
+            }
+            long all = nodeQueued.getAsLong();
+            if (all > Limits.QUEUED_PER_NODE) {
+                cut("not reading while " + all + " bytes are queued to all peers");
+                return;
+            }
+        }
         channel.writeAndFlush(message, channel.voidPromise());
+    }
+
+    /** Bytes queued to this peer and not yet taken by the socket (messages not yet encoded by their estimate). */
+    public long queued() {
+        ChannelOutboundBuffer b = channel.unsafe().outboundBuffer();
+        return b == null ? 0 : b.totalPendingWriteBytes();
+    }
+
+    private void cut(String reason) {
+        cut = true;
+        channel.eventLoop().execute(() -> cutOff.accept(reason));
     }
 
     @Override
@@ -58,14 +108,44 @@ public final class PeerChannel implements PeerLink {
         return channel.isWritable();
     }
 
+    /**
+     * Says goodbye with a reason and closes once it left, or after {@link Limits#GOODBYE_MILLIS}
+     * if the peer does not take it (it may not be reading at all).
+     */
     @Override
     public void close(WireMessage.Reason reason, String detail) {
         if (!channel.isActive()) return;
         channel.writeAndFlush(new WireMessage.Goodbye(reason, detail)).addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> channel.close(), Limits.GOODBYE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     public boolean isOpen() {
         return channel.isActive();
+    }
+
+    /** A message of {@code n} bytes arrived and waits for the node; on the event loop. */
+    void received(int n) {
+        if (unhandled.addAndGet(n) > Limits.UNHANDLED_PER_PEER && !paused) {
+            paused = true;
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    /** The node has handled a message of {@code n} bytes from this peer; reading resumes once it caught up. */
+    public void handled(int n) {
+        if (unhandled.addAndGet(-n) < Limits.UNHANDLED_RESUME && paused) channel.eventLoop().execute(this::resume);
+    }
+
+    private void resume() {
+        if (paused && unhandled.get() < Limits.UNHANDLED_RESUME) {
+            paused = false;
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    /** Bytes received from this peer that the node has not handled yet. */
+    public long unhandled() {
+        return unhandled.get();
     }
 
     @Override

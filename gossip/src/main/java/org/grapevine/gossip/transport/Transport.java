@@ -9,8 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultMessageSizeEstimator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MessageSizeEstimator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
@@ -30,6 +32,7 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +92,7 @@ public final class Transport implements AutoCloseable {
     private final boolean epoll;
     private Channel server;
     private int listenPort;
+    private final HandshakeGate gate = new HandshakeGate(System::currentTimeMillis);
 
     public Transport(Config config, TransportEvents events) {
         this.config = config;
@@ -108,6 +112,7 @@ public final class Transport implements AutoCloseable {
         server = new ServerBootstrap().group(group).channel(type)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .childOption(ChannelOption.MESSAGE_SIZE_ESTIMATOR, SIZES)
                 .childHandler(initializer(false, null))
                 .bind(address).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
@@ -123,6 +128,7 @@ public final class Transport implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 2 * 1024 * 1024))
+                .option(ChannelOption.MESSAGE_SIZE_ESTIMATOR, SIZES)
                 .handler(initializer(true, address))
                 .connect(address);
         f.addListener(r -> {
@@ -136,6 +142,13 @@ public final class Transport implements AutoCloseable {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+                InetAddress from = initiator ? null : ch.remoteAddress().getAddress();
+                if (from != null && !gate.admit(from)) {
+                    // Too many handshakes at once, or from an address whose handshakes keep failing:
+                    // refused before any key agreement.
+                    ch.close();
+                    return;
+                }
                 channels.add(ch);
                 ChannelHandler link = config.shaper().handlerFor(initiator ? dialed : ch.remoteAddress(), initiator);
                 if (link != null) ch.pipeline().addLast("link", link);
@@ -148,7 +161,7 @@ public final class Transport implements AutoCloseable {
                         // XX handshake; replaced by the transport layers below once the peer is proved.
                         .addLast("handshake", new HandshakeHandler(initiator, config.identity(), config.network(),
                                 listenPort, config.handshakeTimeoutMillis(), Transport.this::afterHandshake))
-                        .addLast("session", new Session(initiator));
+                        .addLast("session", new Session(initiator, from));
             }
         };
     }
@@ -177,25 +190,72 @@ public final class Transport implements AutoCloseable {
         return frames;
     }
 
+    /**
+     * Sizes of messages written from outside a connection's event loop, counted against its queue
+     * until they are encoded: a wire message by its encoded size, near enough.
+     */
+    private static final MessageSizeEstimator SIZES = new MessageSizeEstimator() {
+        private final MessageSizeEstimator.Handle bytes = DefaultMessageSizeEstimator.DEFAULT.newHandle();
+
+        @Override
+        public Handle newHandle() {
+            return message -> message instanceof WireMessage m ? WireCodec.estimatedSize(m) : bytes.size(message);
+        }
+    };
+
+    /** Bytes queued to every connection of this transport, not yet taken by the sockets. */
+    public long queuedTotal() {
+        long sum = 0;
+        for (Channel ch : channels) {
+            var b = ch.unsafe().outboundBuffer();
+            if (b != null) sum += b.totalPendingWriteBytes();
+        }
+        return sum;
+    }
+
+    /** Inbound connections refused before their handshake (too many at once, or an address that keeps failing). */
+    public long refusedConnections() {
+        return gate.refused();
+    }
+
     /** The last handler: turns pipeline events into {@link TransportEvents}. */
     private final class Session extends ChannelInboundHandlerAdapter {
         private final boolean outbound;
+        /** The address an inbound connection came from, until its handshake ended; null once told to the gate. */
+        private InetAddress gated;
         private PeerChannel peer;
         private String closeReason = "connection closed";
         /** Set once this side decided to close: the first reason stands, later input is ignored. */
         private boolean closing;
         private boolean rejected;
+        /** A Pong not yet taken by the socket: further Pings go unanswered until it is. */
+        private boolean ponging;
 
-        Session(boolean outbound) {
+        Session(boolean outbound, InetAddress gated) {
             this.outbound = outbound;
+            this.gated = gated;
+        }
+
+        private void handshakeEnded(boolean ok) {
+            if (gated == null) return;
+            gate.finished(gated, ok);
+            gated = null;
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof HandshakeHandler.Completed c) {
-                peer = new PeerChannel(ctx.channel(), c.peer(), outbound, ctx.pipeline().get(ByteCounter.class));
+                handshakeEnded(true);
+                peer = new PeerChannel(ctx.channel(), c.peer(), outbound, ctx.pipeline().get(ByteCounter.class),
+                        Transport.this::queuedTotal, reason -> {
+                            if (closing) return;
+                            closing(reason);
+                            log.debug("{}: {}", ctx.channel().remoteAddress(), reason);
+                            ctx.close();
+                        });
                 events.connected(peer);
             } else if (evt instanceof HandshakeHandler.Failed f) {
+                handshakeEnded(false);
                 rejected = true;
                 events.rejected(ctx.channel().remoteAddress(), f.reason());
             } else if (evt instanceof IdleStateEvent idle) {
@@ -210,12 +270,16 @@ public final class Transport implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (peer == null || closing || !(msg instanceof WireMessage m)) {
+            if (peer == null || closing || !(msg instanceof Framed framed)) {
                 io.netty.util.ReferenceCountUtil.release(msg);
                 return;
             }
+            WireMessage m = framed.message();
             if (m instanceof WireMessage.Ping p) {
-                ctx.writeAndFlush(new WireMessage.Pong(p.nonce()), ctx.voidPromise());
+                // One Pong at a time: a peer that pings without reading gets no queue of answers.
+                if (ponging) return;
+                ponging = true;
+                ctx.writeAndFlush(new WireMessage.Pong(p.nonce())).addListener(f -> ponging = false);
             } else if (m instanceof WireMessage.Pong) {
                 // Its arrival already reset the idle timer.
             } else if (m instanceof WireMessage.Goodbye g) {
@@ -228,7 +292,8 @@ public final class Transport implements AutoCloseable {
                     Verifier verifier = VERIFIERS.get();
                     for (var entry : e.entries()) entry.header().verifySignature(verifier);
                 }
-                events.received(peer, m);
+                peer.received(framed.bytes());
+                events.received(peer, m, framed.bytes());
             }
         }
 
@@ -240,6 +305,7 @@ public final class Transport implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            handshakeEnded(false);
             if (peer != null) events.disconnected(peer, closeReason);
             else if (!rejected) events.rejected(ctx.channel().remoteAddress(), "closed during the handshake");
         }
@@ -263,8 +329,7 @@ public final class Transport implements AutoCloseable {
                 closing("malformed input: " + root.getMessage());
                 log.debug("{}: {}", ctx.channel().remoteAddress(), closeReason);
                 if (peer != null) {
-                    ctx.writeAndFlush(new WireMessage.Goodbye(WireMessage.Reason.MALFORMED, String.valueOf(root.getMessage())))
-                            .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                    peer.close(WireMessage.Reason.MALFORMED, String.valueOf(root.getMessage()));
                 } else {
                     ctx.close();
                 }

@@ -8,7 +8,11 @@ public interface TransportEvents {
     /** A connection finished its handshake; the peer proved the identity in {@code peer.id()}. */
     void connected(PeerChannel peer);
 
-    void received(PeerChannel peer, WireMessage message);
+    /**
+     * A message of {@code bytes} bytes arrived; the node calls {@link PeerChannel#handled} with
+     * them once it has dealt with it (the connection is not read while too much waits).
+     */
+    void received(PeerChannel peer, WireMessage message, int bytes);
 
     /** The connection's outbound buffer drained below its low mark. */
     void writable(PeerChannel peer);

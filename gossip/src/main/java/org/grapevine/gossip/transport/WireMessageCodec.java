@@ -12,7 +12,8 @@ import org.grapevine.identity.Malformed;
 
 /**
  * Wire messages to and from length-framed bytes ({@code u32 length | message}). A chunk's data
- * goes out as a buffer of its own over the chunk's array, not copied into the message.
+ * goes out as a buffer of its own over the chunk's array, not copied into the message. Each
+ * message read comes out {@link Framed}, with its size.
  */
 final class WireMessageCodec extends MessageToMessageCodec<ByteBuf, WireMessage> {
     @Override
@@ -24,11 +25,12 @@ final class WireMessageCodec extends MessageToMessageCodec<ByteBuf, WireMessage>
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) throws Malformed {
+        int bytes = 4 + frame.readableBytes();
         if (frame.hasArray()) {
             // The decoder copies what it keeps, so the frame's own array can be read in place.
-            out.add(WireCodec.decode(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes()));
+            out.add(new Framed(WireCodec.decode(frame.array(), frame.arrayOffset() + frame.readerIndex(), frame.readableBytes()), bytes));
         } else {
-            out.add(WireCodec.decode(ByteBufUtil.getBytes(frame)));
+            out.add(new Framed(WireCodec.decode(ByteBufUtil.getBytes(frame)), bytes));
         }
     }
 }

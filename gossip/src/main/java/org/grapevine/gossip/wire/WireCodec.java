@@ -137,6 +137,24 @@ public final class WireCodec {
         return new Parts(w.toByteArray(), body);
     }
 
+    /**
+     * About how many bytes {@code message} takes encoded, without encoding it: exact for the large
+     * ones (entries, chunks, clocks), a little over for the small.
+     */
+    public static int estimatedSize(WireMessage message) {
+        if (message instanceof Entries e) {
+            int sum = 8;
+            for (Entry entry : e.entries()) sum += entryCost(entry);
+            return sum;
+        }
+        if (message instanceof BlobChunk c) return 64 + 32 * c.proofLength() + c.dataUnsafe().length;
+        if (message instanceof Clock c) return 8 + 44 * c.feeds().size();
+        if (message instanceof Routes r) return 8 + 33 * r.routes().size();
+        if (message instanceof Peers p) return 8 + 300 * p.peers().size();
+        if (message instanceof BlobHave h) return 64 + h.bitmapLength();
+        return 64;
+    }
+
     /** Encoded size of an entries message holding these envelopes, for filling batches up to a budget. */
     public static int entryCost(Entry entry) {
         return entry.header().size() + 1 + (entry.hasContent() ? entry.header().contentLength() : 0) + 3;

@@ -225,6 +225,11 @@ public sealed interface WireMessage {
             return new BlobHave(blob, size, false, Arrays.copyOf(held.toByteArray(), bitmapLength(size)));
         }
 
+        /** Bytes of this have's bitmap. */
+        public int bitmapLength() {
+            return bitmap.length;
+        }
+
         /** Bytes in the bitmap of a blob of {@code size} bytes: one bit per chunk. */
         static int bitmapLength(long size) {
             return (int) ((BlobHasher.chunkCount(size) + 7) / 8);
@@ -307,6 +312,11 @@ public sealed interface WireMessage {
             }
             proof = Collections.unmodifiableList(hashes);
             if (data.length > BlobHasher.CHUNK_SIZE) throw new IllegalArgumentException("chunk of " + data.length + " bytes");
+        }
+
+        /** How many proof hashes there are. */
+        public int proofLength() {
+            return proof.size();
         }
 
         /** The proof hashes, leaf level first, as copies. */

@@ -105,8 +105,10 @@ class TransportCodecsTest {
             at += n;
         }
         List<WireMessage> received = new ArrayList<>();
-        for (WireMessage m; (m = b.readInbound()) != null; ) received.add(m);
+        int bytes = 0;
+        for (Framed f; (f = b.readInbound()) != null; bytes += f.bytes()) received.add(f.message());
         assertEquals(sent, received);
+        assertEquals(sent.stream().mapToInt(m -> 4 + WireCodec.encode(m).length).sum(), bytes, "each message counted with its length prefix");
         b.finishAndReleaseAll();
     }
 
