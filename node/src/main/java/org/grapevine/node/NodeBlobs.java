@@ -104,8 +104,17 @@ final class NodeBlobs implements AutoCloseable {
         }
     }
 
-    /** Resumes the fetches a previous run left partial. */
+    /**
+     * Resumes the fetches a previous run left partial for this node itself; what it left of blobs
+     * fetched only for others is removed.
+     */
     void resume() {
+        try {
+            int swept = files.sweep();
+            if (swept > 0) events.accept("removed " + swept + " partial blob" + (swept == 1 ? "" : "s") + " fetched for others before a restart");
+        } catch (IOException e) {
+            events.accept("blob store: " + e.getMessage());
+        }
         for (BlobStore.Held h : files.list()) {
             if (!h.complete()) fetch(h.id(), h.size());
         }
@@ -113,6 +122,11 @@ final class NodeBlobs implements AutoCloseable {
 
     BlobStore files() {
         return files;
+    }
+
+    /** Fetches under way or held for others, and their bytes. */
+    CompletableFuture<long[]> relays() {
+        return CompletableFuture.supplyAsync(() -> new long[] {swarm.relays(), swarm.relayBytes()}, thread);
     }
 
     private Runnable guarded(IoTask task) {
@@ -303,6 +317,33 @@ final class NodeBlobs implements AutoCloseable {
         public boolean begin(BlobId blob, long size) {
             try {
                 return files.begin(blob, size);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean beginTransient(BlobId blob, long size) {
+            try {
+                return files.beginTransient(blob, size);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void keep(BlobId blob) {
+            try {
+                files.keep(blob);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void discard(BlobId blob) {
+            try {
+                files.discard(blob);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

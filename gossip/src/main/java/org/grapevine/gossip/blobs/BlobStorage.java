@@ -31,6 +31,19 @@ public interface BlobStorage {
      */
     boolean begin(BlobId blob, long size);
 
+    /**
+     * Starts holding a partial blob fetched only for others (a relay): it is not recorded as
+     * this node's, is never resumed after a restart, and goes with {@link #discard} unless {@link
+     * #keep} made it the node's own first. False refuses it.
+     */
+    boolean beginTransient(BlobId blob, long size);
+
+    /** A blob begun transient is wanted by this node itself from now on: recorded and resumed like any. */
+    void keep(BlobId blob);
+
+    /** Removes a blob begun transient, partial or complete, with its files; nothing if it was kept since. */
+    void discard(BlobId blob);
+
     /** What became of one chunk offered by a peer. */
     enum Stored {
         STORED,

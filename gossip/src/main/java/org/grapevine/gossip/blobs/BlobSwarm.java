@@ -1,7 +1,6 @@
 package org.grapevine.gossip.blobs;
 
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,9 @@ import org.grapevine.identity.blob.BlobTree;
  * (docs/PROTOCOL.md, "Blob exchange"). A fetch wants the blob of every peer; peers answer with
  * haves, and chunks are asked of whoever has them, rarest first and a few at a time per peer, each
  * checked against the id by its Merkle proof as it arrives. A peer holding none of a small blob
- * may fetch it itself for the one that wants it (a relay, limited by hops).
+ * may fetch it itself for the one that wants it (a relay, limited by hops and by {@link Relays}:
+ * tied to the peers waiting for it, bounded per peer and in all, and stored only once some peer
+ * has chunks of it).
  *
  * <p>Not thread-safe: the node calls it from one thread, and {@link BlobPeer#send} must not call
  * back into it.
@@ -37,8 +38,11 @@ public final class BlobSwarm {
     private final BlobServer server;
     private final Map<AuthorId, BlobPeer> peers = new LinkedHashMap<>();
     private final Map<BlobId, Fetch> fetches = new LinkedHashMap<>();
-    /** How fetches that completed here ended, for {@link #progress}. */
-    private final Map<BlobId, Progress> finished = new HashMap<>();
+    /** How this node's own fetches that completed here ended, for {@link #progress}; the latest few. */
+    private final Map<BlobId, Progress> finished = new LinkedHashMap<>();
+    static final int FINISHED_KEPT = 1_024;
+    /** The fetches under way for others, and their bounds. */
+    private final Relays relays = new Relays();
 
     /**
      * @param inFlightPerPeer chunk requests a peer may have outstanding (across all blobs)
@@ -104,6 +108,7 @@ public final class BlobSwarm {
         if (peers.remove(peerId) == null) return;
         server.forget(peerId);
         for (Fetch f : fetches.values()) f.forget(peerId);
+        for (BlobId orphaned : relays.left(peerId)) endRelay(orphaned);
         schedule();
     }
 
@@ -121,6 +126,7 @@ public final class BlobSwarm {
             chunk(peer, HashedChunk.of(c));
         } else if (message instanceof BlobCancel c) {
             server.cancel(peerId, c.blob());
+            if (relays.leave(c.blob(), peerId)) endRelay(c.blob());
         }
     }
 
@@ -138,7 +144,9 @@ public final class BlobSwarm {
 
     /** Called now and then: requests unanswered too long go to other peers; held-back haves go out. */
     public void tick() {
-        long askedBy = millis.getAsLong() - config.requestTimeoutMillis() - 1;
+        long now = millis.getAsLong();
+        for (BlobId expired : relays.expired(now)) endRelay(expired);
+        long askedBy = now - config.requestTimeoutMillis() - 1;
         for (Fetch f : fetches.values()) f.expire(askedBy);
         schedule();
         server.flush();
@@ -163,6 +171,7 @@ public final class BlobSwarm {
     /** Stops fetching {@code blob} (the user removed it); peers asked for chunks are told to drop the requests. */
     public void cancel(BlobId blob) {
         finished.remove(blob);
+        relays.end(blob);
         Fetch f = fetches.remove(blob);
         if (f == null) return;
         server.drop(blob);
@@ -178,7 +187,11 @@ public final class BlobSwarm {
     }
 
     private boolean start(BlobId blob, long size, int hops) {
-        if (fetches.containsKey(blob)) return false;
+        Fetch under = fetches.get(blob);
+        if (under != null) {
+            if (under.relay) own(under);
+            return false;
+        }
         BlobStorage.Holding holding = storage.holding(blob);
         if (holding != null && holding.complete()) return false;
         boolean proven = false;
@@ -197,17 +210,76 @@ public final class BlobSwarm {
         return true;
     }
 
+    /**
+     * A fetch under way for others becomes this node's own (the user or a followed post wants
+     * the blob): it no longer counts against the relay bounds, and storage keeps what it holds.
+     */
+    private void own(Fetch f) {
+        f.relay = false;
+        relays.end(f.blob);
+        if (f.begun) {
+            storage.keep(f.blob);
+        } else if (storage.begin(f.blob, f.size())) {
+            f.begun = true;
+        } else {
+            cancel(f.blob);
+        }
+    }
+
     private void want(BlobPeer peer, BlobWant w) {
         BlobId blob = w.blob();
         BlobStorage.Holding holding = storage.holding(blob);
         if (holding != null && (holding.complete() || !holding.chunks().isEmpty())) {
             if (!holding.complete()) server.wants(peer, blob);
             server.tell(peer, blob, holding);
+            relays.join(blob, peer.id());
         } else if (fetches.containsKey(blob)) {
             server.wants(peer, blob);
-        } else if (w.hops() > 1 && w.sizeKnown() && w.size() <= config.relayCap() && start(blob, w.size(), w.hops() - 1)) {
+            relays.join(blob, peer.id());
+        } else if (w.hops() > 1 && w.sizeKnown() && w.size() <= config.relayCap()
+                && relays.start(peer.id(), blob, w.size(), millis.getAsLong())) {
+            relay(blob, w.size(), w.hops() - 1, peer.id());
             server.wants(peer, blob);
         }
+    }
+
+    /**
+     * Fetches {@code blob} for {@code asker}, which holds none of it: its want goes on to the other
+     * peers with a hop less. Nothing is stored (and no file opened) until a peer says it has chunks.
+     */
+    private void relay(BlobId blob, long size, int hops, AuthorId asker) {
+        fetches.put(blob, new Fetch(blob, size, false, hops, new java.util.BitSet(), config.inFlightPerPeer(), true));
+        BlobWant want = new BlobWant(blob, hops, size);
+        for (BlobPeer p : peers.values()) {
+            if (!p.id().equals(asker)) p.send(want);
+        }
+    }
+
+    /**
+     * Ends a relay: nobody waits for it any more, it gained nothing for too long, or it lived long
+     * enough. Its requests are cancelled and what storage holds of it goes (unless the node made
+     * the blob its own meanwhile).
+     */
+    private void endRelay(BlobId blob) {
+        if (relays.get(blob) == null) return;
+        relays.end(blob);
+        Fetch f = fetches.get(blob);
+        if (f != null && f.relay) {
+            fetches.remove(blob);
+            server.drop(blob);
+            BlobCancel cancel = new BlobCancel(blob);
+            for (AuthorId id : f.busy()) peers.get(id).send(cancel);
+        }
+        storage.discard(blob);
+    }
+
+    /** Fetches under way or held for others, and the bytes they take (for the node's accounting and tests). */
+    public int relays() {
+        return relays.count();
+    }
+
+    public long relayBytes() {
+        return relays.bytes();
     }
 
     private void have(BlobPeer peer, BlobHave h) {
@@ -223,6 +295,13 @@ public final class BlobSwarm {
             has = new BitSet(); // we cannot tell yet whose size is wrong; ask it nothing
         }
         f.have(peer.id(), h.size(), has);
+        if (!f.begun && f.anySource()) {
+            if (!storage.beginTransient(f.blob, f.size())) {
+                endRelay(f.blob);
+                return;
+            }
+            f.begun = true;
+        }
         schedule();
     }
 
@@ -249,9 +328,16 @@ public final class BlobSwarm {
         }
         f.arrived(peer.id(), c.index(), c.dataUnsafe().length);
         events.chunkFrom(peer.id(), c.blob(), c.index(), c.dataUnsafe().length);
+        Relays.Relay relay = f.relay ? relays.get(f.blob) : null;
+        if (relay != null) relay.lastGain = millis.getAsLong();
         if (stored == BlobStorage.Stored.COMPLETE || f.allHeld()) {
             fetches.remove(f.blob);
-            finished.put(f.blob, f.progress(true));
+            if (relay != null) {
+                relay.complete = true; // Served to those waiting until they leave or the relay's lifetime ends.
+            } else {
+                finished.put(f.blob, f.progress(true));
+                if (finished.size() > FINISHED_KEPT) finished.remove(finished.keySet().iterator().next());
+            }
             BlobCancel cancel = new BlobCancel(f.blob);
             for (AuthorId id : f.busy()) peers.get(id).send(cancel);
             server.completed(f.blob);
@@ -293,6 +379,7 @@ public final class BlobSwarm {
     private void schedule() {
         long now = millis.getAsLong();
         for (Fetch f : fetches.values()) {
+            if (!f.begun) continue;
             f.plan(this::room, random, now).forEach((id, chunks) -> {
                 BlobPeer p = peers.get(id);
                 for (int i = 0; i < chunks.size(); i += WireMessage.MAX_GET) {

@@ -31,6 +31,10 @@ final class Fetch {
 
     final BlobId blob;
     final int hops;
+    /** Fetched only for others (see {@link Relays}), until the node wants it itself. */
+    boolean relay;
+    /** Whether storage holds a partial blob for it yet: a relay begins only once some peer has chunks. */
+    boolean begun;
     private final int maxCapacity;
     /** -1 until a verified chunk proves it (or the caller names it). */
     private long size;
@@ -65,7 +69,13 @@ final class Fetch {
     }
 
     Fetch(BlobId blob, long size, boolean sizeProven, int hops, BitSet held, int maxCapacity) {
+        this(blob, size, sizeProven, hops, held, maxCapacity, false);
+    }
+
+    Fetch(BlobId blob, long size, boolean sizeProven, int hops, BitSet held, int maxCapacity, boolean relay) {
         this.blob = blob;
+        this.relay = relay;
+        this.begun = !relay;
         this.size = size;
         this.sizeProven = sizeProven;
         this.hops = hops;
@@ -156,6 +166,12 @@ final class Fetch {
             s.unanswered.clear(index);
             s.capacity = Math.min(maxCapacity, s.capacity + 1);
         }
+    }
+
+    /** Whether some peer has told us it holds chunks of this blob. */
+    boolean anySource() {
+        for (Source s : sources.values()) if (!s.has.isEmpty()) return true;
+        return false;
     }
 
     /** Peers that may still send chunks we asked for: to be told to cancel when the fetch ends. */

@@ -3,6 +3,7 @@ package org.grapevine.gossip.blobs;
 import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.grapevine.gossip.wire.WireMessage.BlobChunk;
@@ -19,6 +20,9 @@ final class MemoryBlobStorage implements BlobStorage {
     private final Map<Stored, Integer> outcomes = new EnumMap<>(Stored.class);
     private long sizeLimit = Long.MAX_VALUE;
     private boolean corrupt;
+    /** Blobs begun only for others, and every blob discarded so far. */
+    private final java.util.Set<BlobId> transients = new java.util.HashSet<>();
+    private final java.util.List<BlobId> discarded = new java.util.ArrayList<>();
 
     private static final class Held {
         final long size;
@@ -96,6 +100,40 @@ final class MemoryBlobStorage implements BlobStorage {
         if (size > sizeLimit) return false;
         blobs.put(blob, new Held(size, BlobTree.empty(size)));
         return true;
+    }
+
+    @Override
+    public boolean beginTransient(BlobId blob, long size) {
+        boolean fresh = !blobs.containsKey(blob);
+        if (!begin(blob, size)) return false;
+        if (fresh) transients.add(blob);
+        return true;
+    }
+
+    @Override
+    public void keep(BlobId blob) {
+        transients.remove(blob);
+    }
+
+    @Override
+    public void discard(BlobId blob) {
+        if (!transients.remove(blob)) return;
+        blobs.remove(blob);
+        discarded.add(blob);
+    }
+
+    /** Whether anything of {@code blob} is held, partial or whole. */
+    boolean holdsAny(BlobId blob) {
+        return blobs.containsKey(blob);
+    }
+
+    /** Whether {@code blob} is held only for others. */
+    boolean isTransient(BlobId blob) {
+        return transients.contains(blob);
+    }
+
+    List<BlobId> discarded() {
+        return List.copyOf(discarded);
     }
 
     @Override

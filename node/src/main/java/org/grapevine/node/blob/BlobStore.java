@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.LongSupplier;
+import org.grapevine.gossip.limits.Limits;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.blob.BlobHasher;
@@ -33,6 +34,11 @@ import org.grapevine.node.store.Store.BlobRecord;
  * <p>A partial blob's chunks are recorded in the index only after the part file and its tree are
  * forced to disk, every {@link #FLUSH_CHUNKS} chunks or {@link #FLUSH_MILLIS} ms; after a crash the
  * recorded chunks are checked against their proofs again and the fetch resumes from them.
+ *
+ * <p>A blob fetched only for others is <em>transient</em>: its partial file is never recorded (so
+ * it is never resumed, and a sweep at start removes what a crash left of it), and {@link #discard}
+ * removes it unless the node made it its own since. At most {@link Limits#OPEN_PART_FILES} part
+ * files are open at once; the least recently used is recorded, closed and reopened when needed.
  * Thread-safe.
  */
 public final class BlobStore implements AutoCloseable {
@@ -53,36 +59,47 @@ public final class BlobStore implements AutoCloseable {
     private final long maxSize;
     private final LongSupplier millis;
     private final Map<BlobId, Partial> partials = new HashMap<>();
+    /** Partials whose part file is open, least recently used first. */
+    private final java.util.LinkedHashMap<BlobId, Partial> openParts = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final int maxOpenParts;
+    /** Blobs held only for others (see the class comment). */
+    private final java.util.Set<BlobId> transients = new java.util.HashSet<>();
     private final Map<BlobId, BlobTree> trees = new HashMap<>();
     /** Open files of complete blobs being served, least recently used first. */
     private final java.util.LinkedHashMap<BlobId, FileChannel> serving = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private static final int MAX_SERVING = 16;
 
-    /** A blob being fetched: its part file, its tree so far, and which chunks it holds. */
+    /** A blob being fetched: its part file (null while closed), its tree so far, and which chunks it holds. */
     private static final class Partial {
         final BlobId id;
         final long size;
-        final FileChannel file;
+        FileChannel file;
         final BlobTree tree;
         final BitSet held;
+        final boolean transientBlob;
         int unflushed;
         long lastFlush;
 
-        Partial(BlobId id, long size, FileChannel file, BlobTree tree, BitSet held, long now) {
+        Partial(BlobId id, long size, BlobTree tree, BitSet held, boolean transientBlob, long now) {
             this.id = id;
             this.size = size;
-            this.file = file;
             this.tree = tree;
             this.held = held;
+            this.transientBlob = transientBlob;
             this.lastFlush = now;
         }
     }
 
     public BlobStore(Path dir, Store store, long maxSize, LongSupplier millis) {
+        this(dir, store, maxSize, millis, Limits.OPEN_PART_FILES);
+    }
+
+    public BlobStore(Path dir, Store store, long maxSize, LongSupplier millis, int maxOpenParts) {
         this.dir = dir;
         this.store = store;
         this.maxSize = maxSize;
         this.millis = millis;
+        this.maxOpenParts = maxOpenParts;
     }
 
     public long maxSize() {
@@ -133,6 +150,7 @@ public final class BlobStore implements AutoCloseable {
             }
             BlobId id = hasher.finish();
             size = hasher.size();
+            transients.remove(id); // The user's own now, whatever fetched it before.
             if (isComplete(id)) return held(id).orElseThrow();
             BlobTree tree = BlobTree.of(size, hasher.leafHashes());
             writeTree(id, tree);
@@ -196,6 +214,21 @@ public final class BlobStore implements AutoCloseable {
      * A resumed blob's recorded chunks are checked against their proofs before they count.
      */
     public synchronized boolean begin(BlobId id, long size) throws IOException {
+        return begin(id, size, false);
+    }
+
+    /**
+     * Starts holding a blob fetched only for others: never recorded as partial, never resumed,
+     * removed by {@link #discard}. A blob already held or begun is left as it is.
+     */
+    public synchronized boolean beginTransient(BlobId id, long size) throws IOException {
+        boolean known = partials.containsKey(id) || store.blob(id).isPresent();
+        if (!begin(id, size, !known)) return false;
+        if (!known) transients.add(id);
+        return true;
+    }
+
+    private boolean begin(BlobId id, long size, boolean transientBlob) throws IOException {
         if (size < 0 || size > maxSize) return false;
         if (partials.containsKey(id)) return partials.get(id).size == size;
         Optional<BlobRecord> record = store.blob(id);
@@ -206,22 +239,91 @@ public final class BlobStore implements AutoCloseable {
         }
         if (record.isPresent() && record.get().size() != size) return false;
         Files.createDirectories(dir);
-        BitSet held = new BitSet();
-        BlobTree tree = BlobTree.empty(size);
-        FileChannel part = FileChannel.open(partFile(id), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Partial p = new Partial(id, size, BlobTree.empty(size), new BitSet(), transientBlob, millis.getAsLong());
+        FileChannel part = open(p);
         try {
+            Partial resumed = p;
             if (record.isPresent()) {
-                tree = readTree(id, size).orElse(tree);
-                held = recheck(id, size, part, tree, record.get().chunks());
+                BlobTree tree = readTree(id, size).orElse(p.tree);
+                resumed = new Partial(id, size, tree, recheck(id, size, part, tree, record.get().chunks()), false, p.lastFlush);
+                resumed.file = part;
+                openParts.put(id, resumed);
             }
-            Partial p = new Partial(id, size, part, tree, held, millis.getAsLong());
-            partials.put(id, p);
-            store.putBlob(id, new BlobRecord(size, false, held));
+            partials.put(id, resumed);
+            if (!transientBlob) store.putBlob(id, new BlobRecord(size, false, resumed.held));
             return true;
         } catch (IOException | RuntimeException e) {
+            openParts.remove(id);
             part.close();
             throw e;
         }
+    }
+
+    /** The part file of {@code p}, opened if it was closed; the least recently used other one is closed past the limit. */
+    private FileChannel open(Partial p) throws IOException {
+        if (p.file != null) {
+            openParts.get(p.id); // Counts as a use.
+            return p.file;
+        }
+        while (openParts.size() >= maxOpenParts) {
+            Partial eldest = openParts.values().iterator().next();
+            flush(eldest);
+            eldest.file.close();
+            eldest.file = null;
+            openParts.remove(eldest.id);
+        }
+        p.file = FileChannel.open(partFile(p.id), StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        openParts.put(p.id, p);
+        return p.file;
+    }
+
+    /** A blob begun transient is this node's own from now on: recorded, and resumed after a restart. */
+    public synchronized void keep(BlobId id) throws IOException {
+        if (!transients.remove(id)) return;
+        Partial p = partials.get(id);
+        if (p == null) return; // Complete: recorded already.
+        Partial own = new Partial(id, p.size, p.tree, p.held, false, p.lastFlush);
+        own.file = p.file;
+        own.unflushed = 1;
+        partials.put(id, own);
+        if (own.file != null) openParts.put(id, own);
+        flush(own);
+    }
+
+    /** Removes a blob begun transient, partial or complete; nothing if the node made it its own since. */
+    public synchronized void discard(BlobId id) throws IOException {
+        if (transients.remove(id)) remove(id);
+    }
+
+    /** Part files open now. */
+    public synchronized int openPartFiles() {
+        return openParts.size();
+    }
+
+    /**
+     * Removes part files that no record claims: what a crash left of blobs fetched for others, so
+     * that they are never resumed.
+     */
+    public synchronized int sweep() throws IOException {
+        if (!Files.isDirectory(dir)) return 0;
+        int removed = 0;
+        try (var files = Files.newDirectoryStream(dir, "*.part")) {
+            for (Path part : files) {
+                String hex = part.getFileName().toString();
+                hex = hex.substring(0, hex.length() - ".part".length());
+                BlobId id;
+                try {
+                    id = new BlobId(java.util.HexFormat.of().parseHex(hex));
+                } catch (IllegalArgumentException notOurs) {
+                    continue;
+                }
+                if (partials.containsKey(id) || store.blob(id).isPresent()) continue;
+                Files.deleteIfExists(part);
+                Files.deleteIfExists(treeFile(id));
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** The recorded chunks whose bytes in the part file still pass their proofs. */
@@ -255,7 +357,8 @@ public final class BlobStore implements AutoCloseable {
         if (!p.tree.acceptHashed(id, index, data.length, leaf, proof)) return Stored.INVALID;
         ByteBuffer b = ByteBuffer.wrap(data);
         long at = (long) index * BlobHasher.CHUNK_SIZE;
-        while (b.hasRemaining()) at += p.file.write(b, at);
+        FileChannel file = open(p);
+        while (b.hasRemaining()) at += file.write(b, at);
         p.held.set(index);
         p.unflushed++;
         if (p.held.cardinality() == p.tree.chunks()) {
@@ -267,8 +370,11 @@ public final class BlobStore implements AutoCloseable {
     }
 
     private void complete(Partial p) throws IOException {
-        p.file.force(true);
-        p.file.close();
+        FileChannel file = open(p);
+        file.force(true);
+        file.close();
+        p.file = null;
+        openParts.remove(p.id);
         partials.remove(p.id);
         writeTree(p.id, p.tree);
         Files.move(partFile(p.id), file(p.id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -276,9 +382,10 @@ public final class BlobStore implements AutoCloseable {
         store.putBlob(p.id, new BlobRecord(p.size, true, new BitSet()));
     }
 
+    /** Records what a partial blob holds, after forcing its file (nothing for a transient one). */
     private void flush(Partial p) throws IOException {
-        if (p.unflushed == 0) return;
-        p.file.force(false);
+        if (p.unflushed == 0 || p.transientBlob) return;
+        if (p.file != null) p.file.force(false);
         writeTree(p.id, p.tree);
         store.putBlob(p.id, new BlobRecord(p.size, false, p.held));
         p.unflushed = 0;
@@ -299,7 +406,7 @@ public final class BlobStore implements AutoCloseable {
         if (p != null) {
             if (!p.held.get(index) || !p.tree.canProve(index)) return Optional.empty();
             byte[] data = new byte[BlobTree.chunkLength(p.size, index)];
-            if (!readFully(p.file, data, (long) index * BlobHasher.CHUNK_SIZE)) return Optional.empty();
+            if (!readFully(open(p), data, (long) index * BlobHasher.CHUNK_SIZE)) return Optional.empty();
             return Optional.of(new Chunk(id, p.size, index, p.tree.proof(index), data));
         }
         Optional<BlobRecord> r = store.blob(id);
@@ -368,6 +475,7 @@ public final class BlobStore implements AutoCloseable {
 
     /** Removes a blob, complete or partial, and its record. True if anything was there. */
     public synchronized boolean remove(BlobId id) throws IOException {
+        transients.remove(id);
         FileChannel open = serving.remove(id);
         if (open != null) open.close();
         boolean had = store.blob(id).isPresent() | dropPartial(id);
@@ -382,7 +490,8 @@ public final class BlobStore implements AutoCloseable {
     private boolean dropPartial(BlobId id) throws IOException {
         Partial p = partials.remove(id);
         if (p == null) return false;
-        p.file.close();
+        openParts.remove(id);
+        if (p.file != null) p.file.close();
         return true;
     }
 
@@ -401,12 +510,13 @@ public final class BlobStore implements AutoCloseable {
         try {
             for (Partial p : List.copyOf(partials.values())) {
                 flush(p);
-                p.file.close();
+                if (p.file != null) p.file.close();
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record partial blobs", e);
         } finally {
             partials.clear();
+            openParts.clear();
             for (FileChannel f : serving.values()) {
                 try {
                     f.close();

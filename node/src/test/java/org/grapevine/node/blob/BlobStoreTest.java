@@ -173,4 +173,66 @@ class BlobStoreTest {
         }
         assertFalse(seeder.remove(id));
     }
+
+    @Test
+    void noMorePartFilesAreOpenThanTheLimitAndEveryBlobStillCompletes() throws IOException {
+        fetcher.close();
+        fetcher = new BlobStore(dir.resolve("f/blobs"), fetcherStore, 64L << 20, clock::get, 3);
+        List<BlobId> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            BlobStore.Held h = seeder.add(file(2 * C + 1 + i));
+            ids.add(h.id());
+            assertTrue(fetcher.begin(h.id(), h.size()));
+            assertTrue(fetcher.openPartFiles() <= 3, "after begin " + i);
+        }
+        for (int k = 0; k < 3; k++) {
+            for (BlobId id : ids) {
+                copy(id, k);
+                assertTrue(fetcher.openPartFiles() <= 3);
+            }
+        }
+        for (BlobId id : ids) {
+            assertTrue(fetcher.isComplete(id));
+            assertArrayEquals(Files.readAllBytes(seeder.path(id).orElseThrow()), Files.readAllBytes(fetcher.path(id).orElseThrow()));
+        }
+        assertEquals(0, fetcher.openPartFiles());
+    }
+
+    @Test
+    void aBlobBegunForOthersIsNeverRecordedAndASweepRemovesWhatARestartLeftOfIt() throws IOException {
+        BlobStore.Held h = seeder.add(file(3 * C));
+        assertTrue(fetcher.beginTransient(h.id(), h.size()));
+        assertEquals(BlobStore.Stored.STORED, copy(h.id(), 0));
+        assertTrue(fetcher.held(h.id()).isPresent(), "held while it runs");
+        assertTrue(fetcher.list().isEmpty(), "but not recorded");
+        assertTrue(fetcherStore.blob(h.id()).isEmpty());
+
+        reopenFetcher();
+        Path part = dir.resolve("f/blobs").resolve(h.id().hex() + ".part");
+        assertTrue(Files.exists(part));
+        assertEquals(1, fetcher.sweep());
+        assertFalse(Files.exists(part));
+        assertTrue(fetcher.held(h.id()).isEmpty());
+    }
+
+    @Test
+    void aBlobBegunForOthersGoesWithDiscardUnlessKept() throws IOException {
+        BlobStore.Held a = seeder.add(file(2 * C));
+        BlobStore.Held b = seeder.add(file(2 * C + 1));
+        assertTrue(fetcher.beginTransient(a.id(), a.size()));
+        assertTrue(fetcher.beginTransient(b.id(), b.size()));
+        copy(a.id(), 0);
+        copy(b.id(), 0);
+
+        fetcher.keep(b.id());
+        fetcher.discard(a.id());
+        fetcher.discard(b.id());
+
+        assertTrue(fetcher.held(a.id()).isEmpty());
+        assertFalse(Files.exists(dir.resolve("f/blobs").resolve(a.id().hex() + ".part")));
+        assertEquals(1, fetcher.held(b.id()).orElseThrow().chunksHeld());
+        reopenFetcher();
+        assertEquals(0, fetcher.sweep(), "the kept one is recorded");
+        assertEquals(1, fetcher.held(b.id()).orElseThrow().chunksHeld());
+    }
 }
