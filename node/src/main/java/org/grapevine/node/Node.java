@@ -32,6 +32,7 @@ import org.grapevine.gossip.discovery.LanDiscovery;
 import org.grapevine.gossip.discovery.LanInterfaces;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
+import org.grapevine.gossip.limits.Limits;
 import org.grapevine.gossip.replication.Replicator;
 import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.gossip.transport.PeerChannel;
@@ -175,10 +176,12 @@ public final class Node implements AutoCloseable {
     }
     /** Set on the node loop when close begins: no more dials into a transport being shut down. */
     private boolean closing;
-    /** Ids that sent invalid data, refused until the time given. */
-    private final Map<AuthorId, Long> banned = new HashMap<>();
-    static final long BAN_MILLIS = 10 * 60_000;
-    static final int MAX_INBOUND = 64;
+    /** Who may hold an inbound connection; banned ids; addresses whose strangers are refused. */
+    private final Admission admission = new Admission();
+    /** Inbound connections refused, and inbound handshakes failed, since the last tick: a few logged, the rest counted. */
+    private int refusedSinceTick;
+    private int failedSinceTick;
+    static final int LOGGED_PER_TICK = 32;
     /** Connections a node may hold past its target to reach people it follows directly. */
     static final int FOLLOWED_EXTRA = 8;
     static final int FOLLOWED_DIALS_PER_TICK = 2;
@@ -199,7 +202,7 @@ public final class Node implements AutoCloseable {
     /** Each Locate goes to at most this many peers, chosen at random. */
     static final int LOCATE_FANOUT = 3;
     /** Each peer gets answers to at most this many Locates per tick; the rest are dropped. */
-    static final int LOCATE_ANSWERS_PER_TICK = 8;
+    static final int LOCATE_ANSWERS_PER_TICK = Limits.LOCATE_ANSWERS_PER_TICK;
     /** Locates answered per peer since the last tick. */
     private final Map<AuthorId, Integer> locateAnswers = new HashMap<>();
     /** At most this many addresses answer a Locate. */
@@ -253,6 +256,7 @@ public final class Node implements AutoCloseable {
                 new Replicator.Events() {
                     @Override
                     public void stored(AuthorId peer, int count) {
+                        admission.contributed(peer);
                         event("synced " + count + " entr" + (count == 1 ? "y" : "ies") + " from " + peer);
                     }
 
@@ -499,6 +503,12 @@ public final class Node implements AutoCloseable {
             locate(lasting, now);
         }
         locateAnswers.clear();
+        int refusedUnlogged = refusedSinceTick - LOGGED_PER_TICK;
+        int failedUnlogged = failedSinceTick - LOGGED_PER_TICK;
+        if (refusedUnlogged > 0) event("refused " + refusedUnlogged + " more inbound connection" + (refusedUnlogged == 1 ? "" : "s"));
+        if (failedUnlogged > 0) event(failedUnlogged + " more inbound handshake" + (failedUnlogged == 1 ? "" : "s") + " failed");
+        refusedSinceTick = 0;
+        failedSinceTick = 0;
         for (PeerAddress a : toDial) {
             InetSocketAddress target = a.socketAddress();
             if (target.isUnresolved() || target.equals(listening)) {
@@ -568,22 +578,22 @@ public final class Node implements AutoCloseable {
         return !found.isEmpty();
     }
 
-    /** A misbehaving peer: its id is refused for a while, and its address backed off. */
+    /**
+     * A misbehaving peer: its id is refused for a while, the address we dialed it at is backed
+     * off, and one it came in from counts towards refusing strangers from there.
+     */
     private void penalize(PeerChannel ch) {
-        String endpoint = endpointOf(ch);
         long now = System.currentTimeMillis();
-        banned.put(ch.id(), now + BAN_MILLIS);
-        if (ch.outbound() || ch.listenPort() > 0) {
+        admission.misbehaved(ch.id(), ch.outbound() ? null : ch.remoteAddress().getAddress(), now);
+        String endpoint = endpoints.get(ch);
+        if (endpoint != null) {
             for (int i = 0; i < 4; i++) table.failed(endpoint, now); // A longer backoff than for a plain failure.
         }
     }
 
-    /** The table entry a connection belongs to: the address dialed, or the one an inbound peer listens on. */
-    private String endpointOf(PeerChannel ch) {
-        String known = endpoints.get(ch);
-        if (known != null) return known;
-        InetSocketAddress r = ch.remoteAddress();
-        return new PeerAddress(r.getHostString(), Math.max(1, ch.listenPort()), null).endpoint();
+    /** Whether {@code id} may have a slot strangers cannot take: followed, or delivered entries we wanted. */
+    private boolean valued(AuthorId id) {
+        return admission.contributor(id) || store.indexes().follows(identity.id(), id);
     }
 
     private void savePeers() {
@@ -630,69 +640,95 @@ public final class Node implements AutoCloseable {
         };
     }
 
+    /**
+     * A connection finished its handshake: whether it is kept. A dialed address must show the id
+     * expected there when that is more than a hint, and becomes verified; an inbound peer needs a
+     * slot (see {@link Admission}), and the port it says it listens on is only a hint until a dial
+     * there proves it.
+     */
+    private void admit(PeerChannel peer) {
+        long now = System.currentTimeMillis();
+        String endpoint = peer.outbound() ? dialing.remove(peer.remoteAddress()) : null;
+        if (peer.id().equals(identity.id())) {
+            peer.close(WireMessage.Reason.PROTOCOL, "connected to itself");
+            if (endpoint != null) table.failed(endpoint, now);
+            return;
+        }
+        PeerTable.Known known = endpoint == null ? null : table.get(endpoint);
+        if (known != null && known.strict() && !known.address().expected().equals(peer.id())
+                || endpoint != null && !table.succeeded(endpoint, peer.id(), now)) {
+            event("expected " + known.address().expected() + " at " + endpoint + " but found " + peer.id());
+            peer.close(WireMessage.Reason.PROTOCOL, "unexpected identity");
+            table.failed(endpoint, now);
+            return;
+        }
+        if (peer.outbound() && admission.banned(peer.id(), now)) {
+            peer.close(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
+            table.failed(endpoint, now);
+            return;
+        }
+        if (!peer.outbound()) {
+            List<Admission.Held> held = new ArrayList<>();
+            for (PeerChannel c : connected.values()) {
+                if (!c.outbound()) held.add(new Admission.Held(c.id(), valued(c.id())));
+            }
+            Admission.Verdict v = admission.inbound(peer.id(), peer.remoteAddress().getAddress(), valued(peer.id()), held, now);
+            if (!v.accepted()) {
+                if (refusedSinceTick++ < LOGGED_PER_TICK) event("refused " + peer.id() + " " + peer.remoteAddress().getHostString() + ": " + v.refusal());
+                peer.close(v.refusal().startsWith("sent") ? WireMessage.Reason.PROTOCOL : WireMessage.Reason.TOO_MANY_PEERS, v.refusal());
+                return;
+            }
+            if (v.evict() != null) {
+                PeerChannel stranger = connected.get(v.evict());
+                event("disconnecting " + v.evict() + " to make room for " + peer.id());
+                dropConnection(stranger);
+                stranger.close(WireMessage.Reason.TOO_MANY_PEERS, "making room for a followed peer");
+            }
+        }
+        PeerChannel existing = connected.get(peer.id());
+        if (existing != null) {
+            // Two nodes that dial each other at once must keep the same connection, or
+            // each would close a different one: keep the one dialed by the smaller id.
+            if (!preferred(peer, existing)) {
+                peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
+                return;
+            }
+            dropConnection(existing);
+            existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
+        }
+        replicator.connected(peer);
+        blobs.connected(peer);
+        connected.put(peer.id(), peer);
+        if (endpoint != null) {
+            endpoints.put(peer, endpoint);
+            NearbyState met = nearby.get(endpoint);
+            if (met != null) {
+                met.id = peer.id();
+                met.lastSeen = now;
+            }
+        } else if (peer.listenPort() > 0) {
+            PeerAddress claimed = new PeerAddress(peer.remoteAddress().getAddress().getHostAddress(), peer.listenPort(), peer.id());
+            // A hint: dialed (a few a tick) when the node wants more connections, and passed on only once that proved it.
+            table.learn(claimed, PeerTable.Source.INBOUND, peer.id());
+        }
+        peer.send(new WireMessage.Peers(exchangeList(peer.id())));
+        event("connected " + peer.id() + " " + peer.remoteAddress().getHostString() + ":" + peer.remoteAddress().getPort()
+                + (peer.outbound() ? " (outbound)" : " (inbound)"));
+    }
+
+    /** Forgets a connection that is being closed here (its disconnect event then finds nothing to do). */
+    private void dropConnection(PeerChannel ch) {
+        connected.remove(ch.id());
+        endpoints.remove(ch);
+        replicator.disconnected(ch.id());
+        blobs.disconnected(ch.id());
+    }
+
     /** Transport events, moved onto the node loop. */
     private final class Events implements TransportEvents {
         @Override
         public void connected(PeerChannel peer) {
-            onLoop(() -> {
-                String endpoint = peer.outbound() ? dialing.remove(peer.remoteAddress()) : null;
-                if (peer.id().equals(identity.id())) {
-                    peer.close(WireMessage.Reason.PROTOCOL, "connected to itself");
-                    if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
-                    return;
-                }
-                PeerTable.Known known = endpoint == null ? null : table.get(endpoint);
-                if (known != null && known.address().expected() != null && !known.address().expected().equals(peer.id())) {
-                    event("expected " + known.address().expected() + " at " + endpoint + " but found " + peer.id());
-                    peer.close(WireMessage.Reason.PROTOCOL, "unexpected identity");
-                    table.failed(endpoint, System.currentTimeMillis());
-                    return;
-                }
-                Long bannedUntil = banned.get(peer.id());
-                if (bannedUntil != null && bannedUntil > System.currentTimeMillis()) {
-                    peer.close(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
-                    if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
-                    return;
-                }
-                if (!peer.outbound() && connected.values().stream().filter(c -> !c.outbound()).count() >= MAX_INBOUND) {
-                    peer.close(WireMessage.Reason.TOO_MANY_PEERS, "too many connections");
-                    return;
-                }
-                PeerChannel existing = connected.get(peer.id());
-                if (existing != null) {
-                    // Two nodes that dial each other at once must keep the same connection, or
-                    // each would close a different one: keep the one dialed by the smaller id.
-                    if (!preferred(peer, existing)) {
-                        peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
-                        return;
-                    }
-                    connected.remove(peer.id());
-                    endpoints.remove(existing);
-                    replicator.disconnected(peer.id());
-                    blobs.disconnected(peer.id());
-                    existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
-                }
-                replicator.connected(peer);
-                blobs.connected(peer);
-                connected.put(peer.id(), peer);
-                long now = System.currentTimeMillis();
-                if (endpoint == null && peer.listenPort() > 0) {
-                    endpoint = new PeerAddress(peer.remoteAddress().getHostString(), peer.listenPort(), null).endpoint();
-                    table.add(PeerAddress.parse(endpoint), PeerTable.Source.INBOUND);
-                }
-                if (endpoint != null) {
-                    endpoints.put(peer, endpoint);
-                    table.succeeded(endpoint, peer.id(), now);
-                    NearbyState met = nearby.get(endpoint);
-                    if (met != null) {
-                        met.id = peer.id();
-                        met.lastSeen = now;
-                    }
-                }
-                peer.send(new WireMessage.Peers(exchangeList(peer.id())));
-                event("connected " + peer.id() + " " + peer.remoteAddress().getHostString() + ":" + peer.remoteAddress().getPort()
-                        + (peer.outbound() ? " (outbound)" : " (inbound)"));
-            });
+            onLoop(() -> admit(peer));
         }
 
         @Override
@@ -717,8 +753,8 @@ public final class Node implements AutoCloseable {
                 connected.remove(peer.id());
                 replicator.disconnected(peer.id());
                 blobs.disconnected(peer.id());
-                if (peer.outbound()) table.failed(endpointOf(peer), System.currentTimeMillis());
-                endpoints.remove(peer);
+                String endpoint = endpoints.remove(peer);
+                if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
                 event("disconnected " + peer.id() + ": " + reason);
             });
         }
@@ -727,8 +763,12 @@ public final class Node implements AutoCloseable {
         public void rejected(SocketAddress remote, String reason) {
             onLoop(() -> {
                 String endpoint = remote instanceof InetSocketAddress r ? dialing.remove(r) : null;
-                if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
-                event("handshake with " + remote + " failed: " + reason);
+                if (endpoint != null) {
+                    table.failed(endpoint, System.currentTimeMillis());
+                    event("handshake with " + remote + " failed: " + reason);
+                } else if (failedSinceTick++ < LOGGED_PER_TICK) { // Inbound: a few lines per tick, whatever peers send.
+                    event("handshake with " + remote + " failed: " + reason);
+                }
             });
         }
     }
@@ -803,7 +843,7 @@ public final class Node implements AutoCloseable {
             for (WireMessage.PeerAddress a : p.peers()) {
                 // Only literal addresses: a host name would mean a blocking lookup on this thread.
                 if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
-                table.add(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE);
+                table.learn(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE, peer.id());
             }
         } else if (message instanceof WireMessage.Locate l) {
             // A few answers per peer and tick: each costs a look through the table.

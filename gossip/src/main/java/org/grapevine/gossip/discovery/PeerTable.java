@@ -7,17 +7,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import org.grapevine.gossip.limits.Limits;
 import org.grapevine.identity.AuthorId;
 
 /**
  * The addresses a node knows, where they came from, and when each may be tried again. Failing
  * addresses back off exponentially; bootstrap addresses are never forgotten, learned ones are
  * dropped after repeated failures. Plain Java with the time passed in, so tests need no clock.
+ *
+ * <p>An address is <em>verified</em> once this node dialed it and the handshake proved who is
+ * there; only verified addresses are passed on, and a verified address keeps its id whoever else
+ * claims it. What peers say (addresses they pass on, the port an inbound peer says it listens on)
+ * is a hint: bounded per peer that said it and per host, dialed a few at a time, and forgotten
+ * after two failures.
  */
 public final class PeerTable {
     static final long FIRST_BACKOFF_MILLIS = 1_000;
     static final long MAX_BACKOFF_MILLIS = 5 * 60_000;
     static final int FORGET_AFTER_FAILURES = 8;
+    /** An address learned from a peer and never reached is forgotten after this many failed dials. */
+    static final int FORGET_UNVERIFIED_AFTER_FAILURES = 2;
     static final int MAX_KNOWN = 1_000;
 
     public enum Source { BOOTSTRAP, INVITE, EXCHANGE, LAN, INBOUND }
@@ -31,12 +40,33 @@ public final class PeerTable {
         private int failures;
         private long retryAt;
         private long lastSeen;
+        /** The peer that told us of it (learned or claimed addresses), or null. */
+        private final AuthorId teller;
 
-        Known(PeerAddress address, Source source) {
+        Known(PeerAddress address, Source source, AuthorId teller) {
             this.endpoint = address.endpoint();
             this.address = address;
             this.source = source;
             this.id = address.expected();
+            this.teller = teller;
+        }
+
+        /** This node dialed it and the handshake proved {@link #id()} there. */
+        public boolean verified() {
+            return lastSeen > 0;
+        }
+
+        /**
+         * Whether the id expected here must be the one found: it was verified, or given by the user
+         * (bootstrap, invite). Otherwise it is only a hint, and a dial there learns who is there.
+         */
+        public boolean strict() {
+            return address.expected() != null && (verified() || source == Source.BOOTSTRAP || source == Source.INVITE);
+        }
+
+        /** Heard of from a peer (passed on, or claimed by an inbound one) and never reached. */
+        boolean hearsay() {
+            return !verified() && (source == Source.EXCHANGE || source == Source.INBOUND);
         }
 
         public PeerAddress address() {
@@ -65,25 +95,61 @@ public final class PeerTable {
     /** Adds an address unless known already (a learned one never replaces a bootstrap one). */
     public void add(PeerAddress address, Source source) {
         if (known.size() >= MAX_KNOWN && !known.containsKey(address.endpoint())) return;
-        known.computeIfAbsent(address.endpoint(), k -> new Known(address, source));
+        known.computeIfAbsent(address.endpoint(), k -> new Known(address, source, null));
+    }
+
+    /**
+     * Adds an address {@code teller} passed on ({@link Source#EXCHANGE}) or claimed for itself
+     * ({@link Source#INBOUND}), unless known already or over a bound: {@link
+     * Limits#LEARNED_PER_SOURCE} from one teller, {@link Limits#UNVERIFIED_PER_HOST} unverified on
+     * one host, {@link Limits#UNVERIFIED} unverified in all (past which the oldest unverified one
+     * not from this teller makes room). Whether it was added.
+     */
+    public boolean learn(PeerAddress address, Source source, AuthorId teller) {
+        if (known.containsKey(address.endpoint())) return false;
+        int fromTeller = 0;
+        int onHost = 0;
+        int unverified = 0;
+        Known oldest = null;
+        for (Known k : known.values()) {
+            if (!k.hearsay()) continue;
+            unverified++;
+            if (teller.equals(k.teller)) fromTeller++;
+            else if (oldest == null) oldest = k;
+            if (k.address.host().equals(address.host())) onHost++;
+        }
+        if (fromTeller >= Limits.LEARNED_PER_SOURCE || onHost >= Limits.UNVERIFIED_PER_HOST) return false;
+        if (unverified >= Limits.UNVERIFIED || known.size() >= MAX_KNOWN) {
+            if (oldest == null) return false;
+            known.remove(oldest.endpoint);
+        }
+        known.put(address.endpoint(), new Known(address, source, teller));
+        return true;
     }
 
     /** Restores an address with its history (from the node's saved table). */
     public void restore(PeerAddress address, Source source, long lastSeen) {
-        Known k = known.computeIfAbsent(address.endpoint(), e -> new Known(address, source));
+        if (known.size() >= MAX_KNOWN && !known.containsKey(address.endpoint())) return;
+        Known k = known.computeIfAbsent(address.endpoint(), e -> new Known(address, source, null));
         k.lastSeen = Math.max(k.lastSeen, lastSeen);
         if (k.id == null) k.id = address.expected();
     }
 
-    /** A dial to or a connection from {@code endpoint} proved {@code id}. */
-    public void succeeded(String endpoint, AuthorId id, long now) {
+    /**
+     * A dial to {@code endpoint} proved {@code id} there: the address is verified. False, and
+     * nothing changes, when it was verified for another id before (a new identity never takes over
+     * a known node's address).
+     */
+    public boolean succeeded(String endpoint, AuthorId id, long now) {
         Known k = known.get(endpoint);
-        if (k == null) return;
+        if (k == null) return true;
+        if (k.verified() && k.id != null && !k.id.equals(id)) return false;
         k.failures = 0;
         k.retryAt = 0;
         k.lastSeen = now;
         k.id = id;
         k.address = new PeerAddress(k.address.host(), k.address.port(), id);
+        return true;
     }
 
     /** A dial failed or the connection broke: wait longer before the next try. */
@@ -94,7 +160,8 @@ public final class PeerTable {
         long backoff = Math.min(MAX_BACKOFF_MILLIS, FIRST_BACKOFF_MILLIS << Math.min(20, k.failures - 1));
         k.retryAt = now + backoff;
         boolean keep = k.source == Source.BOOTSTRAP || k.source == Source.INVITE || k.lastSeen > 0;
-        if (!keep && k.failures >= FORGET_AFTER_FAILURES) known.remove(endpoint);
+        int forgetAfter = k.hearsay() ? FORGET_UNVERIFIED_AFTER_FAILURES : FORGET_AFTER_FAILURES;
+        if (!keep && k.failures >= forgetAfter) known.remove(endpoint);
     }
 
     /**
@@ -110,8 +177,11 @@ public final class PeerTable {
         }
         due.sort(Comparator.comparingLong((Known k) -> -k.lastSeen).thenComparingInt(k -> k.failures));
         List<PeerAddress> out = new ArrayList<>();
+        int hearsay = 0;
         for (Known k : due) {
             if (out.size() >= slots) break;
+            // What strangers said is dialed a little at a time, never in bulk.
+            if (k.hearsay() && hearsay++ >= Limits.UNVERIFIED_DIALS_PER_TICK) continue;
             out.add(k.address);
         }
         return out;
@@ -125,16 +195,18 @@ public final class PeerTable {
                                        Collection<AuthorId> connectedIds) {
         List<PeerAddress> out = new ArrayList<>();
         if (wanted.isEmpty()) return out;
+        int hearsay = 0;
         for (Known k : known.values()) {
             if (out.size() >= max) break;
             if (k.id == null || !wanted.contains(k.id) || connectedIds.contains(k.id)) continue;
             if (k.retryAt > now || busyEndpoints.contains(k.endpoint)) continue;
+            if (k.hearsay() && hearsay++ >= Limits.UNVERIFIED_DIALS_PER_TICK) continue;
             out.add(k.address);
         }
         return out;
     }
 
-    /** Addresses worth telling other peers about: those we reached ourselves. */
+    /** Addresses worth telling other peers about: those we reached ourselves (verified). */
     public List<PeerAddress> reached(int max) {
         List<PeerAddress> out = new ArrayList<>();
         for (Known k : known.values()) {
@@ -145,18 +217,23 @@ public final class PeerTable {
     }
 
     /**
-     * Up to {@code max} addresses known for {@code id} that have not failed since they last
-     * worked, the ones reached most recently first and then those learned from others and not
-     * tried yet: the answer to a Locate. (The asker's handshake proves the id, so an address
-     * passed on unchecked costs it one dial at worst.)
+     * Up to {@code max} addresses where this node reached {@code id} itself and that have not
+     * failed since, the ones reached most recently first: the answer to a Locate. What others
+     * said of {@code id} is not passed on.
      */
     public List<PeerAddress> addressesOf(AuthorId id, int max) {
         List<Known> found = new ArrayList<>();
         for (Known k : known.values()) {
-            if (id.equals(k.id) && k.failures == 0) found.add(k);
+            if (id.equals(k.id) && k.failures == 0 && k.verified()) found.add(k);
         }
         found.sort(Comparator.comparingLong((Known k) -> -k.lastSeen));
         return found.stream().limit(max).map(k -> k.address).toList();
+    }
+
+    /** Whether {@code endpoint} is verified as {@code id}'s. */
+    public boolean verified(String endpoint, AuthorId id) {
+        Known k = known.get(endpoint);
+        return k != null && k.verified() && id.equals(k.id);
     }
 
     /** Whether some address of {@code id} is known that did not fail at its last try. */

@@ -55,8 +55,6 @@ public final class Limits {
     public static final int UNVERIFIED_PER_HOST = 8;
     /** Dials per tick of addresses learned from others and not reached yet. */
     public static final int UNVERIFIED_DIALS_PER_TICK = 1;
-    /** Dials per tick that check the port an inbound peer says it listens on. */
-    public static final int VERIFY_DIALS_PER_TICK = 2;
     /** Locate answers per peer and tick. */
     public static final int LOCATE_ANSWERS_PER_TICK = 8;
 

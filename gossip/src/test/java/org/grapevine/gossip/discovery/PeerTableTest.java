@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.grapevine.gossip.limits.Limits;
 import org.grapevine.identity.AuthorId;
 import org.junit.jupiter.api.Test;
 
@@ -29,8 +30,8 @@ class PeerTableTest {
     }
 
     @Test
-    void aLocateIsAnsweredWithTheAddressesThatWorkedLatestFirstThenTheUntried() {
-        table.add(at(1000, ALICE), PeerTable.Source.EXCHANGE); // heard of, never tried
+    void aLocateIsAnsweredOnlyWithTheAddressesThatWorkedLatestFirst() {
+        table.learn(at(1000, ALICE), PeerTable.Source.EXCHANGE, BOB); // heard of, never tried
         table.add(at(1001, ALICE), PeerTable.Source.EXCHANGE);
         table.add(at(1002, ALICE), PeerTable.Source.BOOTSTRAP);
         table.add(at(2000, BOB), PeerTable.Source.EXCHANGE);
@@ -38,14 +39,65 @@ class PeerTableTest {
         table.succeeded(at(1002, ALICE).endpoint(), ALICE, T0 + 5);
         table.succeeded(at(2000, BOB).endpoint(), BOB, T0);
 
-        assertEquals(List.of(at(1002, ALICE), at(1001, ALICE), at(1000, ALICE)), table.addressesOf(ALICE, 4));
+        assertEquals(List.of(at(1002, ALICE), at(1001, ALICE)), table.addressesOf(ALICE, 4), "what others said is not passed on");
         assertEquals(List.of(at(1002, ALICE)), table.addressesOf(ALICE, 1));
 
         // An address that failed since is not passed on.
         table.failed(at(1002, ALICE).endpoint(), T0 + 10);
-        table.failed(at(1000, ALICE).endpoint(), T0 + 10);
         assertEquals(List.of(at(1001, ALICE)), table.addressesOf(ALICE, 4));
         assertEquals(List.of(), table.addressesOf(author(3), 4));
+    }
+
+    @Test
+    void onePeerTeachesAtMostAFewAddressesAndOneHostGetsAtMostAFew() {
+        AuthorId mallory = author(9);
+        for (int port = 1; port <= 100; port++) table.learn(new PeerAddress("10.0.9." + port, 7733, null), PeerTable.Source.EXCHANGE, mallory);
+        assertEquals(Limits.LEARNED_PER_SOURCE, table.all().size());
+
+        for (int port = 1; port <= 100; port++) table.learn(new PeerAddress("192.0.2.1", port, null), PeerTable.Source.EXCHANGE, author(10 + port));
+        assertEquals(Limits.LEARNED_PER_SOURCE + Limits.UNVERIFIED_PER_HOST, table.all().size(), "a third party's ports are not scanned through us");
+    }
+
+    @Test
+    void manyTellersFillOnlyTheRoomForHearsayAndWhatWasReachedStays() {
+        table.add(at(1000, ALICE), PeerTable.Source.EXCHANGE);
+        table.succeeded(at(1000, ALICE).endpoint(), ALICE, T0);
+        table.add(at(1001, BOB), PeerTable.Source.BOOTSTRAP);
+        for (int i = 0; i < 4 * Limits.UNVERIFIED; i++) {
+            table.learn(new PeerAddress("10.1." + (i / 200) + "." + (i % 200), 7733, null), PeerTable.Source.EXCHANGE, author(20 + i % 64));
+        }
+        long hearsay = table.all().stream().filter(k -> !k.verified() && k.source() == PeerTable.Source.EXCHANGE).count();
+        assertEquals(Limits.UNVERIFIED, hearsay);
+        assertTrue(table.verified(at(1000, ALICE).endpoint(), ALICE));
+        assertTrue(table.all().stream().anyMatch(k -> k.source() == PeerTable.Source.BOOTSTRAP));
+    }
+
+    @Test
+    void aVerifiedAddressKeepsItsIdAndAClaimDoesNotVerifyAnything() {
+        table.add(at(1000, null), PeerTable.Source.LAN);
+        assertTrue(table.succeeded(at(1000, null).endpoint(), ALICE, T0));
+        assertFalse(table.succeeded(at(1000, null).endpoint(), BOB, T0 + 1), "a new identity never takes over");
+        assertTrue(table.verified(at(1000, null).endpoint(), ALICE));
+
+        // Bob, connecting in, claims alice's port, and a port of his own: neither replaces nor verifies anything.
+        assertFalse(table.learn(at(1000, BOB), PeerTable.Source.INBOUND, BOB));
+        assertTrue(table.learn(at(1001, BOB), PeerTable.Source.INBOUND, BOB));
+        assertFalse(table.verified(at(1001, BOB).endpoint(), BOB));
+        assertEquals(List.of(at(1000, ALICE)), table.reached(64));
+        assertTrue(table.get(at(1001, BOB).endpoint()).address().expected() != null && !table.get(at(1001, BOB).endpoint()).strict());
+    }
+
+    @Test
+    void hearsayIsDialedOneATimeAndForgottenAfterTwoFailures() {
+        for (int i = 0; i < 5; i++) table.learn(at(2000 + i, null), PeerTable.Source.EXCHANGE, author(30 + i));
+        table.add(at(3000, null), PeerTable.Source.BOOTSTRAP);
+        List<PeerAddress> dial = table.toDial(T0, 8, Set.of(), Set.of(), ALICE);
+        assertEquals(2, dial.size(), dial::toString);
+        assertTrue(dial.contains(at(3000, null)));
+
+        table.failed(at(2000, null).endpoint(), T0);
+        table.failed(at(2000, null).endpoint(), T0 + 10_000);
+        assertEquals(null, table.get(at(2000, null).endpoint()));
     }
 
     @Test
@@ -68,7 +120,7 @@ class PeerTableTest {
 
     @Test
     void aFailingAddressIsDueAgainOnlyAfterItsBackoff() {
-        table.add(at(1000, ALICE), PeerTable.Source.EXCHANGE);
+        table.add(at(1000, ALICE), PeerTable.Source.INVITE);
         Set<AuthorId> wanted = Set.of(ALICE);
         assertEquals(List.of(at(1000, ALICE)), table.toDialFor(wanted, T0, 2, Set.of(), Set.of()));
 
