@@ -405,6 +405,34 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /**
+     * What peers make this node hold now, against the bounds in {@link Limits}: connections,
+     * bytes queued to peers and received but not handled (in all, and the most for one peer),
+     * feeds named by peers that replication keeps track of, fetches and bytes for others, open
+     * part files, known addresses, and inbound connections refused before their handshake.
+     */
+    public record Usage(int connections, int inbound, long queued, long mostQueued, long unhandled, long mostUnhandled,
+                        int feedsTracked, int relays, long relayBytes, int openPartFiles, int addresses, long refusedBeforeHandshake) {}
+
+    public CompletableFuture<Usage> usage() {
+        return onLoop(() -> {
+            long queued = 0, mostQueued = 0, unhandled = 0, mostUnhandled = 0;
+            int inbound = 0;
+            for (PeerChannel ch : connected.values()) {
+                long q = ch.queued();
+                long u = ch.unhandled();
+                queued += q;
+                unhandled += u;
+                mostQueued = Math.max(mostQueued, q);
+                mostUnhandled = Math.max(mostUnhandled, u);
+                if (!ch.outbound()) inbound++;
+            }
+            return new Usage(connected.size(), inbound, queued, mostQueued, unhandled, mostUnhandled, replicator.feedsTracked(),
+                    0, 0, blobs.files().openPartFiles(), table.all().size(), transport.refusedConnections());
+        }).thenCombine(blobs.relays(), (u, r) -> new Usage(u.connections(), u.inbound(), u.queued(), u.mostQueued(), u.unhandled(),
+                u.mostUnhandled(), u.feedsTracked(), (int) r[0], r[1], u.openPartFiles(), u.addresses(), u.refusedBeforeHandshake()));
+    }
+
     private void startLan() {
         List<Inet4Address> addresses = config.lan().interfaceName() != null
                 ? List.of(LanInterfaces.addressOf(config.lan().interfaceName()))

@@ -864,6 +864,13 @@ public final class Replicator {
         return route == WireMessage.NO_ROUTE ? "no route to the author" : "author " + route + (route == 1 ? " hop" : " hops") + " away";
     }
 
+    /** How many feeds connected peers named that are kept track of, summed over the peers. */
+    public int feedsTracked() {
+        int sum = 0;
+        for (Peer p : peers.values()) sum += p.holds.size();
+        return sum;
+    }
+
     /** How many feeds {@code peer}'s clocks named that are kept track of (for tests of the bound). */
     int feedsNamedBy(AuthorId peer) {
         Peer p = peers.get(peer);
