@@ -175,9 +175,21 @@ public final class BlobSwarm {
         Fetch f = fetches.remove(blob);
         if (f == null) return;
         server.drop(blob);
-        BlobCancel cancel = new BlobCancel(blob);
-        for (AuthorId id : f.busy()) peers.get(id).send(cancel);
+        unwant(f);
         schedule();
+    }
+
+    /**
+     * Withdraws our want of {@code f}'s blob (wants stand until cancelled) from every peer that may
+     * still act on it: those with requests outstanding drop them, and those that did not hold all
+     * of it stop any fetch they run for us. A peer that held it whole has nothing to stop.
+     */
+    private void unwant(Fetch f) {
+        BlobCancel cancel = new BlobCancel(f.blob);
+        java.util.Set<AuthorId> busy = new java.util.HashSet<>(f.busy());
+        for (BlobPeer p : peers.values()) {
+            if (busy.contains(p.id()) || !f.holdsAll(p.id())) p.send(cancel);
+        }
     }
 
     /** How the fetch of {@code blob} stands (or ended, if it completed here); null if there is none. */
@@ -267,8 +279,7 @@ public final class BlobSwarm {
         if (f != null && f.relay) {
             fetches.remove(blob);
             server.drop(blob);
-            BlobCancel cancel = new BlobCancel(blob);
-            for (AuthorId id : f.busy()) peers.get(id).send(cancel);
+            unwant(f);
         }
         storage.discard(blob);
     }
@@ -338,8 +349,7 @@ public final class BlobSwarm {
                 finished.put(f.blob, f.progress(true));
                 if (finished.size() > FINISHED_KEPT) finished.remove(finished.keySet().iterator().next());
             }
-            BlobCancel cancel = new BlobCancel(f.blob);
-            for (AuthorId id : f.busy()) peers.get(id).send(cancel);
+            unwant(f);
             server.completed(f.blob);
             events.completed(f.blob);
         } else if (stored == BlobStorage.Stored.STORED) {

@@ -168,6 +168,12 @@ final class Fetch {
         }
     }
 
+    /** Whether {@code peer}'s latest have said it holds every chunk. */
+    boolean holdsAll(AuthorId peer) {
+        Source s = sources.get(peer);
+        return s != null && size >= 0 && s.has.cardinality() >= chunks();
+    }
+
     /** Whether some peer has told us it holds chunks of this blob. */
     boolean anySource() {
         for (Source s : sources.values()) if (!s.has.isEmpty()) return true;

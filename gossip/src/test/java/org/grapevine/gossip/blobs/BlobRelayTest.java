@@ -81,10 +81,12 @@ class BlobRelayTest {
     @Test
     void relaysEndWhenTheAskerLeavesAndTheAllowanceRefillsAtItsPace() {
         FakePeer mallory = asker("mallory");
-        wantsNobodyCanMeet(mallory, 10);
+        List<BlobId> wanted = wantsNobodyCanMeet(mallory, 10);
         swarm.disconnected(mallory.id());
         assertEquals(0, swarm.relays(), "nobody waits for them any more");
         assertEquals(0, swarm.relayBytes());
+        assertEquals(wanted.subList(0, Limits.RELAYS_PER_PEER), neighbour.sent(org.grapevine.gossip.wire.WireMessage.BlobCancel.class)
+                .stream().map(org.grapevine.gossip.wire.WireMessage.BlobCancel::blob).toList(), "the wants passed on are withdrawn");
 
         // Back at once, it has used its burst: one more per second.
         FakePeer again = asker("mallory");

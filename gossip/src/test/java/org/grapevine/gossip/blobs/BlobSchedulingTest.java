@@ -267,7 +267,7 @@ class BlobSchedulingTest {
         swarm.cancel(id);
 
         assertEquals(List.of(new BlobCancel(id)), a.sent(BlobCancel.class));
-        assertTrue(idle.sent(BlobCancel.class).isEmpty());
+        assertEquals(List.of(new BlobCancel(id)), idle.sent(BlobCancel.class), "it holds none: it may be fetching it for us");
         assertNull(swarm.progress(id));
         swarm.received(a.id(), seeded.read(id, asked(a).get(0)));
         assertTrue(events.isEmpty(), "chunks after the cancel are ignored");
