@@ -261,6 +261,11 @@ public final class Node implements AutoCloseable {
                     }
 
                     @Override
+                    public void forked(AuthorId author) {
+                        event(author + " forked their log (signed two histories): nothing more of it is accepted");
+                    }
+
+                    @Override
                     public void distrusted(AuthorId peer, String reason) {
                         event("not believing " + peer + " for a while: " + reason);
                     }

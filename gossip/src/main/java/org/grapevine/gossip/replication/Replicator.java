@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -63,6 +64,10 @@ public final class Replicator {
     private final Map<AuthorId, Trial> trials = new HashMap<>();
     /** Ids that claimed entries and did not deliver them. */
     private final Distrust distrust = new Distrust(Limits.DISTRUSTED_IDS);
+    /** Feeds whose authors forked: nothing past the fork is stored, so nothing more is waited for or asked. */
+    private final Set<AuthorId> forkedFeeds = new HashSet<>();
+    /** Checks the signatures of fork proofs from peers. */
+    private final org.grapevine.identity.Verifier verifier = new org.grapevine.identity.Verifier(16);
     private final long distrustMillis;
     private Set<AuthorId> wanted = new LinkedHashSet<>();
 
@@ -74,6 +79,9 @@ public final class Replicator {
 
         /** The peer did not keep a claim: it stays connected, but its claims are not believed for a while. */
         default void distrusted(AuthorId peer, String reason) {}
+
+        /** {@code author} is now known to have forked its log (an entry, or a peer's proof, showed it). */
+        default void forked(AuthorId author) {}
     }
 
     /** Replication for the node {@code self}, whose own feed is {@code self}'s. */
@@ -115,6 +123,8 @@ public final class Replicator {
         int unknownFeeds;
         /** Its claims of entries we lack are not believed (it did not keep one). */
         boolean distrusted;
+        /** Forked feeds the peer was sent the proof of, or sent us one of. */
+        final Set<AuthorId> forkTold = new java.util.HashSet<>();
 
         Peer(PeerLink link) {
             this.link = link;
@@ -338,6 +348,8 @@ public final class Replicator {
             }
         } else if (message instanceof WireMessage.Routes r) {
             routes(peer, r.routes());
+        } else if (message instanceof WireMessage.ForkProof f) {
+            forkProof(peer, f);
         }
         flush();
     }
@@ -398,7 +410,7 @@ public final class Replicator {
         // Any feed a peer holds more of is waited for, however we came to know it (a clock that
         // arrived before we wanted the feed starts no wait of its own).
         for (AuthorId feed : wanted) {
-            if (!waiting.containsKey(feed) && store.head(feed) < bestHeld(feed)) waiting.put(feed, now);
+            if (!waiting.containsKey(feed) && !forkedFeeds.contains(feed) && store.head(feed) < bestHeld(feed)) waiting.put(feed, now);
         }
         long limit = patience.millis();
         // Collected first: switching a source may start a new wait for the same feed.
@@ -407,7 +419,7 @@ public final class Replicator {
         for (AuthorId feed : due) {
             patience.late(now - waiting.remove(feed)); // At least this late: a busy network makes us wait longer.
             long head = store.head(feed);
-            if (head >= bestHeld(feed)) continue;
+            if (head >= bestHeld(feed) || forkedFeeds.contains(feed)) continue;
             Peer current = sources.get(feed);
             Peer next = best(feed, current);
             boolean nextHasMore = next != null && believed(next, feed) > head;
@@ -488,6 +500,35 @@ public final class Replicator {
         return peer.distrusted ? Math.min(holds, store.head(feed)) : holds;
     }
 
+    private void tellFork(Peer peer, WireMessage.ForkProof proof) {
+        peer.forkTold.add(proof.author());
+        peer.link.send(proof);
+    }
+
+    /**
+     * A peer's proof that an author forked: checked, recorded, and passed on to the peers that
+     * replicate the feed, so every node marks the author forked. Proofs of feeds we neither want
+     * nor hold, or of authors known forked already, cost nothing; a proof that does not check out
+     * costs the peer its connection.
+     */
+    private void forkProof(Peer peer, WireMessage.ForkProof proof) {
+        AuthorId feed = proof.author();
+        if (!wanted.contains(feed) && store.head(feed) == 0) return;
+        peer.forkTold.add(feed);
+        if (store.forkProof(feed).isPresent()) return;
+        if (!proof.first().verifySignature(verifier) || !proof.second().verifySignature(verifier)) {
+            events.misbehaved(peer.link.id(), "sent a fork proof of " + feed + " that its author did not sign");
+            peer.link.close(WireMessage.Reason.INVALID_ENTRY, "invalid fork proof");
+            return;
+        }
+        if (!store.recordFork(proof)) return;
+        forkedFeeds.add(feed);
+        events.forked(feed);
+        for (Peer p : peers.values()) {
+            if (p != peer && p.wants.containsKey(feed) && !p.forkTold.contains(feed)) tellFork(p, proof);
+        }
+    }
+
     private void routes(Peer peer, List<WireMessage.Route> routes) {
         for (WireMessage.Route r : routes) {
             if (falseAuthor(peer, r.feed(), r.hops())) return;
@@ -541,7 +582,11 @@ public final class Replicator {
             // (Checked only on that change: clock notes arrive with every new entry.)
             if (peer.wants.containsKey(feed) != (f.mode() != Mode.NONE)) {
                 if (wanted.contains(feed)) rerouted.add(feed);
-                if (f.mode() != Mode.NONE) peer.routeNotes.add(feed);
+                if (f.mode() != Mode.NONE) {
+                    peer.routeNotes.add(feed);
+                    // A peer that starts to replicate a feed whose author forked hears the proof, once.
+                    if (head > 0 && !peer.forkTold.contains(feed)) store.forkProof(feed).ifPresent(p -> tellFork(peer, p));
+                }
             }
             // A clock may trail entries still in flight to the peer, so it only raises what we
             // think the peer holds; an eager request states exactly where to stream from.
@@ -623,7 +668,7 @@ public final class Replicator {
 
     /** {@code peer} holds more of a wanted feed than we do. */
     private void behind(AuthorId feed, Peer peer, boolean first) {
-        if (peer.distrusted) return; // Its claims start nothing (until it delivers, which needs no claim).
+        if (peer.distrusted || forkedFeeds.contains(feed)) return; // Its claims start nothing; past a fork there is nothing to get.
         Peer source = sources.get(feed);
         // A peer's first clock may show it far ahead (we were away), or be the author's own: it
         // takes over at once. Otherwise a peer ahead of us only starts the wait when the source replicates the feed
@@ -690,6 +735,7 @@ public final class Replicator {
         Map<Peer, Set<AuthorId>> resync = new LinkedHashMap<>();
         Map<Peer, Integer> stored = new LinkedHashMap<>();
         Set<Peer> invalid = new HashSet<>();
+        Set<AuthorId> forked = new LinkedHashSet<>();
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             Peer peer = senders.get(i);
@@ -712,13 +758,30 @@ public final class Replicator {
                         trial.quietSince = millis.getAsLong();
                     }
                 }
-                case DUPLICATE, FORK -> peer.learn(feed, e.header().seq());
+                case DUPLICATE -> peer.learn(feed, e.header().seq());
+                case FORK -> {
+                    peer.learn(feed, e.header().seq());
+                    forked.add(feed);
+                    forkedFeeds.add(feed);
+                }
+                case PAST_FORK -> {
+                    peer.learn(feed, e.header().seq());
+                    forkedFeeds.add(feed);
+                }
                 case OUT_OF_ORDER -> {
                     if (e.header().seq() > store.head(feed) + 1) resync.computeIfAbsent(peer, k -> new LinkedHashSet<>()).add(feed);
                 }
             }
         }
         stored.forEach((peer, count) -> events.stored(peer.link.id(), count));
+        for (AuthorId feed : forked) {
+            Optional<WireMessage.ForkProof> proof = store.forkProof(feed);
+            if (proof.isEmpty()) continue;
+            events.forked(feed);
+            for (Peer p : peers.values()) {
+                if (p.wants.containsKey(feed) && !p.forkTold.contains(feed)) tellFork(p, proof.get());
+            }
+        }
         resync.forEach((peer, feeds) -> {
             if (invalid.contains(peer)) return;
             for (AuthorId feed : feeds) {

@@ -57,6 +57,7 @@ public final class WireCodec {
     private static final int BLOB_CANCEL = 12;
     private static final int LOCATE = 13;
     private static final int ROUTES = 14;
+    private static final int FORK_PROOF = 15;
 
     private static final byte[] NO_BODY = new byte[0];
 
@@ -126,6 +127,8 @@ public final class WireCodec {
             w.u8(BLOB_CANCEL).id(c.blob());
         } else if (message instanceof Locate l) {
             w.u8(LOCATE).id(l.author());
+        } else if (message instanceof WireMessage.ForkProof f) {
+            w.u8(FORK_PROOF).blob(f.first().encoded()).blob(f.second().encoded());
         } else if (message instanceof Routes rs) {
             w.u8(ROUTES).varint(rs.routes().size());
             for (Route r : rs.routes()) w.id(r.feed()).u8(r.hops());
@@ -185,6 +188,7 @@ public final class WireCodec {
                 case BLOB_CANCEL -> new BlobCancel(r.blobId("blob"));
                 case LOCATE -> new Locate(r.author("author"));
                 case ROUTES -> routes(r);
+                case FORK_PROOF -> new WireMessage.ForkProof(header(r, "first header"), header(r, "second header"));
                 default -> throw new Malformed("unknown message type " + type);
             };
         } catch (IllegalArgumentException e) {
@@ -192,6 +196,11 @@ public final class WireCodec {
         }
         if (r.remaining() != 0) r.end("message type " + type); // the text only for a message that fails
         return m;
+    }
+
+    private static EntryHeader header(ByteReader r, String what) throws Malformed {
+        int length = r.length(EntryHeader.MAX_SIZE, what + " length");
+        return EntryHeader.decode(r.bytes(length, what));
     }
 
     private static Routes routes(ByteReader r) throws Malformed {

@@ -11,6 +11,7 @@ import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.identity.log.EntryHeader;
 
 /**
  * Everything two nodes say to each other once the handshake is done. Each record has a type
@@ -143,6 +144,30 @@ public sealed interface WireMessage {
     record Locate(AuthorId author) implements WireMessage {
         public Locate {
             Objects.requireNonNull(author, "author");
+        }
+    }
+
+    /**
+     * Proof that an author signed two histories: two of its headers at one sequence with different
+     * ids, or at consecutive sequences where the later one's previous is not the earlier one's id.
+     * The signatures are the receiver's to check.
+     */
+    record ForkProof(EntryHeader first, EntryHeader second) implements WireMessage {
+        public ForkProof {
+            Objects.requireNonNull(first, "first");
+            Objects.requireNonNull(second, "second");
+            if (!proves(first, second)) throw new IllegalArgumentException("the headers show no fork");
+        }
+
+        /** Whether two headers, signatures aside, show their author forked. */
+        public static boolean proves(EntryHeader first, EntryHeader second) {
+            if (!first.author().equals(second.author())) return false;
+            if (first.seq() == second.seq()) return !first.id().equals(second.id());
+            return second.seq() == first.seq() + 1 && !second.previous().equals(first.id());
+        }
+
+        public AuthorId author() {
+            return first.author();
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.grapevine.gossip.wire.WireCodec;
+import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Verifier;
@@ -22,6 +23,7 @@ final class MemoryFeedStore implements FeedStore {
     private final Verifier verifier = new Verifier();
     private final Map<AuthorId, List<Entry>> logs = new HashMap<>();
     private final Set<AuthorId> forked = new HashSet<>();
+    private final Map<AuthorId, WireMessage.ForkProof> proofs = new HashMap<>();
     private final Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     private final Map<AuthorId, Integer> duplicatesByFeed = new HashMap<>();
     private int appendCalls;
@@ -68,19 +70,36 @@ final class MemoryFeedStore implements FeedStore {
         long seq = e.header().seq();
         long head = log.size();
         if (seq <= head) {
-            if (log.get((int) (seq - 1)).id().equals(e.id())) return Outcome.DUPLICATE;
+            Entry held = log.get((int) (seq - 1));
+            if (held.id().equals(e.id())) return Outcome.DUPLICATE;
             forked.add(author);
+            proofs.putIfAbsent(author, new WireMessage.ForkProof(held.header(), e.header()));
             return Outcome.FORK;
         }
         // Past a fork nothing more of the author is kept; not the offering peer's fault.
-        if (forked.contains(author) || seq != head + 1) return Outcome.OUT_OF_ORDER;
+        WireMessage.ForkProof proof = proofs.get(author);
+        if (forked.contains(author) && (proof == null || seq >= proof.first().seq())) return Outcome.PAST_FORK;
+        if (seq != head + 1) return Outcome.OUT_OF_ORDER;
         EntryId previous = head == 0 ? null : log.get((int) head - 1).id();
         if (!Objects.equals(previous, e.header().previous())) {
             forked.add(author);
+            proofs.putIfAbsent(author, new WireMessage.ForkProof(log.get((int) head - 1).header(), e.header()));
             return Outcome.FORK;
         }
         log.add(e);
         return Outcome.STORED;
+    }
+
+    @Override
+    public java.util.Optional<WireMessage.ForkProof> forkProof(AuthorId feed) {
+        return java.util.Optional.ofNullable(proofs.get(feed));
+    }
+
+    @Override
+    public boolean recordFork(WireMessage.ForkProof proof) {
+        if (!forked.add(proof.author())) return false;
+        proofs.put(proof.author(), proof);
+        return true;
     }
 
     /** The log of {@code feed} as held, in sequence order. */

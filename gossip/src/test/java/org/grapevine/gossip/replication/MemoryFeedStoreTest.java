@@ -67,7 +67,7 @@ class MemoryFeedStoreTest {
         MemoryFeedStore fresh = new MemoryFeedStore();
         fresh.append(mine.subList(0, 1));
         assertEquals(List.of(Outcome.FORK), fresh.append(List.of(other.get(1))));
-        assertEquals(List.of(Outcome.OUT_OF_ORDER), fresh.append(List.of(mine.get(1))));
+        assertEquals(List.of(Outcome.PAST_FORK), fresh.append(List.of(mine.get(1))));
         assertEquals(1, fresh.head(ALICE.id()));
     }
 

@@ -730,6 +730,74 @@ class ReplicatorTest {
         assertEquals(3, bob.holds(alice));
     }
 
+    // ---- forks
+
+    /** A second entry by alice at sequence {@code seq}, after the same entry as her own. */
+    private Entry otherHistory(int seq) {
+        Entry own = alice.store().entries(alice.id()).get(seq - 1);
+        return Entry.create(alice.identity(), seq, own.header().previous(), own.header().timestamp() + 1,
+                org.grapevine.identity.content.Content.Post.text("the other history"));
+    }
+
+    @Test
+    void aForkSeenByOneNodeIsProvedToEveryNodeThatReplicatesTheFeed() {
+        // alice - bob - carol - dave in a line; all want alice's feed. Mallory shows bob a second history.
+        SimNode dave = net.node("dave").wants(alice);
+        bob.wants(alice);
+        carol.wants(alice);
+        alice.posts(3);
+        net.connect(alice, bob);
+        net.connect(bob, carol);
+        net.connect(carol, dave);
+        SimNode mallory = net.node("mallory");
+        net.connect(mallory, bob);
+        net.deliverAll();
+        assertEquals(3, dave.holds(alice));
+
+        net.link(mallory, bob).inject(new Entries(List.of(otherHistory(2))));
+        net.deliverAll();
+
+        for (SimNode n : List.of(bob, carol, dave)) assertTrue(n.store().isForked(alice.id()), n + " knows alice forked");
+        assertEquals(1, ofType(net.link(bob, carol), WireMessage.ForkProof.class).size());
+        assertEquals(1, ofType(net.link(carol, dave), WireMessage.ForkProof.class).size());
+        assertEquals(0, ofType(net.link(dave, carol), WireMessage.ForkProof.class).size(), "carol is not told what she told");
+        assertEquals(List.of(), carol.misbehavingPeers());
+
+        // A node that meets a forked feed's replica later hears the proof once, on connect.
+        SimNode erin = net.node("erin").wants(alice);
+        net.connect(erin, dave);
+        net.deliverAll();
+        assertTrue(erin.store().isForked(alice.id()));
+        assertEquals(1, ofType(net.link(dave, erin), WireMessage.ForkProof.class).size());
+        assertEquals(1, erin.holds(alice), "what came before the fork is kept, nothing from it on");
+    }
+
+    @Test
+    void aForkProofItsAuthorDidNotSignCostsThePeerItsConnection() {
+        bob.wants(alice);
+        alice.posts(2);
+        net.connect(alice, bob);
+        SimNode mallory = net.node("mallory");
+        net.connect(mallory, bob);
+        net.deliverAll();
+        Entry forged = Entry.create(mallory.identity(), 2, alice.store().entries(alice.id()).get(0).id(), 1,
+                org.grapevine.identity.content.Content.Post.text("forged"));
+        // Alice's header with mallory's signature: the bytes decode, the signature does not check out.
+        byte[] h = forged.header().encoded();
+        System.arraycopy(alice.id().bytes(), 0, h, 1, 32);
+        org.grapevine.identity.log.EntryHeader fake;
+        try {
+            fake = org.grapevine.identity.log.EntryHeader.decode(h);
+        } catch (Malformed e) {
+            throw new AssertionError(e);
+        }
+        net.link(mallory, bob).inject(new WireMessage.ForkProof(alice.store().entries(alice.id()).get(1).header(), fake));
+        net.deliverAll();
+
+        assertFalse(bob.store().isForked(alice.id()));
+        assertEquals(Reason.INVALID_ENTRY, net.link(bob, mallory).closeReason());
+    }
+
     // ---- bad peers
 
     @Test

@@ -140,7 +140,40 @@ class WireCodecTest {
                 new Locate(ALICE.id()),
                 new Routes(List.of()),
                 new Routes(List.of(new Route(ALICE.id(), 0), new Route(BOB.id(), WireMessage.MAX_ROUTE),
-                        new Route(author(3), WireMessage.NO_ROUTE))));
+                        new Route(author(3), WireMessage.NO_ROUTE))),
+                new WireMessage.ForkProof(ALICE_LOG.get(0).header(), forkOf(ALICE_LOG, 1).header()),
+                new WireMessage.ForkProof(ALICE_LOG.get(1).header(), forkOf(ALICE_LOG, 2).header()),
+                new WireMessage.ForkProof(ALICE_LOG.get(2).header(), forkAfter(ALICE_LOG, 2).header()));
+    }
+
+    /** Another entry by {@code log}'s author at sequence {@code seq} (1-based), after the same entry. */
+    static Entry forkOf(List<Entry> log, int seq) {
+        Entry e = log.get(seq - 1);
+        return Entry.create(ALICE, seq, e.header().previous(), T0 + 1_000 + seq, Content.Post.text("the other history"));
+    }
+
+    /** An entry by {@code log}'s author at {@code seq + 1} whose previous is not entry {@code seq}. */
+    static Entry forkAfter(List<Entry> log, int seq) {
+        return Entry.create(ALICE, seq + 1, forkOf(log, seq).id(), T0 + 2_000, Content.Post.text("built on the other history"));
+    }
+
+    @Test
+    void aForkProofMustShowAFork() {
+        Entry one = ALICE_LOG.get(0);
+        Entry two = ALICE_LOG.get(1);
+        for (byte[] bad : List.of(
+                proofBytes(one.header(), one.header()),                       // the same header twice
+                proofBytes(one.header(), two.header()),                       // a genuine chain link
+                proofBytes(two.header(), forkOf(ALICE_LOG, 1).header()),      // not consecutive in that order
+                proofBytes(one.header(), BOB_LOG.get(0).header()))) {         // two authors
+            malformed(bad);
+        }
+        byte[] truncated = WireCodec.encode(new WireMessage.ForkProof(one.header(), forkOf(ALICE_LOG, 1).header()));
+        malformed(Arrays.copyOf(truncated, truncated.length - 1));
+    }
+
+    private static byte[] proofBytes(org.grapevine.identity.log.EntryHeader a, org.grapevine.identity.log.EntryHeader b) {
+        return new org.grapevine.identity.ByteWriter(400).u8(15).blob(a.encoded()).blob(b.encoded()).toByteArray();
     }
 
     private static byte[] hex(String s) {
@@ -245,7 +278,7 @@ class WireCodecTest {
     @Test
     void emptyInputAndUnknownTypeBytesAreMalformed() {
         malformed(new byte[0]);
-        for (int type : new int[] {0, 15, 16, 0x7f, 0x80, 0xff}) {
+        for (int type : new int[] {0, 16, 17, 0x7f, 0x80, 0xff}) {
             Malformed e = malformed(new byte[] {(byte) type, 0, 0, 0, 0, 0, 0, 0, 0});
             assertTrue(e.getMessage().contains("unknown message type"), e.getMessage());
         }

@@ -2,8 +2,10 @@ package org.grapevine.node.replication;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.grapevine.gossip.replication.FeedStore;
+import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.store.AppendResult;
@@ -42,6 +44,16 @@ public final class StoreFeeds implements FeedStore {
     }
 
     @Override
+    public Optional<WireMessage.ForkProof> forkProof(AuthorId feed) {
+        return store.forkProof(feed).map(h -> new WireMessage.ForkProof(h.get(0), h.get(1)));
+    }
+
+    @Override
+    public boolean recordFork(WireMessage.ForkProof proof) {
+        return store.recordForkProof(proof.first(), proof.second());
+    }
+
+    @Override
     public List<Outcome> append(List<Entry> entries) {
         List<Outcome> out = new ArrayList<>(entries.size());
         List<Entry> stored = new ArrayList<>();
@@ -53,6 +65,7 @@ public final class StoreFeeds implements FeedStore {
                 case APPENDED -> Outcome.STORED;
                 case DUPLICATE -> Outcome.DUPLICATE;
                 case FORK -> Outcome.FORK;
+                case PAST_FORK -> Outcome.PAST_FORK;
                 case REJECTED -> r.invalid() ? Outcome.INVALID : Outcome.OUT_OF_ORDER;
             });
         }

@@ -12,7 +12,9 @@ public record AppendResult(Status status, EntryId id, String reason, boolean inv
         /** A second history from this author: kept as proof, the author is marked forked. */
         FORK,
         /** Invalid or out of order (see reason); nothing stored. */
-        REJECTED
+        REJECTED,
+        /** At or past the sequence where its author forked: nothing stored, through no fault of the sender. */
+        PAST_FORK
     }
 
     static AppendResult appended(EntryId id) {
@@ -27,7 +29,11 @@ public record AppendResult(Status status, EntryId id, String reason, boolean inv
         return new AppendResult(Status.FORK, id, reason, false);
     }
 
-    /** Not stored, through no fault of the sender: out of order, or past a fork. */
+    static AppendResult pastFork(EntryId id, long forkedAt) {
+        return new AppendResult(Status.PAST_FORK, id, "its author's log forked at sequence " + forkedAt, false);
+    }
+
+    /** Not stored, through no fault of the sender: out of order. */
     static AppendResult rejected(EntryId id, String reason) {
         return new AppendResult(Status.REJECTED, id, reason, false);
     }

@@ -2,6 +2,7 @@ package org.grapevine.node.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -279,9 +280,10 @@ public final class Store implements AutoCloseable {
                     }
                     case Journal.FORK -> {
                         flush();
-                        EntryHeader h = EntryHeader.decode(record.payload());
-                        if (h.verifySignature(VERIFIERS.get())) {
-                            store.recordFork(store.feedNumber(h.author(), true), h);
+                        List<EntryHeader> proof = proofHeaders(record.payload());
+                        EntryHeader h = proof.get(0);
+                        if (proof.stream().allMatch(x -> x.verifySignature(VERIFIERS.get()))) {
+                            store.putFork(store.feedNumber(h.author(), true), h.seq(), record.payload());
                         } else {
                             skipped++;
                         }
@@ -381,7 +383,8 @@ public final class Store implements AutoCloseable {
             recordFork(feed, h);
             return AppendResult.fork(id, "a second entry at sequence " + h.seq());
         }
-        if (feed != 0 && isForked(feed)) return AppendResult.rejected(id, "the author's log is forked");
+        long forkedAt = feed == 0 ? Long.MAX_VALUE : forkedAt(feed);
+        if (h.seq() >= forkedAt) return AppendResult.pastFork(id, forkedAt);
         if (h.seq() != head.seq + 1) {
             return AppendResult.rejected(id, "out of order: sequence " + h.seq() + " after " + head.seq);
         }
@@ -402,10 +405,88 @@ public final class Store implements AutoCloseable {
     }
 
     private void recordFork(int feed, EntryHeader conflicting) {
-        byte[] proof = conflicting.encoded();
-        if (forks.putIfAbsent(location(feed, conflicting.seq()), proof) == null && journal != null) {
-            journal.add(Journal.FORK, proof);
+        putFork(feed, conflicting.seq(), conflicting.encoded());
+    }
+
+    /**
+     * Keeps fork proof bytes at (feed, seq): one header that conflicts with the log held, or two
+     * headers one after the other when the log held has neither (a proof from a peer).
+     */
+    private void putFork(int feed, long seq, byte[] proof) {
+        if (forks.putIfAbsent(location(feed, seq), proof) == null && journal != null) journal.add(Journal.FORK, proof);
+    }
+
+    /** The one or two headers of stored fork proof bytes (see {@link #putFork}). */
+    static List<EntryHeader> proofHeaders(byte[] proof) throws Malformed {
+        if (proof.length < EntryHeader.FIRST_SIZE) throw new Malformed("fork proof of " + proof.length + " bytes");
+        long seq = ByteBuffer.wrap(proof, 33, 8).getLong();
+        int first = seq == 1 ? EntryHeader.FIRST_SIZE : EntryHeader.MAX_SIZE;
+        if (proof.length == first) return List.of(EntryHeader.decode(proof));
+        if (proof.length < first) throw new Malformed("fork proof of " + proof.length + " bytes");
+        return List.of(EntryHeader.decode(proof, 0, first), EntryHeader.decode(proof, first, proof.length - first));
+    }
+
+    /**
+     * Records a peer's proof that an author forked (both signatures checked by the caller): the
+     * header that conflicts with the log held is kept as for a conflicting entry, or both when the
+     * log held has neither. Whether the author was not known forked before.
+     */
+    public synchronized boolean recordForkProof(EntryHeader first, EntryHeader second) {
+        try {
+            int feed = feedNumber(first.author(), true);
+            if (isForked(feed)) {
+                commit();
+                return false;
+            }
+            Head head = head(feed);
+            if (held(feed, head, first)) recordFork(feed, second);
+            else if (held(feed, head, second)) recordFork(feed, first);
+            else putFork(feed, first.seq(), concat(first.encoded(), second.encoded()));
+            commit();
+            return true;
+        } catch (RuntimeException e) {
+            rollback();
+            throw e;
         }
+    }
+
+    private boolean held(int feed, Head head, EntryHeader h) {
+        return h.seq() <= head.seq && headerAt(feed, h.seq()).id().equals(h.id());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /**
+     * Two headers that prove {@code author} forked, for peers: the first proof kept, with the
+     * header of the log held that it conflicts with. Empty when the author is not known forked.
+     */
+    public synchronized Optional<List<EntryHeader>> forkProof(AuthorId author) {
+        int feed = feedNumber(author, false);
+        if (feed == 0) return Optional.empty();
+        var first = forks.ceilingEntry(location(feed, 0));
+        if (first == null || (first.getKey() >>> SEQ_BITS) != feed) return Optional.empty();
+        List<EntryHeader> proof;
+        try {
+            proof = proofHeaders(first.getValue());
+        } catch (Malformed e) {
+            throw new StoreException("stored fork proof is corrupt: " + e.getMessage(), e);
+        }
+        if (proof.size() == 2) return Optional.of(proof);
+        EntryHeader c = proof.get(0);
+        Head head = head(feed);
+        if (c.seq() <= head.seq) {
+            EntryHeader held = headerAt(feed, c.seq());
+            if (!held.id().equals(c.id())) return Optional.of(List.of(held, c));
+        }
+        if (c.seq() > 1 && c.seq() - 1 <= head.seq) {
+            EntryHeader before = headerAt(feed, c.seq() - 1);
+            if (!before.id().equals(c.previous())) return Optional.of(List.of(before, c));
+        }
+        return Optional.empty();
     }
 
     private void putId(EntryId id, long loc) {
@@ -563,6 +644,12 @@ public final class Store implements AutoCloseable {
         return feed != 0 && isForked(feed);
     }
 
+    /** The lowest sequence at which {@code feed}'s author is known to have signed two histories, or Long.MAX_VALUE. */
+    private long forkedAt(int feed) {
+        Long first = forks.ceilingKey(location(feed, 0));
+        return first == null || (first >>> SEQ_BITS) != feed ? Long.MAX_VALUE : first & MAX_SEQ;
+    }
+
     private boolean isForked(int feed) {
         return !forks.subMap(location(feed, 0), true, location(feed, MAX_SEQ), true).isEmpty();
     }
@@ -574,7 +661,7 @@ public final class Store implements AutoCloseable {
         if (feed == 0) return out;
         for (byte[] h : forks.subMap(location(feed, 0), true, location(feed, MAX_SEQ), true).values()) {
             try {
-                out.add(EntryHeader.decode(h));
+                out.addAll(proofHeaders(h));
             } catch (Malformed e) {
                 throw new StoreException("stored fork proof is corrupt: " + e.getMessage(), e);
             }

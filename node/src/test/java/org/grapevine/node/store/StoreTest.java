@@ -174,8 +174,8 @@ class StoreTest {
         assertEquals(Optional.empty(), store.get(conflicting.id()), "the proof is kept apart from the log");
 
         AppendResult later = store.append(alice.post("six"));
-        assertEquals(REJECTED, later.status());
-        assertTrue(later.reason().contains("forked"), later.reason());
+        assertEquals(AppendResult.Status.PAST_FORK, later.status());
+        assertTrue(later.reason().contains("forked at sequence 3"), later.reason());
         assertEquals(5, store.headSeq(alice.id()));
         for (Entry e : log) assertEquals(Optional.of(e), store.get(e.id()));
         assertEquals(DUPLICATE, store.append(log.get(2)).status());
@@ -207,6 +207,42 @@ class StoreTest {
     }
 
     @Test
+    void aForkProofFromAPeerMarksTheAuthorForkedFromThatSequenceOnAndIsPassedOnWhole() {
+        List<Entry> log = posts(alice, 4);
+        appendAllOk(log.subList(0, 1));
+        Entry other = alice.sign(3, log.get(1).id(), Content.Post.text("another third entry"));
+
+        assertTrue(store.recordForkProof(log.get(2).header(), other.header()));
+        assertFalse(store.recordForkProof(log.get(2).header(), other.header()), "known already");
+        assertTrue(store.isForked(alice.id()));
+        assertEquals(Optional.of(List.of(log.get(2).header(), other.header())), store.forkProof(alice.id()),
+                "the log held has neither header: both are kept");
+        assertEquals(APPENDED, store.append(log.get(1)).status(), "what comes before the fork is accepted");
+        assertEquals(AppendResult.Status.PAST_FORK, store.append(log.get(2)).status());
+
+        reopen();
+        assertEquals(Optional.of(List.of(log.get(2).header(), other.header())), store.forkProof(alice.id()));
+        assertEquals(2, store.headSeq(alice.id()));
+    }
+
+    @Test
+    void aForkProofAgainstTheLogHeldKeepsTheOtherHeaderAndPairsItWithTheHeldOne() {
+        List<Entry> log = posts(alice, 3);
+        appendAllOk(log);
+        Entry other = alice.sign(2, log.get(0).id(), Content.Post.text("another second entry"));
+        assertTrue(store.recordForkProof(other.header(), log.get(1).header()));
+        assertEquals(List.of(other.header()), store.forkProofs(alice.id()));
+        assertEquals(Optional.of(List.of(log.get(1).header(), other.header())), store.forkProof(alice.id()));
+
+        // A conflicting entry that arrived is passed on with the entry it conflicts with, too.
+        appendAllOk(posts(bob, 2));
+        Entry skipsBack = bob.sign(3, store.get(bob.id(), 1).orElseThrow().id(), Content.Post.text("built on the first"));
+        assertEquals(FORK, store.append(skipsBack).status());
+        assertEquals(Optional.of(List.of(store.get(bob.id(), 2).orElseThrow().header(), skipsBack.header())), store.forkProof(bob.id()));
+        assertEquals(Optional.empty(), store.forkProof(carol.id()));
+    }
+
+    @Test
     void aBatchAcrossAuthorsGetsOneResultPerEntryInOrder() {
         List<List<Entry>> logs = List.of(posts(alice, 25), posts(bob, 25), posts(carol, 25), posts(dave, 25));
         Logs.Chain erin = new Logs.Chain(Logs.identity(5));
@@ -233,7 +269,7 @@ class StoreTest {
                     expected.add(REJECTED);
                 }
                 offered.add(e);
-                expected.add(a == 3 && i > 9 ? REJECTED : APPENDED);
+                expected.add(a == 3 && i > 9 ? AppendResult.Status.PAST_FORK : APPENDED);
                 if (a == 3 && i == 9) {
                     offered.add(daveFork);
                     expected.add(FORK);
