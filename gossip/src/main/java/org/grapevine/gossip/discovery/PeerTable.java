@@ -92,10 +92,16 @@ public final class PeerTable {
 
     private final Map<String, Known> known = new LinkedHashMap<>();
 
-    /** Adds an address unless known already (a learned one never replaces a bootstrap one). */
+    /**
+     * Adds an address unless known already (a learned one never replaces a bootstrap one). One
+     * the user gave (bootstrap, invite) replaces what peers merely said of that address.
+     */
     public void add(PeerAddress address, Source source) {
-        if (known.size() >= MAX_KNOWN && !known.containsKey(address.endpoint())) return;
-        known.computeIfAbsent(address.endpoint(), k -> new Known(address, source, null));
+        Known k = known.get(address.endpoint());
+        boolean given = source == Source.BOOTSTRAP || source == Source.INVITE;
+        if (k != null && !(given && k.hearsay())) return;
+        if (k == null && known.size() >= MAX_KNOWN) return;
+        known.put(address.endpoint(), new Known(address, source, null));
     }
 
     /**

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import org.grapevine.gossip.handshake.NoiseException;
 import org.grapevine.gossip.handshake.NoiseHandshake;
@@ -65,6 +66,12 @@ final class RawPeer implements AutoCloseable {
 
     /** Dials {@code to} and completes a genuine XX handshake as {@code identity} (not listening anywhere). */
     static RawPeer connect(InetSocketAddress to, Identity identity, NetworkKey network) throws IOException, NoiseException, Malformed {
+        return connect(to, identity, network, 0);
+    }
+
+    /** As {@link #connect(InetSocketAddress, Identity, NetworkKey)}, saying it listens on {@code listenPort} (true or not). */
+    static RawPeer connect(InetSocketAddress to, Identity identity, NetworkKey network, int listenPort)
+            throws IOException, NoiseException, Malformed {
         Socket s = dial(to);
         try {
             DataInputStream in = new DataInputStream(s.getInputStream());
@@ -75,12 +82,17 @@ final class RawPeer implements AutoCloseable {
             if (frame == null) throw new EOFException("closed during the handshake");
             byte[] payload = hs.readMessage(frame);
             StaticKeyBinding remote = StaticKeyBinding.verify(payload, network, hs.remoteStatic().orElseThrow());
-            writeFrame(s.getOutputStream(), hs.writeMessage(StaticKeyBinding.sign(identity, network, key, 0)));
+            writeFrame(s.getOutputStream(), hs.writeMessage(StaticKeyBinding.sign(identity, network, key, listenPort)));
             return new RawPeer(s, hs.split(), remote);
         } catch (IOException | NoiseException | Malformed | RuntimeException e) {
             s.close();
             throw e;
         }
+    }
+
+    /** How long {@link #receive} waits for the next bytes before it throws a SocketTimeoutException. */
+    void readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
     }
 
     /** Who the node proved to be. */
@@ -116,6 +128,17 @@ final class RawPeer implements AutoCloseable {
     /** Sends {@code frame} with a length prefix but unencrypted: any bytes on the Noise layer. */
     void sendFrame(byte[] frame) throws IOException {
         writeFrame(out, frame);
+    }
+
+    /** Sends many messages in as few Noise frames as they fit in, as a flooding peer would. */
+    void sendAll(java.util.List<? extends WireMessage> messages) throws IOException {
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        for (WireMessage m : messages) {
+            byte[] body = WireCodec.encode(m);
+            stream.write(ByteBuffer.allocate(4).putInt(body.length).array());
+            stream.write(body);
+        }
+        sendPlaintext(stream.toByteArray());
     }
 
     /** Writes {@code bytes} to the socket as they are. */

@@ -267,6 +267,10 @@ final class TestNode {
         return identity;
     }
 
+    Home home() {
+        return home;
+    }
+
     Store store() {
         return store;
     }
