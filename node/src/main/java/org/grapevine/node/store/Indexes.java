@@ -168,7 +168,8 @@ public final class Indexes {
     /** Sets (or with an empty name removes) the local name for {@code author}. */
     public void setPetname(AuthorId author, String name) {
         synchronized (store) {
-            putPetname(author, name);
+            store.writable();
+            store.indexes.putPetname(author, name); // After a repair, the indexes of the rebuilt file.
             store.journalPetname(author, name);
             store.commit();
         }

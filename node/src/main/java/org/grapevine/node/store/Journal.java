@@ -162,6 +162,31 @@ final class Journal implements AutoCloseable {
         if (durable) channel.force(false);
     }
 
+    /** Bytes written to the file so far (queued records not counted). */
+    long length() {
+        try {
+            return channel.position();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Cuts the file back to {@code length} bytes, undoing records written since (their transaction
+     * failed). Best effort: if even that fails, the next open's scan keeps what checks out.
+     */
+    void truncate(long length) {
+        pending.clear();
+        if (length < MAGIC.length) return;
+        try {
+            channel.truncate(length);
+            channel.position(length);
+            if (durable) channel.force(false);
+        } catch (IOException e) {
+            // Nothing better to do: the records are whole, and they were written in good faith.
+        }
+    }
+
     /** Drops the queued records (the transaction they belonged to was rolled back). */
     void discard() {
         pending.clear();

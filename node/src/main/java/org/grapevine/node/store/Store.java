@@ -57,20 +57,28 @@ public final class Store implements AutoCloseable {
     private static final int SCHEMA = 1;
     private static final int AUTHOR_BYTES = 32;
 
-    private final DB db;
+    private DB db;
     private final Held lock;
     private Journal journal;
     private boolean bodiesDropped;
     private Recovery recovery;
-    final BTreeMap<byte[], Integer> feedNumbers;
-    final BTreeMap<Integer, byte[]> feedAuthors;
-    final BTreeMap<Long, byte[]> log;
-    private final BTreeMap<Long, Long> ids;
-    private final BTreeMap<byte[], Long> idOverflow;
-    private final BTreeMap<Long, byte[]> forks;
+    /** The file and whether it forces writes: what a repair reopens. */
+    private Path file;
+    private boolean durable = true;
+    /**
+     * Why the last commit failed half way, leaving MapDB's state unfit to write to (reading it
+     * still works); null when all is well. The next write first rebuilds the file from the journal.
+     */
+    private String broken;
+    BTreeMap<byte[], Integer> feedNumbers;
+    BTreeMap<Integer, byte[]> feedAuthors;
+    BTreeMap<Long, byte[]> log;
+    private BTreeMap<Long, Long> ids;
+    private BTreeMap<byte[], Long> idOverflow;
+    private BTreeMap<Long, byte[]> forks;
     /** blob id(32) -> what is held of it (see {@link BlobRecord}). */
-    private final BTreeMap<byte[], byte[]> blobs;
-    final Indexes indexes;
+    private BTreeMap<byte[], byte[]> blobs;
+    Indexes indexes;
 
     private final Map<AuthorId, Integer> feedCache = new ConcurrentHashMap<>();
     private final Map<Integer, Head> heads = new HashMap<>();
@@ -87,8 +95,13 @@ public final class Store implements AutoCloseable {
     public record Recovery(long entries, long skipped, Duration took) {}
 
     private Store(DB db, Held lock) {
-        this.db = db;
         this.lock = lock;
+        bind(db);
+    }
+
+    /** Opens the maps of {@code db}, which this store reads and writes from now on. */
+    private void bind(DB db) {
+        this.db = db;
         feedNumbers = db.treeMap("feed-numbers", Serializer.BYTE_ARRAY, Serializer.INTEGER).createOrOpen();
         feedAuthors = db.treeMap("feed-authors", Serializer.INTEGER, Serializer.BYTE_ARRAY).createOrOpen();
         log = db.treeMap("log", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().createOrOpen();
@@ -150,6 +163,8 @@ public final class Store implements AutoCloseable {
                     scan = Journal.read(journalPath, r -> {});
                 }
                 store.journal = Journal.openForAppend(journalPath, scan, durable);
+                store.file = file;
+                store.durable = durable;
                 store.recovery = recovery;
                 store.bodiesDropped = replayDroppedBodies;
             } catch (RuntimeException | IOException e) {
@@ -239,6 +254,13 @@ public final class Store implements AutoCloseable {
 
     /** Builds a fresh MapDB file from the journal and moves it over {@code file}. */
     private static Replay rebuild(Path file, Path journalPath) throws IOException {
+        Replay replay = rebuildBeside(file, journalPath);
+        moveOver(sibling(file, ".rebuild"), file);
+        return replay;
+    }
+
+    /** Builds a MapDB file from the journal beside {@code file} ({@code NAME.rebuild}), leaving {@code file} as it is. */
+    private static Replay rebuildBeside(Path file, Path journalPath) throws IOException {
         Path fresh = sibling(file, ".rebuild");
         deleteDbFiles(fresh);
         DB db = openDb(fresh);
@@ -251,10 +273,43 @@ public final class Store implements AutoCloseable {
         } finally {
             db.close();
         }
+        return replay;
+    }
+
+    private static void moveOver(Path fresh, Path file) throws IOException {
         deleteDbFiles(file);
         Files.move(fresh, file, StandardCopyOption.ATOMIC_MOVE);
         Journal.syncDirectory(file.toAbsolutePath().getParent());
-        return replay;
+    }
+
+    /**
+     * Called before every write: after a commit failed half way, the file is first rebuilt from the
+     * journal (which holds every commit that succeeded) and reopened. While that cannot be done
+     * (the disk still full, no file descriptors), the write fails with the reason, and reading
+     * goes on from the state before the failed commit.
+     */
+    void writable() {
+        if (broken == null) return;
+        if (journal == null || file == null) throw new StoreException("cannot write the store: " + broken);
+        try {
+            rebuildBeside(file, journal.path());
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot write the store (" + broken + "), nor rebuild it: " + e.getMessage(), e);
+        }
+        try {
+            db.close();
+        } catch (RuntimeException e) {
+            // Its state is what failed: closing it is all that is left to do with it.
+        }
+        try {
+            moveOver(sibling(file, ".rebuild"), file);
+            bind(openDb(file, durable));
+        } catch (IOException | RuntimeException e) {
+            throw new StoreException("cannot reopen the store after rebuilding it: " + e.getMessage(), e);
+        }
+        heads.clear();
+        feedCache.clear();
+        broken = null;
     }
 
     /** Feeds journal records to a store being rebuilt, entries in batches so signatures are checked on all cores. */
@@ -337,13 +392,13 @@ public final class Store implements AutoCloseable {
      * after the commit, one per entry, in order.
      */
     public synchronized List<AppendResult> appendAll(List<Entry> entries) {
+        writable();
         List<AppendResult> results;
         try {
             results = validateAndPut(entries);
             commit();
         } catch (RuntimeException e) {
-            rollback();
-            throw e;
+            throw failedWrite(e);
         }
         return results;
     }
@@ -432,6 +487,7 @@ public final class Store implements AutoCloseable {
      * log held has neither. Whether the author was not known forked before.
      */
     public synchronized boolean recordForkProof(EntryHeader first, EntryHeader second) {
+        writable();
         try {
             int feed = feedNumber(first.author(), true);
             if (isForked(feed)) {
@@ -445,8 +501,7 @@ public final class Store implements AutoCloseable {
             commit();
             return true;
         } catch (RuntimeException e) {
-            rollback();
-            throw e;
+            throw failedWrite(e);
         }
     }
 
@@ -729,26 +784,26 @@ public final class Store implements AutoCloseable {
 
     /** Records what is held of a blob, and commits. */
     public synchronized void putBlob(BlobId id, BlobRecord record) {
+        writable();
         byte[] state = record.encode();
         try {
             blobs.put(id.bytes(), state);
             if (journal != null) journal.add(Journal.BLOB, keyed(id.bytes(), state));
             commit();
         } catch (RuntimeException e) {
-            rollback();
-            throw e;
+            throw failedWrite(e);
         }
     }
 
     /** Forgets a blob, and commits. */
     public synchronized void removeBlob(BlobId id) {
+        writable();
         try {
             blobs.remove(id.bytes());
             if (journal != null) journal.add(Journal.BLOB, id.bytes());
             commit();
         } catch (RuntimeException e) {
-            rollback();
-            throw e;
+            throw failedWrite(e);
         }
     }
 
@@ -765,17 +820,53 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
-    /** Forces what this transaction added to the journal, then commits it to the file. */
+    /**
+     * Forces what this transaction added to the journal, then commits it to the file. If either
+     * fails, the transaction is undone in both and the write fails with the reason; a commit that
+     * failed half way leaves MapDB unfit for writing until {@link #writable} rebuilt it.
+     */
     synchronized void commit() {
+        long mark = journal == null ? 0 : journal.length();
         if (journal != null) {
             try {
                 journal.flush();
             } catch (IOException e) {
+                journal.truncate(mark);
                 rollback();
                 throw new StoreException("cannot write the store's journal: " + e.getMessage(), e);
             }
         }
-        db.commit();
+        try {
+            db.commit();
+        } catch (RuntimeException e) {
+            if (journal != null) journal.truncate(mark);
+            throw failedWrite(e);
+        }
+    }
+
+    /**
+     * Undoes a write that failed, and says why in one line. A failure inside MapDB (a file it
+     * could not open or grow) may have left its state half changed: the store is marked broken,
+     * reading goes on, and the next write rebuilds it first (see {@link #writable}).
+     */
+    private RuntimeException failedWrite(RuntimeException e) {
+        try {
+            rollback();
+        } catch (RuntimeException alsoFailed) {
+            e.addSuppressed(alsoFailed);
+        }
+        if (e instanceof StoreException) return e;
+        if (!(e instanceof DBException)) return e; // A bug, not the disk: as it is.
+        broken = reason(e);
+        return new StoreException("cannot write the store: " + broken, e);
+    }
+
+    /** What went wrong, in a few words: the innermost message, or the kind of failure. */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 
     /** The rebuild this open needed after an unclean shutdown, if any. */

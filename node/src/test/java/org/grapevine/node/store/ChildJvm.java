@@ -14,6 +14,21 @@ final class ChildJvm {
     private ChildJvm() {}
 
     static Process start(Class<?> main, Path stderr, String... args) throws IOException {
+        return new ProcessBuilder(command(main, args))
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
+                .start();
+    }
+
+    /** As {@link #start}, with the child allowed at most {@code maxFiles} open files (a shell's ulimit). */
+    static Process startLimited(Class<?> main, Path stderr, int maxFiles, String... args) throws IOException {
+        StringBuilder shell = new StringBuilder("ulimit -n " + maxFiles + " && exec");
+        for (String part : command(main, args)) shell.append(" '").append(part.replace("'", "'\\''")).append('\'');
+        return new ProcessBuilder("/bin/sh", "-c", shell.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
+                .start();
+    }
+
+    private static List<String> command(Class<?> main, String... args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -28,9 +43,7 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command)
-                .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()))
-                .start();
+        return command;
     }
 
     /** What the child wrote to stderr, for a failure message. */
