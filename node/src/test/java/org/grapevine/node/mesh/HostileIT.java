@@ -77,17 +77,6 @@ class HostileIT {
         return n.node().usage().join();
     }
 
-    private static BlobId randomBlob() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return new BlobId(b);
-    }
-
-    private static AuthorId randomAuthor() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return new AuthorId(b);
-    }
 
     /** Files this JVM holds open now. */
     private static long openFiles() throws IOException {
@@ -111,7 +100,7 @@ class HostileIT {
         try (RawPeer mallory = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
             for (int round = 0; round < 100; round++) {
                 List<WireMessage> wants = new ArrayList<>();
-                for (int i = 0; i < 40; i++) wants.add(new WireMessage.BlobWant(randomBlob(), WireMessage.MAX_HOPS, MIB));
+                for (int i = 0; i < 40; i++) wants.add(new WireMessage.BlobWant(Attacks.randomBlob(), WireMessage.MAX_HOPS, MIB));
                 mallory.sendAll(wants);
             }
             honestPairDelivers("amid the wants");
@@ -181,7 +170,7 @@ class HostileIT {
         try (RawPeer mallory = RawPeer.connect(alice.address(), id, TestNet.NETWORK)) {
             for (int round = 0; round < 100; round++) {
                 List<WireMessage.FeedState> feeds = new ArrayList<>();
-                for (int i = 0; i < WireMessage.MAX_CLOCK_FEEDS; i++) feeds.add(new WireMessage.FeedState(randomAuthor(), 1 + i, WireMessage.Mode.LAZY));
+                for (int i = 0; i < WireMessage.MAX_CLOCK_FEEDS; i++) feeds.add(new WireMessage.FeedState(Attacks.randomAuthor(), 1 + i, WireMessage.Mode.LAZY));
                 mallory.send(new WireMessage.Clock(feeds));
                 Node.Usage u = usage(alice);
                 assertTrue(u.mostUnhandled() <= Limits.UNHANDLED_PER_PEER + WireCodec.MAX_MESSAGE, u.toString());
@@ -224,8 +213,8 @@ class HostileIT {
                     for (int i = 0; i < WireMessage.MAX_PEERS; i++) {
                         ServerSocket trap = traps.get(i % traps.size());
                         addresses.add(i % 2 == 0
-                                ? new WireMessage.PeerAddress("127.0.0.1", trap.getLocalPort(), randomAuthor())
-                                : new WireMessage.PeerAddress("10." + RANDOM.nextInt(256) + "." + RANDOM.nextInt(256) + ".1", 7733, randomAuthor()));
+                                ? new WireMessage.PeerAddress("127.0.0.1", trap.getLocalPort(), Attacks.randomAuthor())
+                                : new WireMessage.PeerAddress("10." + RANDOM.nextInt(256) + "." + RANDOM.nextInt(256) + ".1", 7733, Attacks.randomAuthor()));
                     }
                     mallory.send(new WireMessage.Peers(addresses));
                 }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,11 +19,7 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.grapevine.gossip.limits.Limits;
 import org.grapevine.gossip.wire.WireCodec;
-import org.grapevine.gossip.wire.WireMessage;
-import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
-import org.grapevine.identity.ByteWriter;
-import org.grapevine.identity.Identity;
 import org.grapevine.node.Node;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * alice hold is given back once they leave.
  */
 class HostileSoakIT {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long MIB = 1 << 20;
     private static final long SECONDS = Long.getLong("grapevine.soak.seconds", 60);
 
@@ -54,42 +47,6 @@ class HostileSoakIT {
         running.set(false);
         for (Thread t : attackers) t.join(30_000);
         if (net != null) net.close();
-    }
-
-    @FunctionalInterface
-    private interface Attack {
-        void once() throws Exception;
-    }
-
-    /** Runs {@code attack} over and over on a thread of its own until the soak ends; what it throws is expected (nodes hang up). */
-    private void attack(String name, Attack attack) {
-        Thread t = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    attack.once();
-                } catch (IOException | org.grapevine.identity.Malformed | org.grapevine.gossip.handshake.NoiseException hungUp) {
-                    // The node closed the connection or refused it: what the bounds are for.
-                } catch (Throwable t2) {
-                    unexpected.add(t2);
-                    return;
-                }
-            }
-        }, "attack " + name);
-        t.setDaemon(true);
-        attackers.add(t);
-        t.start();
-    }
-
-    private static BlobId randomBlob() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return new BlobId(b);
-    }
-
-    private static AuthorId randomAuthor() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return new AuthorId(b);
     }
 
     private static long liveHeapAfterGc() {
@@ -119,92 +76,11 @@ class HostileSoakIT {
         long heapBefore = liveHeapAfterGc();
         long filesBefore = openFiles();
 
-        attack("wants", () -> {
-            try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
-                for (int round = 0; round < 200 && running.get(); round++) {
-                    List<WireMessage> wants = new ArrayList<>();
-                    for (int i = 0; i < 40; i++) wants.add(new WireMessage.BlobWant(randomBlob(), WireMessage.MAX_HOPS, MIB));
-                    p.sendAll(wants);
-                }
-            }
-        });
-        attack("pings, never read", () -> {
-            try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
-                List<WireMessage> pings = new ArrayList<>();
-                for (int i = 0; i < 10_000; i++) pings.add(new WireMessage.Ping(i));
-                while (running.get()) p.sendAll(pings);
-            }
-        });
-        for (int i = 0; i < 4; i++) {
-            attack("blob leech " + i, () -> {
-                try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
-                    List<Integer> chunks = new ArrayList<>();
-                    for (int k = 0; k < WireMessage.MAX_GET; k++) chunks.add(k);
-                    p.send(new WireMessage.BlobGet(blob, chunks));
-                    Awaitility.await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(SECONDS + 30)).until(() -> !running.get());
-                }
-            });
-        }
-        attack("clocks", () -> {
-            try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
-                while (running.get()) {
-                    List<WireMessage.FeedState> feeds = new ArrayList<>();
-                    for (int i = 0; i < WireMessage.MAX_CLOCK_FEEDS; i++) feeds.add(new WireMessage.FeedState(randomAuthor(), 1 + i, WireMessage.Mode.LAZY));
-                    p.send(new WireMessage.Clock(feeds));
-                }
-            }
-        });
-        attack("addresses", () -> {
-            try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK, bob.port())) {
-                for (int round = 0; round < 100 && running.get(); round++) {
-                    List<WireMessage.PeerAddress> addresses = new ArrayList<>();
-                    for (int i = 0; i < WireMessage.MAX_PEERS; i++) {
-                        addresses.add(new WireMessage.PeerAddress("10." + RANDOM.nextInt(256) + "." + RANDOM.nextInt(256) + ".1", 7733, randomAuthor()));
-                    }
-                    p.send(new WireMessage.Peers(addresses));
-                }
-            }
-        });
-        attack("sybils", () -> {
-            List<RawPeer> held = new ArrayList<>();
-            try {
-                for (int i = 0; i < 64 && running.get(); i++) {
-                    try {
-                        held.add(RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK));
-                    } catch (IOException refused) {
-                        // Refused before or after the handshake.
-                    }
-                }
-                // Held for a few seconds, then let go and made again with new identities.
-                long until = System.nanoTime() + 5_000_000_000L;
-                Awaitility.await().pollInterval(Duration.ofMillis(100)).atMost(Duration.ofSeconds(30))
-                        .until(() -> !running.get() || System.nanoTime() > until);
-            } finally {
-                for (RawPeer p : held) p.close();
-            }
-        });
-        attack("liar", () -> {
-            try (RawPeer p = RawPeer.connect(bob.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
-                p.send(new WireMessage.Clock(List.of(new WireMessage.FeedState(alice.id(), 1_000_000, WireMessage.Mode.LAZY))));
-                p.send(new WireMessage.Ping(1));
-                for (WireMessage m = p.receive(); m != null && !(m instanceof WireMessage.Pong); m = p.receive()) {
-                    // Until bob has read the lie.
-                }
-            }
-        });
-        attack("oversize", () -> {
-            try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
-                p.sendPlaintext(new ByteWriter(8).u32(WireCodec.MAX_MESSAGE + 1L).u32(0).toByteArray());
-                p.awaitHangUp();
-            }
-        });
-        attack("garbage before the handshake", () -> {
-            try (Socket s = RawPeer.dial(alice.address())) {
-                byte[] junk = new byte[4096];
-                RANDOM.nextBytes(junk);
-                s.getOutputStream().write(junk);
-                RawPeer.closedByPeer(s);
-            }
+        Attacks.Aim atAlice = new Attacks.Aim(alice.address(), TestNet.NETWORK, running::get, blob, alice.id(), bob.port());
+        Attacks.Aim atBob = new Attacks.Aim(bob.address(), TestNet.NETWORK, running::get, blob, alice.id(), alice.port());
+        Attacks.all().forEach((name, attack) -> {
+            // The liar claims alice's feed to bob, who replicates it; everything else is aimed at alice.
+            attackers.add(Attacks.loop(name, attack, name.equals("liar") ? atBob : atAlice, unexpected));
         });
 
         List<Long> delays = Collections.synchronizedList(new ArrayList<>());
