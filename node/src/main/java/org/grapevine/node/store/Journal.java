@@ -173,17 +173,18 @@ final class Journal implements AutoCloseable {
 
     /**
      * Cuts the file back to {@code length} bytes, undoing records written since (their transaction
-     * failed). Best effort: if even that fails, the next open's scan keeps what checks out.
+     * failed). False if that failed too (or the length is unknown).
      */
-    void truncate(long length) {
+    boolean truncate(long length) {
         pending.clear();
-        if (length < MAGIC.length) return;
+        if (length < MAGIC.length) return false;
         try {
             channel.truncate(length);
             channel.position(length);
             if (durable) channel.force(false);
+            return true;
         } catch (IOException e) {
-            // Nothing better to do: the records are whole, and they were written in good faith.
+            return false;
         }
     }
 

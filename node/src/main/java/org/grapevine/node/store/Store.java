@@ -291,6 +291,8 @@ public final class Store implements AutoCloseable {
     void writable() {
         if (broken == null) return;
         if (journal == null || file == null) throw new StoreException("cannot write the store: " + broken);
+        // A rebuild replays the whole journal: while the cause plainly lasts, fail at once instead.
+        if (!roomToRebuild()) throw new StoreException("cannot write the store: " + broken);
         try {
             rebuildBeside(file, journal.path());
         } catch (IOException | RuntimeException e) {
@@ -310,6 +312,18 @@ public final class Store implements AutoCloseable {
         heads.clear();
         feedCache.clear();
         broken = null;
+    }
+
+    /**
+     * Whether a rebuild stands a chance, checked cheaply: a file can be opened beside the store
+     * (so descriptors are free), and the disk has room for twice the journal.
+     */
+    private boolean roomToRebuild() {
+        try (FileChannel probe = FileChannel.open(journal.path(), StandardOpenOption.READ)) {
+            return Files.getFileStore(file.toAbsolutePath().getParent()).getUsableSpace() > 2 * probe.size();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Feeds journal records to a store being rebuilt, entries in batches so signatures are checked on all cores. */
@@ -725,7 +739,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Follows, blocks, threads, profiles and petnames. */
-    public Indexes indexes() {
+    public synchronized Indexes indexes() {
         return indexes;
     }
 
@@ -831,16 +845,17 @@ public final class Store implements AutoCloseable {
             try {
                 journal.flush();
             } catch (IOException e) {
-                journal.truncate(mark);
+                if (!journal.truncate(mark)) broken = "cannot undo the journal: " + e.getMessage();
                 rollback();
                 throw new StoreException("cannot write the store's journal: " + e.getMessage(), e);
             }
         }
         try {
             db.commit();
-        } catch (RuntimeException e) {
-            if (journal != null) journal.truncate(mark);
-            throw failedWrite(e);
+        } catch (RuntimeException | InternalError e) {
+            // InternalError: the JVM's report of a fault writing a memory-mapped file (a full disk).
+            if (journal != null && !journal.truncate(mark)) broken = "cannot undo the journal";
+            throw failedWrite(e instanceof RuntimeException r ? r : new DBException.VolumeIOError(new IOException(e.getMessage(), e)));
         }
     }
 
@@ -857,7 +872,7 @@ public final class Store implements AutoCloseable {
         }
         if (e instanceof StoreException) return e;
         if (!(e instanceof DBException)) return e; // A bug, not the disk: as it is.
-        broken = reason(e);
+        if (broken == null) broken = reason(e);
         return new StoreException("cannot write the store: " + broken, e);
     }
 
@@ -915,9 +930,15 @@ public final class Store implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
-        if (db.isClosed()) return;
+        if (db.isClosed()) {
+            closeQuietly();
+            return;
+        }
         try {
-            if (journal != null) {
+            if (journal != null && broken != null) {
+                // The file may hold half a commit the journal does not: no CLOSE, so the next open rebuilds it.
+                journal.close();
+            } else if (journal != null) {
                 if (bodiesDropped) {
                     journal.close();
                     Journal.replace(journal.path(), checkpoint(true));
@@ -928,7 +949,21 @@ public final class Store implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close the store's journal", e);
         } finally {
-            db.close();
+            try {
+                db.close();
+            } finally {
+                release(lock);
+            }
+        }
+    }
+
+    /** Closes the journal and lets go of the lock, after a repair that could not reopen the file. */
+    private void closeQuietly() {
+        try {
+            if (journal != null) journal.close();
+        } catch (IOException e) {
+            // The next open checks the journal anyway.
+        } finally {
             release(lock);
         }
     }
