@@ -1,13 +1,12 @@
 package org.grapevine.node;
 
 import java.net.InetAddress;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Lru;
+import org.grapevine.gossip.limits.Strikes;
+import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 
 /**
@@ -19,42 +18,28 @@ import org.grapevine.identity.AuthorId;
  * behind it, on the same LAN, still get in). Plain state on the node loop, time passed in.
  */
 final class Admission {
-    static final long BAN_MILLIS = 10 * 60_000;
-    /** Misbehaving ids from one address within {@link #STRIKE_WINDOW_MILLIS} before its strangers are refused. */
-    static final int STRIKES = 4;
-    static final long STRIKE_WINDOW_MILLIS = 10 * 60_000;
-    static final int REMEMBERED = 4_096;
-
     /** What becomes of an inbound connection: accepted (perhaps making {@code evict} leave), or refused and why. */
-    record Verdict(boolean accepted, String refusal, AuthorId evict) {
+    record Verdict(boolean accepted, WireMessage.Reason reason, String refusal, AuthorId evict) {
         static Verdict accept(AuthorId evict) {
-            return new Verdict(true, null, evict);
+            return new Verdict(true, null, null, evict);
         }
 
-        static Verdict refuse(String why) {
-            return new Verdict(false, why, null);
+        static Verdict refuse(WireMessage.Reason reason, String why) {
+            return new Verdict(false, reason, why, null);
         }
     }
 
     /** An inbound connection held now, in the order they were made. */
     record Held(AuthorId id, boolean valued) {}
 
-    private final Map<AuthorId, Long> banned = new LinkedHashMap<>();
-    private final Set<AuthorId> contributors = new LinkedHashSet<>();
-    private final Map<InetAddress, Strikes> addresses = new LinkedHashMap<>();
-
-    private static final class Strikes {
-        int count;
-        long windowStart;
-        long refusedUntil;
-        long refusal;
-    }
+    private final Map<AuthorId, Long> banned = new Lru<>(Limits.REMEMBERED);
+    private final Map<AuthorId, Boolean> contributors = new Lru<>(Limits.REMEMBERED, true);
+    private final Map<InetAddress, Strikes> addresses = new Lru<>(Limits.REMEMBERED, true);
 
     /** {@code id} sent what it cannot have sent in good faith, from {@code from} (null for our own dial). */
     void misbehaved(AuthorId id, InetAddress from, long now) {
         banned.remove(id);
-        banned.put(id, now + BAN_MILLIS);
-        trim(banned);
+        banned.put(id, now + Limits.BAN_MILLIS);
         if (from != null) strike(from, now);
     }
 
@@ -65,18 +50,11 @@ final class Admission {
 
     /** {@code id} delivered valid entries of a feed this node wants. */
     void contributed(AuthorId id) {
-        if (contributors.remove(id) || contributors.size() < REMEMBERED) {
-            contributors.add(id);
-            return;
-        }
-        Iterator<AuthorId> eldest = contributors.iterator();
-        eldest.next();
-        eldest.remove();
-        contributors.add(id);
+        contributors.put(id, Boolean.TRUE);
     }
 
     boolean contributor(AuthorId id) {
-        return contributors.contains(id);
+        return contributors.containsKey(id);
     }
 
     /**
@@ -86,50 +64,33 @@ final class Admission {
     Verdict inbound(AuthorId id, InetAddress from, boolean valued, List<Held> held, long now) {
         if (banned(id, now)) {
             strike(from, now);
-            return Verdict.refuse("sent invalid data earlier");
+            return Verdict.refuse(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
         }
         if (valued) {
             if (held.size() < Limits.INBOUND) return Verdict.accept(null);
             for (int i = held.size() - 1; i >= 0; i--) {
                 if (!held.get(i).valued()) return Verdict.accept(held.get(i).id());
             }
-            return Verdict.refuse("too many connections");
+            return Verdict.refuse(WireMessage.Reason.TOO_MANY_PEERS, "too many connections");
         }
-        Strikes s = addresses.get(from);
-        if (s != null && s.refusedUntil > now) return Verdict.refuse("too many misbehaving peers from " + from.getHostAddress());
+        if (refusing(from, now)) {
+            return Verdict.refuse(WireMessage.Reason.TOO_MANY_PEERS, "too many misbehaving peers from " + from.getHostAddress());
+        }
         long strangers = held.stream().filter(h -> !h.valued()).count();
-        if (strangers >= Limits.INBOUND_STRANGERS || held.size() >= Limits.INBOUND) return Verdict.refuse("too many connections");
+        if (strangers >= Limits.INBOUND_STRANGERS || held.size() >= Limits.INBOUND) {
+            return Verdict.refuse(WireMessage.Reason.TOO_MANY_PEERS, "too many connections");
+        }
         return Verdict.accept(null);
     }
 
     /** Whether strangers from {@code from} are being refused now. */
     boolean refusing(InetAddress from, long now) {
         Strikes s = addresses.get(from);
-        return s != null && s.refusedUntil > now;
+        return s != null && s.refusing(now);
     }
 
     private void strike(InetAddress from, long now) {
-        Strikes s = addresses.remove(from);
-        if (s == null) s = new Strikes();
-        addresses.put(from, s);
-        trim(addresses);
-        if (now - s.windowStart > STRIKE_WINDOW_MILLIS) {
-            s.windowStart = now;
-            s.count = 0;
-        }
-        if (++s.count < STRIKES) return;
-        boolean again = s.refusedUntil > 0 && now - s.refusedUntil < Limits.REFUSE_MAX_MILLIS;
-        s.refusal = again ? Math.min(Limits.REFUSE_MAX_MILLIS, 2 * s.refusal) : Limits.REFUSE_FIRST_MILLIS;
-        s.refusedUntil = now + s.refusal;
-        s.count = 0;
-        s.windowStart = now;
-    }
-
-    private static <K, V> void trim(Map<K, V> map) {
-        Iterator<K> eldest = map.keySet().iterator();
-        while (map.size() > REMEMBERED) {
-            eldest.next();
-            eldest.remove();
-        }
+        addresses.computeIfAbsent(from, a -> new Strikes(Limits.MISBEHAVING_PER_ADDRESS, Limits.MISBEHAVING_WINDOW_MILLIS,
+                Limits.REFUSE_FIRST_MILLIS, Limits.REFUSE_MAX_MILLIS)).strike(now);
     }
 }

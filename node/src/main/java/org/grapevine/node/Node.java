@@ -201,8 +201,6 @@ public final class Node implements AutoCloseable {
     private final Map<AuthorId, Long> locateAsked = new HashMap<>();
     /** Each Locate goes to at most this many peers, chosen at random. */
     static final int LOCATE_FANOUT = 3;
-    /** Each peer gets answers to at most this many Locates per tick; the rest are dropped. */
-    static final int LOCATE_ANSWERS_PER_TICK = Limits.LOCATE_ANSWERS_PER_TICK;
     /** Locates answered per peer since the last tick. */
     private final Map<AuthorId, Integer> locateAnswers = new HashMap<>();
     /** At most this many addresses answer a Locate. */
@@ -234,6 +232,8 @@ public final class Node implements AutoCloseable {
     private final AtomicBoolean draining = new AtomicBoolean();
 
     private final Hooks hooks;
+    /** The feeds this node wants, for Netty's threads: entries of others are dropped unchecked. */
+    private volatile Set<AuthorId> wantedFeeds = Set.of();
 
     private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog, Hooks hooks) {
         this.hooks = hooks;
@@ -420,7 +420,7 @@ public final class Node implements AutoCloseable {
                         int feedsTracked, int relays, long relayBytes, int openPartFiles, int addresses, long refusedBeforeHandshake) {}
 
     public CompletableFuture<Usage> usage() {
-        return onLoop(() -> {
+        return blobs.relays().thenCompose(relays -> onLoop(() -> {
             long queued = 0, mostQueued = 0, unhandled = 0, mostUnhandled = 0;
             int inbound = 0;
             for (PeerChannel ch : connected.values()) {
@@ -433,9 +433,8 @@ public final class Node implements AutoCloseable {
                 if (!ch.outbound()) inbound++;
             }
             return new Usage(connected.size(), inbound, queued, mostQueued, unhandled, mostUnhandled, replicator.feedsTracked(),
-                    0, 0, blobs.files().openPartFiles(), table.all().size(), transport.refusedConnections());
-        }).thenCombine(blobs.relays(), (u, r) -> new Usage(u.connections(), u.inbound(), u.queued(), u.mostQueued(), u.unhandled(),
-                u.mostUnhandled(), u.feedsTracked(), (int) r[0], r[1], u.openPartFiles(), u.addresses(), u.refusedBeforeHandshake()));
+                    (int) relays[0], relays[1], blobs.files().openPartFiles(), table.all().size(), transport.refusedConnections());
+        }));
     }
 
     private void startLan() {
@@ -506,11 +505,14 @@ public final class Node implements AutoCloseable {
     }
 
     private void refreshInterest() {
-        replicator.setWanted(Interest.feeds(store.indexes(), identity.id(), config.hops()));
+        Set<AuthorId> feeds = Interest.feeds(store.indexes(), identity.id(), config.hops());
+        replicator.setWanted(feeds);
+        wantedFeeds = Set.copyOf(feeds);
     }
 
     private void tick() {
         if (closing) return;
+        table.newTick();
         replicator.tick();
         long now = System.currentTimeMillis();
         int slots = config.targetConnections() - connected.size() - dialing.size();
@@ -688,9 +690,10 @@ public final class Node implements AutoCloseable {
             return;
         }
         PeerTable.Known known = endpoint == null ? null : table.get(endpoint);
-        if (known != null && known.strict() && !known.address().expected().equals(peer.id())
-                || endpoint != null && !table.succeeded(endpoint, peer.id(), now)) {
-            event("expected " + known.address().expected() + " at " + endpoint + " but found " + peer.id());
+        boolean unexpected = known != null && known.strict() && !known.address().expected().equals(peer.id());
+        if (!unexpected && endpoint != null) unexpected = !table.succeeded(endpoint, peer.id(), now); // Verified here, if all is well.
+        if (unexpected) {
+            event("expected " + (known == null ? "another id" : known.address().expected()) + " at " + endpoint + " but found " + peer.id());
             peer.close(WireMessage.Reason.PROTOCOL, "unexpected identity");
             table.failed(endpoint, now);
             return;
@@ -700,15 +703,22 @@ public final class Node implements AutoCloseable {
             table.failed(endpoint, now);
             return;
         }
+        PeerChannel existing = connected.get(peer.id());
+        // Two nodes that dial each other at once must keep the same connection, or each would
+        // close a different one: keep the one dialed by the smaller id.
+        if (existing != null && !preferred(peer, existing)) {
+            peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
+            return;
+        }
         if (!peer.outbound()) {
             List<Admission.Held> held = new ArrayList<>();
             for (PeerChannel c : connected.values()) {
-                if (!c.outbound()) held.add(new Admission.Held(c.id(), valued(c.id())));
+                if (!c.outbound() && c != existing) held.add(new Admission.Held(c.id(), valued(c.id())));
             }
             Admission.Verdict v = admission.inbound(peer.id(), peer.remoteAddress().getAddress(), valued(peer.id()), held, now);
             if (!v.accepted()) {
                 if (refusedSinceTick++ < LOGGED_PER_TICK) event("refused " + peer.id() + " " + peer.remoteAddress().getHostString() + ": " + v.refusal());
-                peer.close(v.refusal().startsWith("sent") ? WireMessage.Reason.PROTOCOL : WireMessage.Reason.TOO_MANY_PEERS, v.refusal());
+                peer.close(v.reason(), v.refusal());
                 return;
             }
             if (v.evict() != null) {
@@ -718,14 +728,7 @@ public final class Node implements AutoCloseable {
                 stranger.close(WireMessage.Reason.TOO_MANY_PEERS, "making room for a followed peer");
             }
         }
-        PeerChannel existing = connected.get(peer.id());
         if (existing != null) {
-            // Two nodes that dial each other at once must keep the same connection, or
-            // each would close a different one: keep the one dialed by the smaller id.
-            if (!preferred(peer, existing)) {
-                peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
-                return;
-            }
             dropConnection(existing);
             existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
         }
@@ -765,6 +768,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public boolean checks(AuthorId feed) {
+            return wantedFeeds.contains(feed);
+        }
+
+        @Override
         public void received(PeerChannel peer, WireMessage message, int bytes) {
             inbox.add(new Inbound(peer, message, bytes));
             if (draining.compareAndSet(false, true)) onLoop(Node.this::drainInbox);
@@ -783,10 +791,8 @@ public final class Node implements AutoCloseable {
         public void disconnected(PeerChannel peer, String reason) {
             onLoop(() -> {
                 if (connected.get(peer.id()) != peer) return;
-                connected.remove(peer.id());
-                replicator.disconnected(peer.id());
-                blobs.disconnected(peer.id());
-                String endpoint = endpoints.remove(peer);
+                String endpoint = endpoints.get(peer);
+                dropConnection(peer);
                 if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
                 event("disconnected " + peer.id() + ": " + reason);
             });
@@ -834,10 +840,14 @@ public final class Node implements AutoCloseable {
                     graphChanged |= touchesGraph(e.entries());
                     if (runEntries < DRAIN_ENTRIES) continue;
                 }
-                storeRun(run, runMessages, graphChanged);
+                try {
+                    storeRun(run, runMessages, graphChanged);
+                } finally {
+                    // Handled whatever became of the run: its bytes must count as handled.
+                    if (!(in.message() instanceof WireMessage.Entries)) handle(in);
+                }
                 runEntries = 0;
                 graphChanged = false;
-                if (!(in.message() instanceof WireMessage.Entries)) handle(in);
             }
             storeRun(run, runMessages, graphChanged);
         } finally {
@@ -880,7 +890,7 @@ public final class Node implements AutoCloseable {
             }
         } else if (message instanceof WireMessage.Locate l) {
             // A few answers per peer and tick: each costs a look through the table.
-            if (locateAnswers.merge(peer.id(), 1, Integer::sum) > LOCATE_ANSWERS_PER_TICK) return;
+            if (locateAnswers.merge(peer.id(), 1, Integer::sum) > Limits.LOCATE_ANSWERS_PER_TICK) return;
             List<WireMessage.PeerAddress> found = sendable(table.addressesOf(l.author(), LOCATE_ANSWERS));
             if (!found.isEmpty()) peer.send(new WireMessage.Peers(found));
         } else {

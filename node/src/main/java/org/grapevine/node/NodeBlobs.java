@@ -189,11 +189,16 @@ final class NodeBlobs implements AutoCloseable {
     void received(AuthorId peer, WireMessage message, Runnable done) {
         try {
             hashing.execute(() -> {
-                if (message instanceof WireMessage.BlobChunk c) {
-                    HashedChunk hashed = HashedChunk.of(c);
-                    submit(() -> swarm.received(peer, hashed), done);
-                } else {
-                    submit(() -> swarm.received(peer, message), done);
+                try {
+                    if (message instanceof WireMessage.BlobChunk c) {
+                        HashedChunk hashed = HashedChunk.of(c);
+                        submit(() -> swarm.received(peer, hashed), done);
+                    } else {
+                        submit(() -> swarm.received(peer, message), done);
+                    }
+                } catch (RuntimeException e) {
+                    done.run();
+                    events.accept("internal error in blobs: " + e);
                 }
             });
         } catch (RejectedExecutionException closing) {

@@ -39,7 +39,7 @@ public final class BlobSwarm {
     private final Map<AuthorId, BlobPeer> peers = new LinkedHashMap<>();
     private final Map<BlobId, Fetch> fetches = new LinkedHashMap<>();
     /** How this node's own fetches that completed here ended, for {@link #progress}; the latest few. */
-    private final Map<BlobId, Progress> finished = new LinkedHashMap<>();
+    private final Map<BlobId, Progress> finished = new org.grapevine.gossip.limits.Lru<>(FINISHED_KEPT);
     static final int FINISHED_KEPT = 1_024;
     /** The fetches under way for others, and their bounds. */
     private final Relays relays = new Relays();
@@ -204,6 +204,11 @@ public final class BlobSwarm {
             if (under.relay) own(under);
             return false;
         }
+        if (relays.get(blob) != null) {
+            // Fetched for others and complete: the node wants it itself now, so it stays.
+            relays.end(blob);
+            storage.keep(blob);
+        }
         BlobStorage.Holding holding = storage.holding(blob);
         if (holding != null && holding.complete()) return false;
         boolean proven = false;
@@ -347,7 +352,6 @@ public final class BlobSwarm {
                 relay.complete = true; // Served to those waiting until they leave or the relay's lifetime ends.
             } else {
                 finished.put(f.blob, f.progress(true));
-                if (finished.size() > FINISHED_KEPT) finished.remove(finished.keySet().iterator().next());
             }
             unwant(f);
             server.completed(f.blob);

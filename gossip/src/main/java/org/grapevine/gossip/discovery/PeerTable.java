@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Lru;
 import org.grapevine.identity.AuthorId;
 
 /**
@@ -91,6 +92,10 @@ public final class PeerTable {
     }
 
     private final Map<String, Known> known = new LinkedHashMap<>();
+    /** Addresses each peer taught us, over all it said (while it is remembered): not a count of what is left. */
+    private final Map<AuthorId, Integer> taught = new Lru<>(Limits.REMEMBERED);
+    /** Dials of hearsay left in this tick, across {@link #toDial} and {@link #toDialFor}. */
+    private int hearsayDials = Limits.UNVERIFIED_DIALS_PER_TICK;
 
     /**
      * Adds an address unless known already (a learned one never replaces a bootstrap one). One
@@ -107,30 +112,34 @@ public final class PeerTable {
     /**
      * Adds an address {@code teller} passed on ({@link Source#EXCHANGE}) or claimed for itself
      * ({@link Source#INBOUND}), unless known already or over a bound: {@link
-     * Limits#LEARNED_PER_SOURCE} from one teller, {@link Limits#UNVERIFIED_PER_HOST} unverified on
+     * Limits#LEARNED_PER_SOURCE} from one teller ever, {@link Limits#UNVERIFIED_PER_HOST} unverified on
      * one host, {@link Limits#UNVERIFIED} unverified in all (past which the oldest unverified one
      * not from this teller makes room). Whether it was added.
      */
     public boolean learn(PeerAddress address, Source source, AuthorId teller) {
-        if (known.containsKey(address.endpoint())) return false;
-        int fromTeller = 0;
+        if (known.containsKey(address.endpoint()) || taught.getOrDefault(teller, 0) >= Limits.LEARNED_PER_SOURCE) return false;
         int onHost = 0;
         int unverified = 0;
         Known oldest = null;
         for (Known k : known.values()) {
             if (!k.hearsay()) continue;
             unverified++;
-            if (teller.equals(k.teller)) fromTeller++;
-            else if (oldest == null) oldest = k;
+            if (oldest == null && !teller.equals(k.teller)) oldest = k;
             if (k.address.host().equals(address.host())) onHost++;
         }
-        if (fromTeller >= Limits.LEARNED_PER_SOURCE || onHost >= Limits.UNVERIFIED_PER_HOST) return false;
+        if (onHost >= Limits.UNVERIFIED_PER_HOST) return false;
         if (unverified >= Limits.UNVERIFIED || known.size() >= MAX_KNOWN) {
             if (oldest == null) return false;
             known.remove(oldest.endpoint);
         }
         known.put(address.endpoint(), new Known(address, source, teller));
+        taught.merge(teller, 1, Integer::sum);
         return true;
+    }
+
+    /** A new tick: its allowance of hearsay dials ({@link Limits#UNVERIFIED_DIALS_PER_TICK}). */
+    public void newTick() {
+        hearsayDials = Limits.UNVERIFIED_DIALS_PER_TICK;
     }
 
     /** Restores an address with its history (from the node's saved table). */
@@ -183,11 +192,9 @@ public final class PeerTable {
         }
         due.sort(Comparator.comparingLong((Known k) -> -k.lastSeen).thenComparingInt(k -> k.failures));
         List<PeerAddress> out = new ArrayList<>();
-        int hearsay = 0;
         for (Known k : due) {
             if (out.size() >= slots) break;
-            // What strangers said is dialed a little at a time, never in bulk.
-            if (k.hearsay() && hearsay++ >= Limits.UNVERIFIED_DIALS_PER_TICK) continue;
+            if (k.hearsay() && !spendHearsayDial()) continue;
             out.add(k.address);
         }
         return out;
@@ -201,15 +208,21 @@ public final class PeerTable {
                                        Collection<AuthorId> connectedIds) {
         List<PeerAddress> out = new ArrayList<>();
         if (wanted.isEmpty()) return out;
-        int hearsay = 0;
         for (Known k : known.values()) {
             if (out.size() >= max) break;
             if (k.id == null || !wanted.contains(k.id) || connectedIds.contains(k.id)) continue;
             if (k.retryAt > now || busyEndpoints.contains(k.endpoint)) continue;
-            if (k.hearsay() && hearsay++ >= Limits.UNVERIFIED_DIALS_PER_TICK) continue;
+            if (k.hearsay() && !spendHearsayDial()) continue;
             out.add(k.address);
         }
         return out;
+    }
+
+    /** What strangers said is dialed a little at a time, never in bulk: whether this tick has a dial of it left. */
+    private boolean spendHearsayDial() {
+        if (hearsayDials <= 0) return false;
+        hearsayDials--;
+        return true;
     }
 
     /** Addresses worth telling other peers about: those we reached ourselves (verified). */

@@ -14,10 +14,15 @@ public final class Limits {
     public static final long QUEUED_PER_PEER = 8L << 20;
     /** Bytes queued to all peers beyond which a peer whose link is full is disconnected. */
     public static final long QUEUED_PER_NODE = 256L << 20;
-    /** Bytes received from one peer and not yet handled beyond which its connection stops being read. */
+    /**
+     * What one peer sent that is not handled yet, by its cost in memory once decoded, beyond
+     * which its connection stops being read; reading resumes below the second.
+     */
     public static final long UNHANDLED_PER_PEER = 4L << 20;
-    /** Reading resumes once its unhandled bytes fall below this. */
     public static final long UNHANDLED_RESUME = 1L << 20;
+    /** The same for all peers together: past it, connections that bring more stop being read. */
+    public static final long UNHANDLED_PER_NODE = 64L << 20;
+    public static final long UNHANDLED_RESUME_NODE = 48L << 20;
     /** How long a Goodbye may take to leave before the connection closes anyway. */
     public static final long GOODBYE_MILLIS = 2_000;
 
@@ -27,9 +32,12 @@ public final class Limits {
     public static final int INBOUND = 64;
     /** Of {@link #INBOUND}, the most that peers who have cost nothing may hold (see {@code Node}). */
     public static final int INBOUND_STRANGERS = 48;
-    /** Handshakes under way at once, and from one address. */
+    /** Handshakes under way at once, and from one address (an IPv6 /64 counts as one). */
     public static final int HANDSHAKES = 128;
     public static final int HANDSHAKES_PER_ADDRESS = 32;
+    /** New handshakes a second from one address, after a burst of {@link #HANDSHAKE_BURST}. */
+    public static final int HANDSHAKE_RATE = 32;
+    public static final int HANDSHAKE_BURST = 64;
     /** Failed handshakes from one address within {@link #FAILURE_WINDOW_MILLIS} before it is refused. */
     public static final int HANDSHAKE_FAILURES = 32;
     public static final long FAILURE_WINDOW_MILLIS = 60_000;
@@ -38,6 +46,13 @@ public final class Limits {
     public static final long REFUSE_MAX_MILLIS = 10 * 60_000;
     /** Addresses whose failures are remembered at once. */
     public static final int ADDRESSES_WATCHED = 4_096;
+    /** How long an id that sent invalid data is refused. */
+    public static final long BAN_MILLIS = 10 * 60_000;
+    /** Misbehaving ids from one address within the window before its strangers are refused (for the times above). */
+    public static final int MISBEHAVING_PER_ADDRESS = 4;
+    public static final long MISBEHAVING_WINDOW_MILLIS = 10 * 60_000;
+    /** Banned ids, peers that delivered wanted entries, and addresses with strikes, remembered at once. */
+    public static final int REMEMBERED = 4_096;
 
     // ---- replication ----
 

@@ -1,8 +1,7 @@
 package org.grapevine.gossip.replication;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import org.grapevine.gossip.limits.Lru;
 import org.grapevine.identity.AuthorId;
 
 /**
@@ -11,29 +10,24 @@ import org.grapevine.identity.AuthorId;
  * free to make, so this only spares the honest sources from one liar's repeated claims.
  */
 final class Distrust {
-    private final int capacity;
-    private final Map<AuthorId, Long> until = new LinkedHashMap<>();
+    private final Map<AuthorId, Long> until;
 
     Distrust(int capacity) {
-        this.capacity = capacity;
+        this.until = new Lru<>(capacity);
     }
 
     void add(AuthorId id, long untilMillis) {
         until.remove(id);
         until.put(id, untilMillis);
-        if (until.size() > capacity) {
-            Iterator<AuthorId> eldest = until.keySet().iterator();
-            eldest.next();
-            eldest.remove();
-        }
     }
 
-    boolean has(AuthorId id, long now) {
+    /** Until when {@code id} is not believed, or 0 if it is. */
+    long until(AuthorId id, long now) {
         Long t = until.get(id);
-        if (t == null) return false;
-        if (t > now) return true;
+        if (t == null) return 0;
+        if (t > now) return t;
         until.remove(id);
-        return false;
+        return 0;
     }
 
     int size() {

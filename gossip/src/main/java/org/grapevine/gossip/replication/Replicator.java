@@ -121,8 +121,8 @@ public final class Replicator {
         final Set<AuthorId> routeNotes = new LinkedHashSet<>();
         /** Feeds it named that we neither want nor hold, counted against {@link Limits#UNKNOWN_FEEDS_PER_PEER}. */
         int unknownFeeds;
-        /** Its claims of entries we lack are not believed (it did not keep one). */
-        boolean distrusted;
+        /** Until when its claims of entries we lack are not believed (it did not keep one); 0 if they are. */
+        long distrustedUntil;
         /** Forked feeds the peer was sent the proof of, or sent us one of. */
         final Set<AuthorId> forkTold = new java.util.HashSet<>();
 
@@ -297,7 +297,7 @@ public final class Replicator {
     public boolean connected(PeerLink link) {
         if (peers.containsKey(link.id())) return false;
         Peer peer = new Peer(link);
-        peer.distrusted = distrust.has(link.id(), millis.getAsLong());
+        peer.distrustedUntil = distrust.until(link.id(), millis.getAsLong());
         peers.put(link.id(), peer);
         List<FeedState> clock = new ArrayList<>(wanted.size());
         for (AuthorId feed : wanted) {
@@ -410,7 +410,7 @@ public final class Replicator {
         // Any feed a peer holds more of is waited for, however we came to know it (a clock that
         // arrived before we wanted the feed starts no wait of its own).
         for (AuthorId feed : wanted) {
-            if (!waiting.containsKey(feed) && !forkedFeeds.contains(feed) && store.head(feed) < bestHeld(feed)) waiting.put(feed, now);
+            if (!waiting.containsKey(feed) && store.head(feed) < bestHeld(feed) && !forked(feed)) waiting.put(feed, now);
         }
         long limit = patience.millis();
         // Collected first: switching a source may start a new wait for the same feed.
@@ -419,7 +419,7 @@ public final class Replicator {
         for (AuthorId feed : due) {
             patience.late(now - waiting.remove(feed)); // At least this late: a busy network makes us wait longer.
             long head = store.head(feed);
-            if (head >= bestHeld(feed) || forkedFeeds.contains(feed)) continue;
+            if (head >= bestHeld(feed) || forked(feed)) continue;
             Peer current = sources.get(feed);
             Peer next = best(feed, current);
             boolean nextHasMore = next != null && believed(next, feed) > head;
@@ -445,7 +445,7 @@ public final class Replicator {
      * to stream them alongside the source (one such peer per feed at a time).
      */
     private void trial(AuthorId feed, Peer peer) {
-        if (trials.containsKey(feed) || peer.distrusted) return;
+        if (trials.containsKey(feed) || distrusted(peer)) return;
         trials.put(feed, new Trial(peer, peer.holds(feed), millis.getAsLong()));
         peer.asked.put(feed, Mode.EAGER);
         sendClock(peer, List.of(new FeedState(feed, store.head(feed), Mode.EAGER)));
@@ -461,13 +461,17 @@ public final class Replicator {
         for (AuthorId feed : List.copyOf(trials.keySet())) {
             Trial t = trials.get(feed);
             long head = store.head(feed);
-            if (head >= t.seq) {
+            if (forked(feed)) {
+                // Nothing past the fork is taken, from anyone: the trial proves nothing either way.
+                trials.remove(feed);
+                demote(feed, t.peer);
+            } else if (head >= t.seq) {
                 settleTrial(feed);
             } else if (now - t.quietSince >= limit) {
                 trials.remove(feed);
                 t.peer.holds.put(feed, head);
-                t.peer.distrusted = true;
-                distrust.add(t.peer.link.id(), now + distrustMillis);
+                t.peer.distrustedUntil = now + distrustMillis;
+                distrust.add(t.peer.link.id(), t.peer.distrustedUntil);
                 events.distrusted(t.peer.link.id(), "claimed entries of " + feed + " up to " + t.seq + " and brought none in "
                         + (now - t.quietSince) + " ms");
                 demote(feed, t.peer);
@@ -494,10 +498,25 @@ public final class Replicator {
         sendClock(peer, List.of(new FeedState(feed, store.head(feed), Mode.LAZY)));
     }
 
+    private boolean distrusted(Peer peer) {
+        return peer.distrustedUntil > millis.getAsLong();
+    }
+
+    /**
+     * Whether {@code feed}'s author is known to have forked: told by an append or a proof in this
+     * run, or recorded in the store by an earlier one (looked up once, when it matters).
+     */
+    private boolean forked(AuthorId feed) {
+        if (forkedFeeds.contains(feed)) return true;
+        if (!store.forkProof(feed).isPresent()) return false;
+        forkedFeeds.add(feed);
+        return true;
+    }
+
     /** What {@code peer} holds of {@code feed} as far as we believe it: no more than we hold, once it did not keep a claim. */
     private long believed(Peer peer, AuthorId feed) {
         long holds = peer.holds(feed);
-        return peer.distrusted ? Math.min(holds, store.head(feed)) : holds;
+        return distrusted(peer) ? Math.min(holds, store.head(feed)) : holds;
     }
 
     private void tellFork(Peer peer, WireMessage.ForkProof proof) {
@@ -515,7 +534,7 @@ public final class Replicator {
         AuthorId feed = proof.author();
         if (!wanted.contains(feed) && store.head(feed) == 0) return;
         peer.forkTold.add(feed);
-        if (store.forkProof(feed).isPresent()) return;
+        if (forked(feed)) return;
         if (!proof.first().verifySignature(verifier) || !proof.second().verifySignature(verifier)) {
             events.misbehaved(peer.link.id(), "sent a fork proof of " + feed + " that its author did not sign");
             peer.link.close(WireMessage.Reason.INVALID_ENTRY, "invalid fork proof");
@@ -609,7 +628,7 @@ public final class Replicator {
             }
             if (!wanted.contains(feed)) continue;
             if (f.seq() > head) {
-                if (sources.get(feed) != peer && !peer.distrusted) lead(feed, peer, f.seq());
+                if (sources.get(feed) != peer && !distrusted(peer)) lead(feed, peer, f.seq());
                 behind(feed, peer, first);
             } else if (f.mode() != Mode.NONE && sources.get(feed) != peer && idle(feed, head)
                     && (sources.get(feed) == null || feed.equals(peer.link.id()))) {
@@ -668,7 +687,7 @@ public final class Replicator {
 
     /** {@code peer} holds more of a wanted feed than we do. */
     private void behind(AuthorId feed, Peer peer, boolean first) {
-        if (peer.distrusted || forkedFeeds.contains(feed)) return; // Its claims start nothing; past a fork there is nothing to get.
+        if (distrusted(peer) || forked(feed)) return; // Its claims start nothing; past a fork there is nothing to get.
         Peer source = sources.get(feed);
         // A peer's first clock may show it far ahead (we were away), or be the author's own: it
         // takes over at once. Otherwise a peer ahead of us only starts the wait when the source replicates the feed
@@ -916,7 +935,7 @@ public final class Replicator {
             if (p.caughtUp.containsKey(feed)) b.append(", caught us up to ").append(p.caughtUp.get(feed));
             if (p.streaming.contains(feed)) b.append(", streaming to it");
             if (!p.greeted) b.append(", no clock yet");
-            if (p.distrusted) b.append(", its claims not believed");
+            if (distrusted(p)) b.append(", its claims not believed");
             if (!p.link.writable()) b.append(", not writable");
         }
         return b.toString();

@@ -6,11 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Strikes;
 
 /**
  * Which inbound connections may start a handshake (each costs key agreements and a timer before
- * the peer has proved anything): a bounded number at once, fewer from one address, and none for a
- * while from an address whose handshakes keep failing (garbage, the wrong network, timeouts).
+ * the peer has proved anything): a bounded number at once, fewer from one address and at a
+ * bounded pace, and none for a while from an address whose handshakes keep failing (garbage, the
+ * wrong network, timeouts).
  * Honest nodes do not fail handshakes, so many of them behind one address (a LAN's NAT) are not
  * refused for being many, only while something there keeps failing. Thread-safe: every event loop
  * of a transport asks it.
@@ -24,13 +26,29 @@ final class HandshakeGate {
     private final Map<InetAddress, Watch> watched = new LinkedHashMap<>(16, 0.75f, true);
     private long refused;
 
-    /** One address: handshakes under way, failures in the current window, and any refusal. */
+    /**
+     * One address: handshakes under way, an allowance of new ones (so that even handshakes that
+     * succeed, only to be refused a slot, cost a bounded amount of key agreements), and failures.
+     */
     private static final class Watch {
         int pending;
-        int failures;
-        long windowStart;
-        long refusedUntil;
-        long refusal;
+        double tokens = Limits.HANDSHAKE_BURST;
+        long refilled;
+        final Strikes failures = new Strikes(Limits.HANDSHAKE_FAILURES, Limits.FAILURE_WINDOW_MILLIS,
+                Limits.REFUSE_FIRST_MILLIS, Limits.REFUSE_MAX_MILLIS);
+
+        Watch(long now) {
+            refilled = now;
+        }
+
+        /** Takes one handshake from the allowance, refilled at {@link Limits#HANDSHAKE_RATE} a second. */
+        boolean take(long now) {
+            tokens = Math.min(Limits.HANDSHAKE_BURST, tokens + (now - refilled) * Limits.HANDSHAKE_RATE / 1000.0);
+            refilled = now;
+            if (tokens < 1) return false;
+            tokens -= 1;
+            return true;
+        }
     }
 
     HandshakeGate(LongSupplier millis) {
@@ -46,39 +64,43 @@ final class HandshakeGate {
     /** Whether a connection from {@code address} may start its handshake; if so, {@link #finished} must follow once. */
     synchronized boolean admit(InetAddress address) {
         long now = millis.getAsLong();
-        Watch w = watched.get(address);
-        if (w != null && now < w.refusedUntil || pending >= maxPending || w != null && w.pending >= maxPendingPerAddress) {
-            refused++;
-            return false;
-        }
+        InetAddress key = key(address);
+        Watch w = watched.get(key);
         if (w == null) {
             forgetOne();
-            watched.put(address, w = new Watch());
+            watched.put(key, w = new Watch(now));
+        }
+        if (w.failures.refusing(now) || pending >= maxPending || w.pending >= maxPendingPerAddress || !w.take(now)) {
+            refused++;
+            return false;
         }
         w.pending++;
         pending++;
         return true;
     }
 
+    /**
+     * Whom an address is counted as: itself, or for IPv6 its /64, which one host commonly holds
+     * whole (counting single addresses there would let it rotate them).
+     */
+    static InetAddress key(InetAddress address) {
+        if (!(address instanceof java.net.Inet6Address)) return address;
+        byte[] prefix = java.util.Arrays.copyOf(address.getAddress(), 16);
+        java.util.Arrays.fill(prefix, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(prefix);
+        } catch (java.net.UnknownHostException impossible) {
+            return address;
+        }
+    }
+
     /** The handshake of a connection admitted from {@code address} ended, proved ({@code ok}) or not. */
     synchronized void finished(InetAddress address, boolean ok) {
         pending--;
-        Watch w = watched.get(address);
+        Watch w = watched.get(key(address));
         if (w == null) return;
         w.pending--;
-        if (ok) return;
-        long now = millis.getAsLong();
-        if (now - w.windowStart > Limits.FAILURE_WINDOW_MILLIS) {
-            w.windowStart = now;
-            w.failures = 0;
-        }
-        if (++w.failures < Limits.HANDSHAKE_FAILURES) return;
-        // A refusal that follows soon after the last one is twice as long.
-        boolean again = w.refusedUntil > 0 && now - w.refusedUntil < Limits.REFUSE_MAX_MILLIS;
-        w.refusal = again ? Math.min(Limits.REFUSE_MAX_MILLIS, w.refusal * 2) : Limits.REFUSE_FIRST_MILLIS;
-        w.refusedUntil = now + w.refusal;
-        w.failures = 0;
-        w.windowStart = now;
+        if (!ok) w.failures.strike(millis.getAsLong());
     }
 
     /** Connections refused so far. */
@@ -88,8 +110,8 @@ final class HandshakeGate {
 
     /** Whether {@code address} is being refused now. */
     synchronized boolean refusing(InetAddress address) {
-        Watch w = watched.get(address);
-        return w != null && millis.getAsLong() < w.refusedUntil;
+        Watch w = watched.get(key(address));
+        return w != null && w.failures.refusing(millis.getAsLong());
     }
 
     /** Makes room for one more address: the least recently heard of with no handshake under way goes. */

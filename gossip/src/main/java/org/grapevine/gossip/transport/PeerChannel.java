@@ -18,7 +18,8 @@ import org.grapevine.identity.AuthorId;
  * the peer can make us hold: bytes queued to it (a peer that does not read is cut off once its
  * queue passes {@link Limits#QUEUED_PER_PEER}, or while all queues together pass {@link
  * Limits#QUEUED_PER_NODE}) and bytes received from it that the node has not handled yet (past
- * {@link Limits#UNHANDLED_PER_PEER} the connection is not read until the node catches up).
+ * {@link Limits#UNHANDLED_PER_PEER}, or past {@link Limits#UNHANDLED_PER_NODE} for all peers
+ * together, the connection is not read until the node catches up).
  */
 public final class PeerChannel implements PeerLink {
     private final Channel channel;
@@ -28,13 +29,15 @@ public final class PeerChannel implements PeerLink {
     private final LongSupplier nodeQueued;
     /** Closes the connection with a reason, on its event loop. */
     private final Consumer<String> cutOff;
+    private final Backlog backlog;
     private final AtomicLong unhandled = new AtomicLong();
     /** Set on the event loop when reading stopped for unhandled input. */
     private volatile boolean paused;
     private volatile boolean cut;
 
     PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes, LongSupplier nodeQueued,
-                Consumer<String> cutOff) {
+                Consumer<String> cutOff, Backlog backlog) {
+        this.backlog = backlog;
         this.channel = channel;
         this.peer = peer;
         this.outbound = outbound;
@@ -123,24 +126,40 @@ public final class PeerChannel implements PeerLink {
         return channel.isActive();
     }
 
-    /** A message of {@code n} bytes arrived and waits for the node; on the event loop. */
+    /**
+     * A message that costs {@code n} (see {@link WireMessageCodec#cost}) arrived and waits for the
+     * node; on the event loop. Past this peer's bound, or the node's, reading stops.
+     */
     void received(int n) {
-        if (unhandled.addAndGet(n) > Limits.UNHANDLED_PER_PEER && !paused) {
+        boolean nodeFull = backlog.add(n);
+        if ((unhandled.addAndGet(n) > Limits.UNHANDLED_PER_PEER || nodeFull) && !paused) {
             paused = true;
+            backlog.paused(this);
             channel.config().setAutoRead(false);
         }
     }
 
-    /** The node has handled a message of {@code n} bytes from this peer; reading resumes once it caught up. */
+    /** The node has handled a message that cost {@code n}; reading resumes once it caught up with this peer and in all. */
     public void handled(int n) {
-        if (unhandled.addAndGet(-n) < Limits.UNHANDLED_RESUME && paused) channel.eventLoop().execute(this::resume);
+        boolean mine = unhandled.addAndGet(-n) < Limits.UNHANDLED_RESUME;
+        backlog.remove(n);
+        if (mine && paused) mayResume();
     }
 
-    private void resume() {
-        if (paused && unhandled.get() < Limits.UNHANDLED_RESUME) {
-            paused = false;
-            channel.config().setAutoRead(true);
-        }
+    /** Resumes reading, on the event loop, if neither this peer's input nor the node's is over its mark. */
+    void mayResume() {
+        channel.eventLoop().execute(() -> {
+            if (paused && unhandled.get() < Limits.UNHANDLED_RESUME && backlog.underMark()) {
+                paused = false;
+                backlog.resumed(this);
+                channel.config().setAutoRead(true);
+            }
+        });
+    }
+
+    /** The connection closed: what it had not had handled no longer counts against the node. */
+    void closed() {
+        backlog.resumed(this);
     }
 
     /** Bytes received from this peer that the node has not handled yet. */

@@ -93,6 +93,7 @@ public final class Transport implements AutoCloseable {
     private Channel server;
     private int listenPort;
     private final HandshakeGate gate = new HandshakeGate(System::currentTimeMillis);
+    private final Backlog backlog = new Backlog();
 
     public Transport(Config config, TransportEvents events) {
         this.config = config;
@@ -213,6 +214,11 @@ public final class Transport implements AutoCloseable {
         return sum;
     }
 
+    /** What peers sent that the node has not handled yet, by its cost in memory. */
+    public long unhandledTotal() {
+        return backlog.total();
+    }
+
     /** Inbound connections refused before their handshake (too many at once, or an address that keeps failing). */
     public long refusedConnections() {
         return gate.refused();
@@ -252,7 +258,7 @@ public final class Transport implements AutoCloseable {
                             closing(reason);
                             log.debug("{}: {}", ctx.channel().remoteAddress(), reason);
                             ctx.close();
-                        });
+                        }, backlog);
                 events.connected(peer);
             } else if (evt instanceof HandshakeHandler.Failed f) {
                 handshakeEnded(false);
@@ -290,10 +296,12 @@ public final class Transport implements AutoCloseable {
                     // Check signatures here, on this connection's I/O thread, so that the node's
                     // own thread only stores: verifying is most of the cost of an entry.
                     Verifier verifier = VERIFIERS.get();
-                    for (var entry : e.entries()) entry.header().verifySignature(verifier);
+                    for (var entry : e.entries()) {
+                        if (events.checks(entry.header().author())) entry.header().verifySignature(verifier);
+                    }
                 }
-                peer.received(framed.bytes());
-                events.received(peer, m, framed.bytes());
+                peer.received(framed.cost());
+                events.received(peer, m, framed.cost());
             }
         }
 
@@ -306,7 +314,10 @@ public final class Transport implements AutoCloseable {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             handshakeEnded(false);
-            if (peer != null) events.disconnected(peer, closeReason);
+            if (peer != null) {
+                peer.closed();
+                events.disconnected(peer, closeReason);
+            }
             else if (!rejected) events.rejected(ctx.channel().remoteAddress(), "closed during the handshake");
         }
 

@@ -158,6 +158,25 @@ class BlobRelayTest {
         assertTrue(storage.discarded().isEmpty());
     }
 
+    @Test
+    void aRelayThatCompletedAndIsThenWantedByTheNodeItselfIsKept() {
+        byte[] blob = MemoryBlobStorage.randomBlob(6, BlobSwarmTest.TEN_CHUNKS);
+        MemoryBlobStorage seeds = new MemoryBlobStorage();
+        BlobId id = seeds.seed(blob);
+        FakePeer asker = asker("asker");
+        swarm.received(asker.id(), new BlobWant(id, 2, blob.length));
+        swarm.received(neighbour.id(), BlobHave.of(id, blob.length, bits(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
+        for (int k = 0; k < 10; k++) swarm.received(neighbour.id(), HashedChunk.of(seeds.read(id, k)));
+        assertArrayEquals(blob, storage.bytes(id));
+        assertTrue(storage.isTransient(id), "complete, for the asker");
+
+        swarm.fetch(id, blob.length);
+        swarm.disconnected(asker.id());
+        assertEquals(0, swarm.relays());
+        assertArrayEquals(blob, storage.bytes(id));
+        assertTrue(storage.discarded().isEmpty());
+    }
+
     private static java.util.BitSet bits(int... chunks) {
         java.util.BitSet b = new java.util.BitSet();
         for (int k : chunks) b.set(k);

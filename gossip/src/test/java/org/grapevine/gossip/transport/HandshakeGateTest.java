@@ -59,12 +59,50 @@ class HandshakeGateTest {
     }
 
     @Test
-    void successfulHandshakesFromOneAddressAreNeverRefusedHoweverMany() throws Exception {
+    void successfulHandshakesFromOneAddressAreNeverRefusedAtAnHonestPace() throws Exception {
         InetAddress lan = address(1);
         for (int i = 0; i < 10 * Limits.HANDSHAKE_FAILURES; i++) {
             assertTrue(gate.admit(lan), "many honest nodes behind one address");
             gate.finished(lan, true);
+            now += 1000 / Limits.HANDSHAKE_RATE;
         }
+    }
+
+    @Test
+    void handshakesFromOneAddressPastItsPaceAreRefusedEvenWhenTheySucceed() throws Exception {
+        InetAddress sybils = address(1);
+        int admitted = 0;
+        for (int i = 0; i < 10 * Limits.HANDSHAKE_BURST; i++) {
+            if (gate.admit(sybils)) {
+                admitted++;
+                gate.finished(sybils, true);
+            }
+        }
+        assertEquals(Limits.HANDSHAKE_BURST, admitted, "a burst, then nothing at once");
+        now += 1000;
+        for (int i = 0; i < 10 * Limits.HANDSHAKE_RATE; i++) {
+            if (gate.admit(sybils)) {
+                admitted++;
+                gate.finished(sybils, true);
+            }
+        }
+        assertEquals(Limits.HANDSHAKE_BURST + Limits.HANDSHAKE_RATE, admitted, "then the pace");
+        assertTrue(gate.admit(address(2)), "others are not held back");
+    }
+
+    @Test
+    void anIpv6HostIsOneAddressWhateverItsLast64Bits() throws Exception {
+        InetAddress a = InetAddress.getByName("2001:db8:1:2::1");
+        InetAddress b = InetAddress.getByName("2001:db8:1:2:ffff::9");
+        InetAddress other = InetAddress.getByName("2001:db8:1:3::1");
+        assertEquals(HandshakeGate.key(a), HandshakeGate.key(b));
+        assertTrue(!HandshakeGate.key(a).equals(HandshakeGate.key(other)));
+        for (int i = 0; i < Limits.HANDSHAKE_FAILURES; i++) {
+            assertTrue(gate.admit(i % 2 == 0 ? a : b));
+            gate.finished(i % 2 == 0 ? a : b, false);
+        }
+        assertTrue(gate.refusing(b));
+        assertTrue(gate.admit(other));
     }
 
     @Test

@@ -105,10 +105,14 @@ class TransportCodecsTest {
             at += n;
         }
         List<WireMessage> received = new ArrayList<>();
-        int bytes = 0;
-        for (Framed f; (f = b.readInbound()) != null; bytes += f.bytes()) received.add(f.message());
+        int cost = 0;
+        for (Framed f; (f = b.readInbound()) != null; cost += f.cost()) received.add(f.message());
         assertEquals(sent, received);
-        assertEquals(sent.stream().mapToInt(m -> 4 + WireCodec.encode(m).length).sum(), bytes, "each message counted with its length prefix");
+        assertEquals(sent.stream().mapToInt(m -> WireMessageCodec.cost(m, 4 + WireCodec.encode(m).length)).sum(), cost);
+        for (WireMessage m : sent) {
+            int size = 4 + WireCodec.encode(m).length;
+            assertTrue(WireMessageCodec.cost(m, size) >= size, "a message costs at least its bytes: " + m);
+        }
         b.finishAndReleaseAll();
     }
 

@@ -64,6 +64,8 @@ public final class BlobStore implements AutoCloseable {
     private final int maxOpenParts;
     /** Blobs held only for others (see the class comment). */
     private final java.util.Set<BlobId> transients = new java.util.HashSet<>();
+    /** Of those, the complete ones, by size: not recorded, so a restart's sweep removes them. */
+    private final Map<BlobId, Long> transientComplete = new HashMap<>();
     private final Map<BlobId, BlobTree> trees = new HashMap<>();
     /** Open files of complete blobs being served, least recently used first. */
     private final java.util.LinkedHashMap<BlobId, FileChannel> serving = new java.util.LinkedHashMap<>(16, 0.75f, true);
@@ -104,6 +106,14 @@ public final class BlobStore implements AutoCloseable {
 
     public long maxSize() {
         return maxSize;
+    }
+
+    /** What is recorded of a blob, or held complete only for others. */
+    private Optional<BlobRecord> record(BlobId id) {
+        Optional<BlobRecord> r = store.blob(id);
+        if (r.isPresent()) return r;
+        Long size = transientComplete.get(id);
+        return size == null ? Optional.empty() : Optional.of(new BlobRecord(size, true, new BitSet()));
     }
 
     private Path file(BlobId id) {
@@ -150,7 +160,7 @@ public final class BlobStore implements AutoCloseable {
             }
             BlobId id = hasher.finish();
             size = hasher.size();
-            transients.remove(id); // The user's own now, whatever fetched it before.
+            if (transients.contains(id)) keep(id); // The user's own now, whatever fetched it before.
             if (isComplete(id)) return held(id).orElseThrow();
             BlobTree tree = BlobTree.of(size, hasher.leafHashes());
             writeTree(id, tree);
@@ -165,7 +175,7 @@ public final class BlobStore implements AutoCloseable {
     }
 
     public synchronized boolean isComplete(BlobId id) {
-        return store.blob(id).map(BlobRecord::complete).orElse(false) && Files.exists(file(id));
+        return record(id).map(BlobRecord::complete).orElse(false) && Files.exists(file(id));
     }
 
     /** True while a partial blob's file is open for chunks in this process. */
@@ -182,7 +192,7 @@ public final class BlobStore implements AutoCloseable {
     public synchronized Optional<Held> held(BlobId id) {
         Partial p = partials.get(id);
         if (p != null) return Optional.of(new Held(id, p.size, false, p.tree.chunks(), p.held.cardinality()));
-        return store.blob(id).map(r -> held(id, r));
+        return record(id).map(r -> held(id, r));
     }
 
     private static Held held(BlobId id, BlobRecord r) {
@@ -201,7 +211,7 @@ public final class BlobStore implements AutoCloseable {
     public synchronized BitSet chunks(BlobId id) {
         Partial p = partials.get(id);
         if (p != null) return (BitSet) p.held.clone();
-        Optional<BlobRecord> r = store.blob(id);
+        Optional<BlobRecord> r = record(id);
         if (r.isEmpty()) return null;
         if (!r.get().complete()) return r.get().chunks();
         BitSet all = new BitSet();
@@ -222,7 +232,7 @@ public final class BlobStore implements AutoCloseable {
      * removed by {@link #discard}. A blob already held or begun is left as it is.
      */
     public synchronized boolean beginTransient(BlobId id, long size) throws IOException {
-        boolean known = partials.containsKey(id) || store.blob(id).isPresent();
+        boolean known = partials.containsKey(id) || record(id).isPresent();
         if (!begin(id, size, !known)) return false;
         if (!known) transients.add(id);
         return true;
@@ -231,7 +241,7 @@ public final class BlobStore implements AutoCloseable {
     private boolean begin(BlobId id, long size, boolean transientBlob) throws IOException {
         if (size < 0 || size > maxSize) return false;
         if (partials.containsKey(id)) return partials.get(id).size == size;
-        Optional<BlobRecord> record = store.blob(id);
+        Optional<BlobRecord> record = record(id);
         if (record.isPresent() && record.get().complete()) {
             if (Files.exists(file(id))) return record.get().size() == size;
             store.removeBlob(id); // The file went away: fetch it again.
@@ -280,8 +290,13 @@ public final class BlobStore implements AutoCloseable {
     /** A blob begun transient is this node's own from now on: recorded, and resumed after a restart. */
     public synchronized void keep(BlobId id) throws IOException {
         if (!transients.remove(id)) return;
+        Long completeSize = transientComplete.remove(id);
+        if (completeSize != null) {
+            store.putBlob(id, new BlobRecord(completeSize, true, new BitSet()));
+            return;
+        }
         Partial p = partials.get(id);
-        if (p == null) return; // Complete: recorded already.
+        if (p == null) return;
         Partial own = new Partial(id, p.size, p.tree, p.held, false, p.lastFlush);
         own.file = p.file;
         own.unflushed = 1;
@@ -301,24 +316,25 @@ public final class BlobStore implements AutoCloseable {
     }
 
     /**
-     * Removes part files that no record claims: what a crash left of blobs fetched for others, so
-     * that they are never resumed.
+     * Removes blob files, partial or whole, that no record claims: what a restart left of blobs
+     * fetched only for others, so that they are neither resumed nor kept.
      */
     public synchronized int sweep() throws IOException {
         if (!Files.isDirectory(dir)) return 0;
         int removed = 0;
-        try (var files = Files.newDirectoryStream(dir, "*.part")) {
-            for (Path part : files) {
-                String hex = part.getFileName().toString();
-                hex = hex.substring(0, hex.length() - ".part".length());
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                String name = f.getFileName().toString();
+                String hex = name.endsWith(".part") ? name.substring(0, name.length() - ".part".length()) : name;
+                if (hex.length() != 64) continue;
                 BlobId id;
                 try {
                     id = new BlobId(java.util.HexFormat.of().parseHex(hex));
                 } catch (IllegalArgumentException notOurs) {
                     continue;
                 }
-                if (partials.containsKey(id) || store.blob(id).isPresent()) continue;
-                Files.deleteIfExists(part);
+                if (partials.containsKey(id) || record(id).isPresent()) continue;
+                Files.deleteIfExists(f);
                 Files.deleteIfExists(treeFile(id));
                 removed++;
             }
@@ -379,7 +395,8 @@ public final class BlobStore implements AutoCloseable {
         writeTree(p.id, p.tree);
         Files.move(partFile(p.id), file(p.id), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         trees.put(p.id, p.tree);
-        store.putBlob(p.id, new BlobRecord(p.size, true, new BitSet()));
+        if (p.transientBlob) transientComplete.put(p.id, p.size);
+        else store.putBlob(p.id, new BlobRecord(p.size, true, new BitSet()));
     }
 
     /** Records what a partial blob holds, after forcing its file (nothing for a transient one). */
@@ -409,7 +426,7 @@ public final class BlobStore implements AutoCloseable {
             if (!readFully(open(p), data, (long) index * BlobHasher.CHUNK_SIZE)) return Optional.empty();
             return Optional.of(new Chunk(id, p.size, index, p.tree.proof(index), data));
         }
-        Optional<BlobRecord> r = store.blob(id);
+        Optional<BlobRecord> r = record(id);
         if (r.isEmpty() || !r.get().complete()) return Optional.empty();
         long size = r.get().size();
         if (index < 0 || index >= BlobHasher.chunkCount(size)) return Optional.empty();
@@ -476,9 +493,10 @@ public final class BlobStore implements AutoCloseable {
     /** Removes a blob, complete or partial, and its record. True if anything was there. */
     public synchronized boolean remove(BlobId id) throws IOException {
         transients.remove(id);
+        boolean wasTransient = transientComplete.remove(id) != null;
         FileChannel open = serving.remove(id);
         if (open != null) open.close();
-        boolean had = store.blob(id).isPresent() | dropPartial(id);
+        boolean had = wasTransient | store.blob(id).isPresent() | dropPartial(id);
         trees.remove(id);
         had |= Files.deleteIfExists(file(id));
         Files.deleteIfExists(treeFile(id));

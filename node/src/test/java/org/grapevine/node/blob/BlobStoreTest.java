@@ -207,12 +207,24 @@ class BlobStoreTest {
         assertTrue(fetcher.list().isEmpty(), "but not recorded");
         assertTrue(fetcherStore.blob(h.id()).isEmpty());
 
+        // Another, fetched whole for others: served while it runs, recorded never.
+        BlobStore.Held whole = seeder.add(file(2 * C + 5));
+        assertTrue(fetcher.beginTransient(whole.id(), whole.size()));
+        copy(whole.id(), 0);
+        copy(whole.id(), 1);
+        assertEquals(BlobStore.Stored.COMPLETE, copy(whole.id(), 2));
+        assertTrue(fetcher.isComplete(whole.id()));
+        assertTrue(fetcher.read(whole.id(), 1).isPresent());
+        assertTrue(fetcherStore.blob(whole.id()).isEmpty());
+
         reopenFetcher();
         Path part = dir.resolve("f/blobs").resolve(h.id().hex() + ".part");
         assertTrue(Files.exists(part));
-        assertEquals(1, fetcher.sweep());
+        assertEquals(2, fetcher.sweep());
         assertFalse(Files.exists(part));
+        assertFalse(Files.exists(dir.resolve("f/blobs").resolve(whole.id().hex())));
         assertTrue(fetcher.held(h.id()).isEmpty());
+        assertTrue(fetcher.held(whole.id()).isEmpty());
     }
 
     @Test
