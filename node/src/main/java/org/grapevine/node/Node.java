@@ -698,6 +698,14 @@ public final class Node implements AutoCloseable {
             table.failed(endpoint, now);
             return;
         }
+        if (endpoint != null) {
+            // A dial proved who is at an address met on the LAN, whichever connection is kept.
+            NearbyState met = nearby.get(endpoint);
+            if (met != null) {
+                met.id = peer.id();
+                met.lastSeen = now;
+            }
+        }
         if (peer.outbound() && admission.banned(peer.id(), now)) {
             peer.close(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
             table.failed(endpoint, now);
@@ -737,11 +745,6 @@ public final class Node implements AutoCloseable {
         connected.put(peer.id(), peer);
         if (endpoint != null) {
             endpoints.put(peer, endpoint);
-            NearbyState met = nearby.get(endpoint);
-            if (met != null) {
-                met.id = peer.id();
-                met.lastSeen = now;
-            }
         } else if (peer.listenPort() > 0) {
             PeerAddress claimed = new PeerAddress(peer.remoteAddress().getAddress().getHostAddress(), peer.listenPort(), peer.id());
             // A hint: dialed (a few a tick) when the node wants more connections, and passed on only once that proved it.
