@@ -238,14 +238,17 @@ public final class HostileBench {
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern TOTAL = Pattern.compile("Total\\s+\\d+\\s+(\\d+)");
 
-    /** The live heap of process {@code pid} after a full GC, through jcmd. */
+    /**
+     * The live heap of process {@code pid}: the bytes of all objects its class histogram counts,
+     * which jcmd takes after a full GC, in one step (the heap's "used" after a separate GC.run
+     * would count what an attack allocated in between).
+     */
     private static long liveHeap(long pid) throws IOException, InterruptedException {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        output(jcmd, Long.toString(pid), "GC.run");
-        Matcher m = USED.matcher(output(jcmd, Long.toString(pid), "GC.heap_info"));
-        return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+        Matcher m = TOTAL.matcher(output(jcmd, Long.toString(pid), "GC.class_histogram"));
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static String output(String... command) throws IOException, InterruptedException {
