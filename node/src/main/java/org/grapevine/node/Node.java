@@ -889,7 +889,9 @@ public final class Node implements AutoCloseable {
             for (WireMessage.PeerAddress a : p.peers()) {
                 // Only literal addresses: a host name would mean a blocking lookup on this thread.
                 if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
-                table.learn(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE, peer.id());
+                // An answer to a Locate this node sent that peer, about an author it is looking for.
+                boolean asked = a.id() != null && located.containsKey(a.id()) && locateAsked.containsKey(peer.id());
+                table.learn(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE, peer.id(), asked);
             }
         } else if (message instanceof WireMessage.Locate l) {
             // A few answers per peer and tick: each costs a look through the table.

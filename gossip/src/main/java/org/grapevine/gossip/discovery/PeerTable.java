@@ -117,7 +117,17 @@ public final class PeerTable {
      * not from this teller makes room). Whether it was added.
      */
     public boolean learn(PeerAddress address, Source source, AuthorId teller) {
-        if (known.containsKey(address.endpoint()) || taught.getOrDefault(teller, 0) >= Limits.LEARNED_PER_SOURCE) return false;
+        return learn(address, source, teller, false);
+    }
+
+    /**
+     * As {@link #learn(PeerAddress, Source, AuthorId)}; an address {@code solicited} (the answer to
+     * a question this node asked, bounded by how often it asks) does not count against what its
+     * teller may teach, the other bounds hold.
+     */
+    public boolean learn(PeerAddress address, Source source, AuthorId teller, boolean solicited) {
+        if (known.containsKey(address.endpoint())) return false;
+        if (!solicited && taught.getOrDefault(teller, 0) >= Limits.LEARNED_PER_SOURCE) return false;
         int onHost = 0;
         int unverified = 0;
         Known oldest = null;
@@ -133,7 +143,7 @@ public final class PeerTable {
             known.remove(oldest.endpoint);
         }
         known.put(address.endpoint(), new Known(address, source, teller));
-        taught.merge(teller, 1, Integer::sum);
+        if (!solicited) taught.merge(teller, 1, Integer::sum);
         return true;
     }
 
@@ -236,17 +246,22 @@ public final class PeerTable {
     }
 
     /**
-     * Up to {@code max} addresses where this node reached {@code id} itself and that have not
-     * failed since, the ones reached most recently first: the answer to a Locate. What others
-     * said of {@code id} is not passed on.
+     * Up to {@code max} addresses of {@code id} that have not failed since, for a peer asking where
+     * it is (Locate): first those where this node reached it itself, the most recent first, then
+     * those {@code id} itself said it listens on when it connected here (its own word, at the
+     * address it came from). What others said of {@code id} is never passed on.
      */
     public List<PeerAddress> addressesOf(AuthorId id, int max) {
-        List<Known> found = new ArrayList<>();
+        List<Known> reached = new ArrayList<>();
+        List<Known> claimed = new ArrayList<>();
         for (Known k : known.values()) {
-            if (id.equals(k.id) && k.failures == 0 && k.verified()) found.add(k);
+            if (!id.equals(k.id) || k.failures != 0) continue;
+            if (k.verified()) reached.add(k);
+            else if (k.source == Source.INBOUND && id.equals(k.teller)) claimed.add(k);
         }
-        found.sort(Comparator.comparingLong((Known k) -> -k.lastSeen));
-        return found.stream().limit(max).map(k -> k.address).toList();
+        reached.sort(Comparator.comparingLong((Known k) -> -k.lastSeen));
+        reached.addAll(claimed);
+        return reached.stream().limit(max).map(k -> k.address).toList();
     }
 
     /** Whether {@code endpoint} is verified as {@code id}'s. */

@@ -63,11 +63,11 @@ public final class Limits {
 
     // ---- peer exchange ----
 
-    /** Addresses one peer may add to the table, over all it says. */
+    /** Addresses one peer may add to the table, over all it says unasked (answers to Locate aside). */
     public static final int LEARNED_PER_SOURCE = 16;
     /** Addresses learned from others and not reached yet, in all and on one host. */
     public static final int UNVERIFIED = 256;
-    public static final int UNVERIFIED_PER_HOST = 8;
+    public static final int UNVERIFIED_PER_HOST = 64;
     /** Dials per tick of addresses learned from others and not reached yet. */
     public static final int UNVERIFIED_DIALS_PER_TICK = 1;
     /** Locate answers per peer and tick. */

@@ -40,10 +40,15 @@ class PeerTableTest {
         table.succeeded(at(2000, BOB).endpoint(), BOB, T0);
 
         assertEquals(List.of(at(1002, ALICE), at(1001, ALICE)), table.addressesOf(ALICE, 4), "what others said is not passed on");
+        // What alice said of herself when she connected here comes after what was reached; a claim for her by bob never.
+        table.learn(at(1003, ALICE), PeerTable.Source.INBOUND, ALICE);
+        table.learn(at(1004, ALICE), PeerTable.Source.INBOUND, BOB);
+        assertEquals(List.of(at(1002, ALICE), at(1001, ALICE), at(1003, ALICE)), table.addressesOf(ALICE, 4));
         assertEquals(List.of(at(1002, ALICE)), table.addressesOf(ALICE, 1));
 
         // An address that failed since is not passed on.
         table.failed(at(1002, ALICE).endpoint(), T0 + 10);
+        table.failed(at(1003, ALICE).endpoint(), T0 + 10);
         assertEquals(List.of(at(1001, ALICE)), table.addressesOf(ALICE, 4));
         assertEquals(List.of(), table.addressesOf(author(3), 4));
     }
