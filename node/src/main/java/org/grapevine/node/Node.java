@@ -498,8 +498,14 @@ public final class Node implements AutoCloseable {
             }
             if (!known) b.append("\n  no address known for the author");
             if (replicator.unserved().contains(feed)) b.append("\n  unserved: no connected peer has a route to the author");
-            b.append("\n  ").append(connected.size()).append(" connections, ").append(dialing.size()).append(" dials under way, ")
-                    .append(table.all().size()).append(" addresses known");
+            Locating l = located.get(feed);
+            if (l != null) {
+                b.append("\n  located: ").append(l.asked == 0 ? "never asked" : "last asked " + (now - l.asked) / 1000 + " s ago")
+                        .append(", next in ").append(Math.max(0, l.next - now) / 1000).append(" s");
+            }
+            long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
+            b.append("\n  ").append(connected.size()).append(" connections (").append(outbound).append(" outbound), ")
+                    .append(dialing.size()).append(" dials under way, ").append(table.all().size()).append(" addresses known");
             return b.toString();
         });
     }
@@ -912,7 +918,7 @@ public final class Node implements AutoCloseable {
     }
 
     private List<WireMessage.PeerAddress> exchangeList(AuthorId to) {
-        return sendable(table.reached(WireMessage.MAX_PEERS).stream().filter(a -> !to.equals(a.expected())).toList());
+        return sendable(table.firstHand(WireMessage.MAX_PEERS).stream().filter(a -> !to.equals(a.expected())).toList());
     }
 
     /** The addresses as Peers carries them, leaving out any it cannot. */

@@ -235,14 +235,27 @@ public final class PeerTable {
         return true;
     }
 
-    /** Addresses worth telling other peers about: those we reached ourselves (verified). */
-    public List<PeerAddress> reached(int max) {
+    /**
+     * Addresses worth telling other peers about, first-hand only: those we reached ourselves
+     * (verified), then those nodes said of themselves when they connected here (their own word,
+     * at the address they came from); none that failed since. What others said is never passed on.
+     */
+    public List<PeerAddress> firstHand(int max) {
         List<PeerAddress> out = new ArrayList<>();
         for (Known k : known.values()) {
             if (out.size() >= max) break;
-            if (k.lastSeen > 0 && k.failures == 0 && k.id != null) out.add(k.address);
+            if (k.verified() && k.failures == 0 && k.id != null) out.add(k.address);
+        }
+        for (Known k : known.values()) {
+            if (out.size() >= max) break;
+            if (selfClaimed(k)) out.add(k.address);
         }
         return out;
+    }
+
+    /** An unverified address its own node claimed when it connected here, and that has not failed. */
+    private static boolean selfClaimed(Known k) {
+        return !k.verified() && k.source == Source.INBOUND && k.id != null && k.id.equals(k.teller) && k.failures == 0;
     }
 
     /**
@@ -257,7 +270,7 @@ public final class PeerTable {
         for (Known k : known.values()) {
             if (!id.equals(k.id) || k.failures != 0) continue;
             if (k.verified()) reached.add(k);
-            else if (k.source == Source.INBOUND && id.equals(k.teller)) claimed.add(k);
+            else if (selfClaimed(k)) claimed.add(k);
         }
         reached.sort(Comparator.comparingLong((Known k) -> -k.lastSeen));
         reached.addAll(claimed);

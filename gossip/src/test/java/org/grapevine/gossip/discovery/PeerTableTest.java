@@ -88,7 +88,7 @@ class PeerTableTest {
         assertFalse(table.learn(at(1000, BOB), PeerTable.Source.INBOUND, BOB));
         assertTrue(table.learn(at(1001, BOB), PeerTable.Source.INBOUND, BOB));
         assertFalse(table.verified(at(1001, BOB).endpoint(), BOB));
-        assertEquals(List.of(at(1000, ALICE)), table.reached(64));
+        assertEquals(List.of(at(1000, ALICE), at(1001, BOB)), table.firstHand(64), "what was reached, then bob's word about himself");
         assertTrue(table.get(at(1001, BOB).endpoint()).address().expected() != null && !table.get(at(1001, BOB).endpoint()).strict());
     }
 

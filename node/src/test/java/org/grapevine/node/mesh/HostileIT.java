@@ -221,11 +221,12 @@ class HostileIT {
                 honestPairDelivers("amid the addresses");
                 assertTrue(usage(alice).addresses() - before <= Limits.LEARNED_PER_SOURCE, usage(alice).toString());
             }
-            // What alice passes on to a newcomer: only addresses she dialed herself (none: bob dialed her).
+            // What alice passes on to a newcomer is first-hand only: what she dialed herself (nothing)
+            // and what bob said of himself when he connected; nothing mallory said.
             try (RawPeer newcomer = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
                 WireMessage first = newcomer.receive();
                 while (!(first instanceof WireMessage.Peers)) first = newcomer.receive();
-                assertEquals(List.of(), ((WireMessage.Peers) first).peers());
+                assertEquals(List.of(new WireMessage.PeerAddress("127.0.0.1", bob.port(), bob.id())), ((WireMessage.Peers) first).peers());
             }
             // Each address a stranger named is dialed at most twice (then forgotten), one a tick.
             assertTrue(knocks.get() <= 2 * traps.size(), "alice dialed the traps " + knocks.get() + " times");
