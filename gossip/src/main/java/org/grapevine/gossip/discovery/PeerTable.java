@@ -122,8 +122,8 @@ public final class PeerTable {
 
     /**
      * As {@link #learn(PeerAddress, Source, AuthorId)}; an address {@code solicited} (the answer to
-     * a question this node asked, bounded by how often it asks) does not count against what its
-     * teller may teach, the other bounds hold.
+     * a question this node asked, bounded by how often it asks) is taken whatever its teller taught
+     * before and however many its host has; the bound in all holds.
      */
     public boolean learn(PeerAddress address, Source source, AuthorId teller, boolean solicited) {
         if (known.containsKey(address.endpoint())) return false;
@@ -137,7 +137,7 @@ public final class PeerTable {
             if (oldest == null && !teller.equals(k.teller)) oldest = k;
             if (k.address.host().equals(address.host())) onHost++;
         }
-        if (onHost >= Limits.UNVERIFIED_PER_HOST) return false;
+        if (!solicited && onHost >= Limits.UNVERIFIED_PER_HOST) return false;
         if (unverified >= Limits.UNVERIFIED || known.size() >= MAX_KNOWN) {
             if (oldest == null) return false;
             known.remove(oldest.endpoint);
