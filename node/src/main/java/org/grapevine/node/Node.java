@@ -200,7 +200,7 @@ public final class Node implements AutoCloseable {
     /** When each connected peer was last asked a Locate. */
     private final Map<AuthorId, Long> locateAsked = new HashMap<>();
     /** Each Locate goes to at most this many peers, chosen at random. */
-    static final int LOCATE_FANOUT = 3;
+    static final int LOCATE_FANOUT = 8;
     /** Locates answered per peer since the last tick. */
     private final Map<AuthorId, Integer> locateAnswers = new HashMap<>();
     /** At most this many addresses answer a Locate. */
