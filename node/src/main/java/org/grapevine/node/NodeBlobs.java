@@ -320,38 +320,41 @@ final class NodeBlobs implements AutoCloseable {
 
         @Override
         public boolean begin(BlobId blob, long size) {
-            try {
-                return files.begin(blob, size);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return unchecked(() -> files.begin(blob, size));
         }
 
         @Override
         public boolean beginTransient(BlobId blob, long size) {
-            try {
-                return files.beginTransient(blob, size);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return unchecked(() -> files.beginTransient(blob, size));
         }
 
         @Override
         public void keep(BlobId blob) {
-            try {
+            unchecked(() -> {
                 files.keep(blob);
+                return null;
+            });
+        }
+
+        @Override
+        public void discard(BlobId blob) {
+            unchecked(() -> {
+                files.discard(blob);
+                return null;
+            });
+        }
+
+        /** The blob file call's result; an I/O failure as unchecked (the swarm's caller logs it). */
+        private static <T> T unchecked(IoCall<T> call) {
+            try {
+                return call.run();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
 
-        @Override
-        public void discard(BlobId blob) {
-            try {
-                files.discard(blob);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        private interface IoCall<T> {
+            T run() throws IOException;
         }
 
         @Override
