@@ -43,22 +43,6 @@ public final class WireCodec {
     public static final int MAX_MESSAGE = 1 << 20;
     static final int MAX_ENVELOPE = EntryHeader.MAX_SIZE + 1 + EntryHeader.MAX_CONTENT;
 
-    private static final int CLOCK = 1;
-    private static final int ENTRIES = 2;
-    private static final int CAUGHT_UP = 3;
-    private static final int PEERS = 4;
-    private static final int PING = 5;
-    private static final int PONG = 6;
-    private static final int GOODBYE = 7;
-    private static final int BLOB_WANT = 8;
-    private static final int BLOB_HAVE = 9;
-    private static final int BLOB_GET = 10;
-    private static final int BLOB_CHUNK = 11;
-    private static final int BLOB_CANCEL = 12;
-    private static final int LOCATE = 13;
-    private static final int ROUTES = 14;
-    private static final int FORK_PROOF = 15;
-
     private static final byte[] NO_BODY = new byte[0];
 
     private WireCodec() {}
@@ -87,50 +71,51 @@ public final class WireCodec {
     public static Parts encodeParts(WireMessage message) {
         ByteWriter w = new ByteWriter(message instanceof BlobChunk ? 64 + 32 * WireMessage.MAX_PROOF : 64);
         byte[] body = NO_BODY;
+        w.u8(message.type().code());
         if (message instanceof Clock c) {
-            w.u8(CLOCK).varint(c.feeds().size());
+            w.varint(c.feeds().size());
             for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal()).u8(f.route());
         } else if (message instanceof Entries e) {
-            w.u8(ENTRIES).varint(e.entries().size());
+            w.varint(e.entries().size());
             for (Entry entry : e.entries()) w.blob(entry.encode());
         } else if (message instanceof CaughtUp c) {
-            w.u8(CAUGHT_UP).id(c.feed()).varint(c.seq());
+            w.id(c.feed()).varint(c.seq());
         } else if (message instanceof Peers p) {
-            w.u8(PEERS).varint(p.peers().size());
+            w.varint(p.peers().size());
             for (PeerAddress a : p.peers()) {
                 w.string(a.host()).u16(a.port()).bool(a.id() != null);
                 if (a.id() != null) w.id(a.id());
             }
         } else if (message instanceof Ping p) {
-            w.u8(PING).i64(p.nonce());
+            w.i64(p.nonce());
         } else if (message instanceof Pong p) {
-            w.u8(PONG).i64(p.nonce());
+            w.i64(p.nonce());
         } else if (message instanceof Goodbye g) {
-            w.u8(GOODBYE).u8(g.reason().ordinal()).string(g.detail());
+            w.u8(g.reason().ordinal()).string(g.detail());
         } else if (message instanceof BlobWant b) {
-            w.u8(BLOB_WANT).id(b.blob()).u8(b.hops()).bool(b.sizeKnown());
+            w.id(b.blob()).u8(b.hops()).bool(b.sizeKnown());
             if (b.sizeKnown()) w.varint(b.size());
         } else if (message instanceof BlobHave h) {
-            w.u8(BLOB_HAVE).id(h.blob()).varint(h.size()).bool(h.complete());
+            w.id(h.blob()).varint(h.size()).bool(h.complete());
             if (!h.complete()) w.blob(h.bitmap());
         } else if (message instanceof BlobGet g) {
-            w.u8(BLOB_GET).id(g.blob()).varint(g.chunks().size());
+            w.id(g.blob()).varint(g.chunks().size());
             for (int index : g.chunks()) w.varint(index);
         } else if (message instanceof BlobChunk c) {
             List<byte[]> proof = c.proof();
-            w.u8(BLOB_CHUNK).id(c.blob()).varint(c.size()).varint(c.index()).u8(proof.size());
+            w.id(c.blob()).varint(c.size()).varint(c.index()).u8(proof.size());
             for (byte[] hash : proof) w.bytes(hash);
             // The data's length ends the head; the data itself is the body.
             body = c.dataUnsafe();
             w.varint(body.length);
         } else if (message instanceof BlobCancel c) {
-            w.u8(BLOB_CANCEL).id(c.blob());
+            w.id(c.blob());
         } else if (message instanceof Locate l) {
-            w.u8(LOCATE).id(l.author());
+            w.id(l.author());
         } else if (message instanceof WireMessage.ForkProof f) {
-            w.u8(FORK_PROOF).blob(f.first().encoded()).blob(f.second().encoded());
+            w.blob(f.first().encoded()).blob(f.second().encoded());
         } else if (message instanceof Routes rs) {
-            w.u8(ROUTES).varint(rs.routes().size());
+            w.varint(rs.routes().size());
             for (Route r : rs.routes()) w.id(r.feed()).u8(r.hops());
         } else {
             throw new IllegalArgumentException("unknown message " + message);
@@ -171,9 +156,11 @@ public final class WireCodec {
         if (length > MAX_MESSAGE) throw new Malformed("message of " + length + " bytes exceeds " + MAX_MESSAGE);
         ByteReader r = new ByteReader(bytes, offset, length);
         int type = r.u8("message type");
+        MessageType known = MessageType.forByte(type);
+        if (known == null) throw new Malformed("unknown message type " + type);
         WireMessage m;
         try {
-            m = switch (type) {
+            m = switch (known) {
                 case CLOCK -> clock(r);
                 case ENTRIES -> entries(r);
                 case CAUGHT_UP -> new CaughtUp(r.author("feed"), r.varint(Long.MAX_VALUE, "sequence"));
@@ -189,7 +176,6 @@ public final class WireCodec {
                 case LOCATE -> new Locate(r.author("author"));
                 case ROUTES -> routes(r);
                 case FORK_PROOF -> new WireMessage.ForkProof(header(r, "first header"), header(r, "second header"));
-                default -> throw new Malformed("unknown message type " + type);
             };
         } catch (IllegalArgumentException e) {
             throw new Malformed(e.getMessage());

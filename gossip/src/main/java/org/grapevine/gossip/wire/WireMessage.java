@@ -18,6 +18,9 @@ import org.grapevine.identity.log.EntryHeader;
  * byte; {@link WireCodec} holds the layouts and limits (docs/PROTOCOL.md, "Wire messages").
  */
 public sealed interface WireMessage {
+    /** The type byte this message is sent with. */
+    MessageType type();
+
     int MAX_CLOCK_FEEDS = 4096;
     int MAX_BATCH = 1024;
     int MAX_PEERS = 64;
@@ -74,6 +77,11 @@ public sealed interface WireMessage {
 
     /** The sender's state of some feeds: all of them on connect, then only what changed. */
     record Clock(List<FeedState> feeds) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.CLOCK;
+        }
+
         public Clock {
             feeds = List.copyOf(feeds);
             if (feeds.size() > MAX_CLOCK_FEEDS) throw new IllegalArgumentException("clock of more than " + MAX_CLOCK_FEEDS + " feeds");
@@ -82,6 +90,11 @@ public sealed interface WireMessage {
 
     /** Entries of one or more feeds, each feed's in sequence order. */
     record Entries(List<Entry> entries) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.ENTRIES;
+        }
+
         public Entries {
             entries = List.copyOf(entries);
             if (entries.size() > MAX_BATCH) throw new IllegalArgumentException("batch of more than " + MAX_BATCH + " entries");
@@ -105,6 +118,11 @@ public sealed interface WireMessage {
 
     /** Routes of the sender to the authors of feeds it replicates that changed since the last clock or Routes said them. */
     record Routes(List<Route> routes) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.ROUTES;
+        }
+
         public Routes {
             routes = List.copyOf(routes);
             if (routes.size() > MAX_CLOCK_FEEDS) throw new IllegalArgumentException("routes of more than " + MAX_CLOCK_FEEDS + " feeds");
@@ -113,6 +131,11 @@ public sealed interface WireMessage {
 
     /** The sender has sent everything it holds of {@code feed}, up to {@code seq}. */
     record CaughtUp(AuthorId feed, long seq) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.CAUGHT_UP;
+        }
+
         public CaughtUp {
             Objects.requireNonNull(feed, "feed");
         }
@@ -131,6 +154,11 @@ public sealed interface WireMessage {
 
     /** Addresses of other nodes the sender has reached (peer exchange). */
     record Peers(List<PeerAddress> peers) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.PEERS;
+        }
+
         public Peers {
             peers = List.copyOf(peers);
             if (peers.size() > MAX_PEERS) throw new IllegalArgumentException("more than " + MAX_PEERS + " peers");
@@ -142,6 +170,11 @@ public sealed interface WireMessage {
      * the receiver reached that node itself, or not at all if it knows none.
      */
     record Locate(AuthorId author) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.LOCATE;
+        }
+
         public Locate {
             Objects.requireNonNull(author, "author");
         }
@@ -153,6 +186,11 @@ public sealed interface WireMessage {
      * The signatures are the receiver's to check.
      */
     record ForkProof(EntryHeader first, EntryHeader second) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.FORK_PROOF;
+        }
+
         public ForkProof {
             Objects.requireNonNull(first, "first");
             Objects.requireNonNull(second, "second");
@@ -172,9 +210,19 @@ public sealed interface WireMessage {
     }
 
     /** Are you there? Answered with a {@link Pong} carrying the same nonce. */
-    record Ping(long nonce) implements WireMessage {}
+    record Ping(long nonce) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.PING;
+        }
+    }
 
-    record Pong(long nonce) implements WireMessage {}
+    record Pong(long nonce) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.PONG;
+        }
+    }
 
     /** Why a node hangs up; sent just before closing. */
     enum Reason {
@@ -186,6 +234,11 @@ public sealed interface WireMessage {
     }
 
     record Goodbye(Reason reason, String detail) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.GOODBYE;
+        }
+
         public Goodbye {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(detail, "detail");
@@ -200,6 +253,11 @@ public sealed interface WireMessage {
      * receiver holding none of the blob may fetch it itself, wanting it with {@code hops - 1}.
      */
     record BlobWant(BlobId blob, int hops, long size) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.BLOB_WANT;
+        }
+
         /** The size of a blob the sender knows only by id. */
         public static final long UNKNOWN_SIZE = -1;
 
@@ -220,6 +278,11 @@ public sealed interface WireMessage {
      * {@code k >> 3}. An all-zero bitmap says the sender holds nothing of it (any more).
      */
     record BlobHave(BlobId blob, long size, boolean complete, byte[] bitmap) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.BLOB_HAVE;
+        }
+
         public BlobHave {
             Objects.requireNonNull(blob, "blob");
             checkBlobSize(size);
@@ -301,6 +364,11 @@ public sealed interface WireMessage {
 
     /** Send me these chunks of {@code blob}: 1 to 64 indexes. */
     record BlobGet(BlobId blob, List<Integer> chunks) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.BLOB_GET;
+        }
+
         public BlobGet {
             Objects.requireNonNull(blob, "blob");
             chunks = List.copyOf(chunks);
@@ -322,6 +390,11 @@ public sealed interface WireMessage {
      * {@link #dataUnsafe()} the array itself, for hashing and writing out.
      */
     record BlobChunk(BlobId blob, long size, int index, List<byte[]> proof, byte[] data) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.BLOB_CHUNK;
+        }
+
         public BlobChunk {
             Objects.requireNonNull(blob, "blob");
             checkBlobSize(size);
@@ -391,6 +464,11 @@ public sealed interface WireMessage {
 
     /** Drop my queued requests for {@code blob}. */
     record BlobCancel(BlobId blob) implements WireMessage {
+        @Override
+        public MessageType type() {
+            return MessageType.BLOB_CANCEL;
+        }
+
         public BlobCancel {
             Objects.requireNonNull(blob, "blob");
         }
