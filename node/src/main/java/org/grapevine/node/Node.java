@@ -8,16 +8,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -27,13 +25,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.grapevine.gossip.discovery.Admission;
+import org.grapevine.gossip.discovery.DialPolicy;
 import org.grapevine.gossip.discovery.LanDiscovery;
 import org.grapevine.gossip.discovery.LanInterfaces;
+import org.grapevine.gossip.discovery.Locator;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
-import org.grapevine.gossip.limits.Limits;
 import org.grapevine.gossip.replication.Replicator;
+import org.grapevine.gossip.transport.LinkShaper;
 import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.gossip.transport.PeerChannel;
 import org.grapevine.gossip.transport.Transport;
@@ -41,19 +43,21 @@ import org.grapevine.gossip.transport.TransportEvents;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
-import org.grapevine.gossip.transport.LinkShaper;
-import org.grapevine.node.blob.BlobStore;
 import org.grapevine.identity.Identity;
-import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.protocol.Protocols;
 import org.grapevine.node.replication.Interest;
+import org.grapevine.node.replication.ReplicationProtocol;
 import org.grapevine.node.replication.StoreFeeds;
 import org.grapevine.node.store.Store;
 
 /**
- * A running node: the store, replication with connected peers, the transport, and the peer table
- * (bootstrap addresses, exchanged ones, reconnects with backoff). All protocol state lives on one
- * thread, the node loop; Netty threads and the control channel hand their work to it.
+ * A running node: the runtime its protocols run in. It owns the node loop, the transport and
+ * the connections: who is admitted ({@link Admission}), what is dialed ({@link DialPolicy}),
+ * which protocol each message goes to ({@link Protocols}: replication, blobs, addresses). All
+ * protocol state lives on one thread, the node loop; Netty threads and the control channel hand
+ * their work to it.
  */
 public final class Node implements AutoCloseable {
     /** How a node runs; see {@link #defaults}. */
@@ -107,14 +111,19 @@ public final class Node implements AutoCloseable {
 
     /**
      * What a test network adds to a node: a shared event loop group (null for the node's own), a
-     * link shaper under every connection, an observer of what arrives, and a longer handshake
-     * timeout (0 for the default) for many nodes sharing a few cores.
+     * link shaper under every connection, an observer of what arrives, a longer handshake
+     * timeout (0 for the default) for many nodes sharing a few cores, and the clock every part
+     * of the node reads (milliseconds since the epoch).
      */
-    public record Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer, long handshakeTimeoutMillis) {
+    public record Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer, long handshakeTimeoutMillis, LongSupplier clock) {
         public static final Hooks NONE = new Hooks(null, LinkShaper.NONE, (from, entries) -> {}, 0);
 
         public Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer) {
             this(group, shaper, observer, 0);
+        }
+
+        public Hooks(EventLoopGroup group, LinkShaper shaper, Observer observer, long handshakeTimeoutMillis) {
+            this(group, shaper, observer, handshakeTimeoutMillis, System::currentTimeMillis);
         }
     }
 
@@ -149,14 +158,19 @@ public final class Node implements AutoCloseable {
     private final Store store;
     private final Config config;
     private final Consumer<String> eventLog;
+    private final LongSupplier clock;
     private final ScheduledExecutorService loop;
-    private final Replicator replicator;
-    private final NodeBlobs blobs;
     private final Transport transport;
+    /** The protocols spoken with peers, and which handles each message type. */
+    private final Protocols protocols = new Protocols();
+    private final ReplicationProtocol replication;
+    private final NodeBlobs blobs;
+    private final AddressExchange addresses;
     private final PeerTable table = new PeerTable();
+    private final DialPolicy dialPolicy;
     private final Map<AuthorId, PeerChannel> connected = new LinkedHashMap<>();
     /** The table endpoint of each established connection, so failures back off the address that was dialed. */
-    private final Map<PeerChannel, String> endpoints = new java.util.IdentityHashMap<>();
+    private final Map<PeerChannel, String> endpoints = new IdentityHashMap<>();
     /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
     private final Map<InetSocketAddress, String> dialing = new HashMap<>();
     private InetSocketAddress listening;
@@ -182,104 +196,63 @@ public final class Node implements AutoCloseable {
     private int refusedSinceTick;
     private int failedSinceTick;
     static final int LOGGED_PER_TICK = 32;
-    /** Connections a node may hold past its target to reach people it follows directly. */
-    static final int FOLLOWED_EXTRA = 8;
-    static final int FOLLOWED_DIALS_PER_TICK = 2;
-    /** Further connections a node may open to authors whose feeds no connected peer replicates. */
-    static final int UNSERVED_EXTRA = 4;
-    /**
-     * How many ticks (30 s by default) a node first waits before asking its peers again where an
-     * author can be reached; the wait doubles with each ask, up to {@link #LOCATE_BACKOFF_LIMIT} times as long.
-     */
-    static final int LOCATE_AGAIN_TICKS = 30;
-    static final int LOCATE_BACKOFF_LIMIT = 64;
-    /** At most this many authors are asked after per tick. */
-    static final int LOCATES_PER_TICK = 4;
-    /** A peer is asked at most one Locate per this many ticks (30 s by default). */
-    static final int LOCATE_PEER_TICKS = 30;
-    /** When each connected peer was last asked a Locate. */
-    private final Map<AuthorId, Long> locateAsked = new HashMap<>();
-    /** Each Locate goes to at most this many peers, chosen at random. */
-    static final int LOCATE_FANOUT = 8;
-    /** Locates answered per peer since the last tick. */
-    private final Map<AuthorId, Integer> locateAnswers = new HashMap<>();
-    /** At most this many addresses answer a Locate. */
-    static final int LOCATE_ANSWERS = 4;
-    /** The feeds {@link Replicator#unserved} named on the last tick. */
-    private Set<AuthorId> unservedBefore = Set.of();
-    /** Authors whose whereabouts this node asked its peers for: when it may ask again, and the wait after that. */
-    private final Map<AuthorId, Locating> located = new HashMap<>();
-    private final Random random = new Random();
-
-    private static final class Locating {
-        /** When it was last asked after (0: never). */
-        long asked;
-        long next;
-        long wait;
-
-        Locating(long next, long wait) {
-            this.next = next;
-            this.wait = wait;
-        }
-    }
-    /** At most this many messages per drain of the inbox, and at most this many entries per append. */
+    /** At most this many messages per drain of the inbox. */
     static final int DRAIN_MESSAGES = 256;
-    static final int DRAIN_ENTRIES = 4096;
     /** A message from a peer, waiting for the node loop. */
     private record Inbound(PeerChannel peer, WireMessage message, int bytes) {}
     private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     /** Whether a drain of {@link #inbox} is scheduled or running. */
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    private final Hooks hooks;
-    /** The feeds this node wants, for Netty's threads: entries of others are dropped unchecked. */
-    private volatile Set<AuthorId> wantedFeeds = Set.of();
-
     private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog, Hooks hooks) {
-        this.hooks = hooks;
         this.home = home;
         this.identity = identity;
         this.store = store;
         this.config = config;
         this.eventLog = eventLog;
+        this.clock = hooks.clock();
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grapevine-node");
             t.setDaemon(true);
             return t;
         });
-        this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), System::currentTimeMillis),
-                config.blobs(), this::event, peer -> onLoop(() -> {
-                    PeerChannel ch = connected.get(peer);
-                    if (ch != null) penalize(ch);
-                }));
-        this.replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)), System::currentTimeMillis, config.sourceSwitchMillis(),
-                new Replicator.Events() {
-                    @Override
-                    public void stored(AuthorId peer, int count) {
-                        admission.contributed(peer);
-                        event("synced " + count + " entr" + (count == 1 ? "y" : "ies") + " from " + peer);
-                    }
-
-                    @Override
-                    public void forked(AuthorId author) {
-                        event(author + " forked their log (signed two histories): nothing more of it is accepted");
-                    }
-
-                    @Override
-                    public void distrusted(AuthorId peer, String reason) {
-                        event("not believing " + peer + " for a while: " + reason);
-                    }
-
-                    @Override
-                    public void misbehaved(AuthorId peer, String reason) {
-                        event("disconnecting " + peer + ": " + reason);
-                        PeerChannel ch = connected.get(peer);
-                        if (ch != null) penalize(ch);
-                    }
-                });
+        this.dialPolicy = new DialPolicy(config.targetConnections(), identity.id());
+        this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), clock),
+                config.blobs(), clock, this::event, peer -> onLoop(() -> penalize(peer)));
+        Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)),
+                clock, config.sourceSwitchMillis(), new ReplicationEvents());
+        this.replication = new ReplicationProtocol(replicator, store, identity.id(), config.hops(), hooks.observer()::received);
+        this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()),
+                Collections.unmodifiableMap(connected));
+        protocols.add(replication).add(blobs).add(addresses);
         Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper());
         if (hooks.handshakeTimeoutMillis() > 0) transportConfig = transportConfig.withHandshakeTimeout(hooks.handshakeTimeoutMillis());
         this.transport = new Transport(transportConfig, new Events());
+    }
+
+    /** What replication tells the node: contributors earn an inbound slot, misbehaving peers are cut off. */
+    private final class ReplicationEvents implements Replicator.Events {
+        @Override
+        public void stored(AuthorId peer, int count) {
+            admission.contributed(peer);
+            event("synced " + count + " entr" + (count == 1 ? "y" : "ies") + " from " + peer);
+        }
+
+        @Override
+        public void forked(AuthorId author) {
+            event(author + " forked their log (signed two histories): nothing more of it is accepted");
+        }
+
+        @Override
+        public void distrusted(AuthorId peer, String reason) {
+            event("not believing " + peer + " for a while: " + reason);
+        }
+
+        @Override
+        public void misbehaved(AuthorId peer, String reason) {
+            event("disconnecting " + peer + ": " + reason);
+            penalize(peer);
+        }
     }
 
     /** Starts listening and connecting. The store stays the caller's to close, after this node. */
@@ -297,7 +270,7 @@ public final class Node implements AutoCloseable {
         node.onLoop(() -> {
             PeerFile.load(home.peerFile(), node.table);
             for (PeerAddress a : config.bootstrap()) node.table.add(a, PeerTable.Source.BOOTSTRAP);
-            node.refreshInterest();
+            node.replication.refreshInterest();
             node.tick();
         }).join();
         node.blobs.resume();
@@ -343,11 +316,7 @@ public final class Node implements AutoCloseable {
 
     /** The user posted {@code entry}: push it to peers, and follow the change if it was a follow or block. */
     public void published(Entry entry) {
-        onLoop(() -> {
-            replicator.advanced(identity.id());
-            int type = entry.header().contentType();
-            if (type == Content.FOLLOW || type == Content.BLOCK) refreshInterest();
-        });
+        onLoop(() -> replication.published(entry));
     }
 
     /** Adds an address to dial (from an invite, a flag, the LAN). */
@@ -363,8 +332,7 @@ public final class Node implements AutoCloseable {
             List<PeerInfo> out = new ArrayList<>();
             for (PeerChannel ch : connected.values()) {
                 InetSocketAddress r = ch.remoteAddress();
-                out.add(new PeerInfo(ch.id(), r.getHostString() + ":" + r.getPort(), ch.outbound(), true,
-                        System.currentTimeMillis(), ""));
+                out.add(new PeerInfo(ch.id(), r.getHostString() + ":" + r.getPort(), ch.outbound(), true, clock.getAsLong(), ""));
             }
             for (PeerTable.Known k : table.all()) {
                 if (k.id() != null && connected.containsKey(k.id())) continue;
@@ -398,7 +366,7 @@ public final class Node implements AutoCloseable {
     }
 
     public CompletableFuture<List<Replicator.FeedSync>> sync() {
-        return onLoop(replicator::sync);
+        return onLoop(replication.replicator()::sync);
     }
 
     /** Bytes sent plus received (handshake and framing included) over the connections open now. */
@@ -411,7 +379,7 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * What peers make this node hold now, against the bounds in {@link Limits}: connections,
+     * What peers make this node hold now, against the bounds in {@link org.grapevine.gossip.limits.Limits}: connections,
      * bytes queued to peers and received but not handled (in all, and the most for one peer),
      * feeds named by peers that replication keeps track of, fetches and bytes for others, open
      * part files, known addresses, and inbound connections refused before their handshake.
@@ -432,7 +400,7 @@ public final class Node implements AutoCloseable {
                 mostUnhandled = Math.max(mostUnhandled, u);
                 if (!ch.outbound()) inbound++;
             }
-            return new Usage(connected.size(), inbound, queued, mostQueued, unhandled, mostUnhandled, replicator.feedsTracked(),
+            return new Usage(connected.size(), inbound, queued, mostQueued, unhandled, mostUnhandled, replication.replicator().feedsTracked(),
                     (int) relays[0], relays[1], blobs.files().openPartFiles(), table.all().size(), transport.refusedConnections());
         }));
     }
@@ -460,7 +428,7 @@ public final class Node implements AutoCloseable {
     private void lanFound(InetSocketAddress address) {
         if (closing) return;
         PeerAddress peer = new PeerAddress(address.getAddress().getHostAddress(), address.getPort(), null);
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         NearbyState state = nearby.get(peer.endpoint());
         if (state == null) {
             nearby.put(peer.endpoint(), state = new NearbyState(now));
@@ -487,8 +455,9 @@ public final class Node implements AutoCloseable {
      */
     public CompletableFuture<String> explain(AuthorId feed, Function<AuthorId, String> name) {
         return onLoop(() -> {
+            Replicator replicator = replication.replicator();
             StringBuilder b = new StringBuilder(replicator.explain(feed, name));
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             boolean known = false;
             for (PeerTable.Known k : table.all()) {
                 if (!feed.equals(k.id())) continue;
@@ -498,11 +467,7 @@ public final class Node implements AutoCloseable {
             }
             if (!known) b.append("\n  no address known for the author");
             if (replicator.unserved().contains(feed)) b.append("\n  unserved: no connected peer has a route to the author");
-            Locating l = located.get(feed);
-            if (l != null) {
-                b.append("\n  located: ").append(l.asked == 0 ? "never asked" : "last asked " + (now - l.asked) / 1000 + " s ago")
-                        .append(", next in ").append(Math.max(0, l.next - now) / 1000).append(" s");
-            }
+            addresses.explain(feed, now).ifPresent(l -> b.append("\n  located: ").append(l));
             long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
             b.append("\n  ").append(connected.size()).append(" connections (").append(outbound).append(" outbound), ")
                     .append(dialing.size()).append(" dials under way, ").append(table.all().size()).append(" addresses known");
@@ -510,121 +475,53 @@ public final class Node implements AutoCloseable {
         });
     }
 
-    private void refreshInterest() {
-        Set<AuthorId> feeds = Interest.feeds(store.indexes(), identity.id(), config.hops());
-        replicator.setWanted(feeds);
-        wantedFeeds = Set.copyOf(feeds);
-    }
-
     private void tick() {
         if (closing) return;
+        long now = clock.getAsLong();
         table.newTick();
-        replicator.tick();
-        long now = System.currentTimeMillis();
-        int slots = config.targetConnections() - connected.size() - dialing.size();
-        List<PeerAddress> toDial = new ArrayList<>();
-        if (slots > 0) toDial.addAll(table.toDial(now, slots, dialing.values(), connected.keySet(), identity.id()));
-        // The authors of wanted feeds, people one follows first, are worth a direct connection even
-        // past the target: their feeds then need no chain of peers who happen to replicate them
-        // (and survive the loss of the friend through whom a feed came). A few per tick, bounded.
+        protocols.tick();
+        Replicator replicator = replication.replicator();
         long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
-        if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA) {
-            if (!addAuthors(toDial, store.indexes().following(identity.id()), now)) addAuthors(toDial, replicator.wanted(), now);
-        }
-        // A wanted feed to whose author no connected peer has a route gets no new entries at all
-        // (the peers who linked us to the author may all have gone): reach the author, even past
-        // the budget above. Only feeds unserved on two ticks running: a peer's route to a feed
-        // follows its clock by a round trip, and the feed is unserved in between.
-        Set<AuthorId> unserved = replicator.unserved();
-        Set<AuthorId> lasting = new LinkedHashSet<>(unserved);
-        lasting.retainAll(unservedBefore);
-        unservedBefore = unserved;
-        if (outbound + dialing.size() < config.targetConnections() + FOLLOWED_EXTRA + UNSERVED_EXTRA) {
-            addAuthors(toDial, lasting, now);
-            locate(lasting, now);
-        }
-        locateAnswers.clear();
+        DialPolicy.Plan plan = dialPolicy.plan(table,
+                new DialPolicy.Connections(connected.size(), outbound, dialing.values(), connected.keySet()),
+                new DialPolicy.Wants(store.indexes().following(identity.id()), replicator.wanted(), replicator.unserved()), now);
+        if (plan.locating()) addresses.locate(plan.locate(), replicator.wanted(), now);
+        addresses.newTick();
         int refusedUnlogged = refusedSinceTick - LOGGED_PER_TICK;
         int failedUnlogged = failedSinceTick - LOGGED_PER_TICK;
         if (refusedUnlogged > 0) event("refused " + refusedUnlogged + " more inbound connection" + (refusedUnlogged == 1 ? "" : "s"));
         if (failedUnlogged > 0) event(failedUnlogged + " more inbound handshake" + (failedUnlogged == 1 ? "" : "s") + " failed");
         refusedSinceTick = 0;
         failedSinceTick = 0;
-        for (PeerAddress a : toDial) {
-            InetSocketAddress target = a.socketAddress();
-            if (target.isUnresolved() || target.equals(listening)) {
-                table.failed(a.endpoint(), now);
-                continue;
-            }
-            dialing.put(target, a.endpoint());
-            transport.connect(target).whenComplete((ok, error) -> {
-                if (error != null) {
-                    onLoop(() -> {
-                        dialing.remove(target);
-                        table.failed(a.endpoint(), System.currentTimeMillis());
-                        event("cannot reach " + a.endpoint() + ": " + error.getMessage());
-                    });
-                }
-            });
-        }
+        for (PeerAddress a : plan.dial()) dial(a, now);
     }
 
-    /**
-     * Asks a few peers where the authors of unserved feeds can be reached, for those no address
-     * is known of that worked at its last try. An author who stays out of reach (offline, say)
-     * is asked after less and less often. Answers come as Peers and are dialed on a later tick.
-     */
-    private void locate(Set<AuthorId> unserved, long now) {
-        located.keySet().retainAll(replicator.wanted()); // Kept while wanted, so the backoff survives a tick where the feed had a route.
-        long peerWait = LOCATE_PEER_TICKS * config.tickMillis();
-        locateAsked.keySet().retainAll(connected.keySet());
-        long first = LOCATE_AGAIN_TICKS * config.tickMillis();
-        // Those asked after least recently first: authors out of reach for good must not starve the others.
-        List<AuthorId> due = new ArrayList<>();
-        for (AuthorId author : unserved) {
-            if (table.mayReach(author)) continue;
-            if (now >= located.computeIfAbsent(author, a -> new Locating(now, first)).next) due.add(author);
+    private void dial(PeerAddress a, long now) {
+        InetSocketAddress target = a.socketAddress();
+        if (target.isUnresolved() || target.equals(listening)) {
+            table.failed(a.endpoint(), now);
+            return;
         }
-        due.sort(Comparator.comparingLong(a -> located.get(a).asked));
-        int asked = 0;
-        for (AuthorId author : due) {
-            if (asked == LOCATES_PER_TICK) break;
-            Locating l = located.get(author);
-            // Peers not asked lately: authors nobody can reach (offline for good, say) must not
-            // fill an idle connection with questions.
-            List<PeerChannel> peers = new ArrayList<>();
-            for (PeerChannel ch : connected.values()) {
-                Long last = locateAsked.get(ch.id());
-                if (last == null || now - last >= peerWait) peers.add(ch);
+        dialing.put(target, a.endpoint());
+        transport.connect(target).whenComplete((ok, error) -> {
+            if (error != null) {
+                onLoop(() -> {
+                    dialing.remove(target);
+                    table.failed(a.endpoint(), clock.getAsLong());
+                    event("cannot reach " + a.endpoint() + ": " + error.getMessage());
+                });
             }
-            if (peers.isEmpty()) return;
-            l.asked = now;
-            l.next = now + l.wait;
-            l.wait = Math.min(l.wait * 2, first * LOCATE_BACKOFF_LIMIT);
-            asked++;
-            Collections.shuffle(peers, random);
-            for (PeerChannel ch : peers.subList(0, Math.min(LOCATE_FANOUT, peers.size()))) {
-                locateAsked.put(ch.id(), now);
-                ch.send(new WireMessage.Locate(author));
-            }
-        }
-    }
-
-    /** Adds to {@code toDial} a few known addresses of {@code authors} due for a dial; whether there were any. */
-    private boolean addAuthors(List<PeerAddress> toDial, Set<AuthorId> authors, long now) {
-        List<PeerAddress> found = table.toDialFor(authors, now, FOLLOWED_DIALS_PER_TICK, dialing.values(), connected.keySet());
-        for (PeerAddress a : found) {
-            if (!toDial.contains(a)) toDial.add(a);
-        }
-        return !found.isEmpty();
+        });
     }
 
     /**
      * A misbehaving peer: its id is refused for a while, the address we dialed it at is backed
      * off, and one it came in from counts towards refusing strangers from there.
      */
-    private void penalize(PeerChannel ch) {
-        long now = System.currentTimeMillis();
+    private void penalize(AuthorId peer) {
+        PeerChannel ch = connected.get(peer);
+        if (ch == null) return;
+        long now = clock.getAsLong();
         admission.misbehaved(ch.id(), ch.outbound() ? null : ch.remoteAddress().getAddress(), now);
         String endpoint = endpoints.get(ch);
         if (endpoint != null) {
@@ -688,7 +585,7 @@ public final class Node implements AutoCloseable {
      * there proves it.
      */
     private void admit(PeerChannel peer) {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         String endpoint = peer.outbound() ? dialing.remove(peer.remoteAddress()) : null;
         if (peer.id().equals(identity.id())) {
             peer.close(WireMessage.Reason.PROTOCOL, "connected to itself");
@@ -746,8 +643,6 @@ public final class Node implements AutoCloseable {
             dropConnection(existing);
             existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
         }
-        replicator.connected(peer);
-        blobs.connected(peer);
         connected.put(peer.id(), peer);
         if (endpoint != null) {
             endpoints.put(peer, endpoint);
@@ -756,7 +651,7 @@ public final class Node implements AutoCloseable {
             // A hint: dialed (a few a tick) when the node wants more connections, and passed on only once that proved it.
             table.learn(claimed, PeerTable.Source.INBOUND, peer.id());
         }
-        peer.send(new WireMessage.Peers(exchangeList(peer.id())));
+        protocols.connected(peer);
         event("connected " + peer.id() + " " + peer.remoteAddress().getHostString() + ":" + peer.remoteAddress().getPort()
                 + (peer.outbound() ? " (outbound)" : " (inbound)"));
     }
@@ -765,8 +660,7 @@ public final class Node implements AutoCloseable {
     private void dropConnection(PeerChannel ch) {
         connected.remove(ch.id());
         endpoints.remove(ch);
-        replicator.disconnected(ch.id());
-        blobs.disconnected(ch.id());
+        protocols.disconnected(ch.id());
     }
 
     /** Transport events, moved onto the node loop. */
@@ -778,7 +672,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public boolean checks(AuthorId feed) {
-            return wantedFeeds.contains(feed);
+            return replication.wants(feed);
         }
 
         @Override
@@ -791,8 +685,7 @@ public final class Node implements AutoCloseable {
         public void writable(PeerChannel peer) {
             onLoop(() -> {
                 if (connected.get(peer.id()) != peer) return;
-                replicator.writable(peer.id());
-                blobs.writable(peer.id());
+                protocols.writable(peer.id());
             });
         }
 
@@ -802,7 +695,7 @@ public final class Node implements AutoCloseable {
                 if (connected.get(peer.id()) != peer) return;
                 String endpoint = endpoints.get(peer);
                 dropConnection(peer);
-                if (endpoint != null) table.failed(endpoint, System.currentTimeMillis());
+                if (endpoint != null) table.failed(endpoint, clock.getAsLong());
                 event("disconnected " + peer.id() + ": " + reason);
             });
         }
@@ -812,7 +705,7 @@ public final class Node implements AutoCloseable {
             onLoop(() -> {
                 String endpoint = remote instanceof InetSocketAddress r ? dialing.remove(r) : null;
                 if (endpoint != null) {
-                    table.failed(endpoint, System.currentTimeMillis());
+                    table.failed(endpoint, clock.getAsLong());
                     event("handshake with " + remote + " failed: " + reason);
                 } else if (failedSinceTick++ < LOGGED_PER_TICK) { // Inbound: a few lines per tick, whatever peers send.
                     event("handshake with " + remote + " failed: " + reason);
@@ -822,90 +715,26 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Handles what peers sent, in arrival order, on the node loop. Entries messages that follow
-     * one another (from one peer or several) are stored with one append, so a node that falls
-     * behind catches up with one commit per run instead of one per message. A drain handles a
-     * bounded number of messages and leaves the rest to the next, so ticks and local work get turns.
+     * Hands what peers sent to the protocols, in arrival order, on the node loop. A drain handles
+     * a bounded number of messages and leaves the rest to the next, so ticks and local work get
+     * turns; a message's bytes count as handled once its protocol is done with it.
      */
     private void drainInbox() {
         draining.set(false); // First: a message added from now on schedules another drain.
-        List<Replicator.Arrival> run = new ArrayList<>();
-        List<Inbound> runMessages = new ArrayList<>();
-        int runEntries = 0;
-        boolean graphChanged = false;
         try {
             for (int handled = 0; handled < DRAIN_MESSAGES; handled++) {
                 Inbound in = inbox.poll();
                 if (in == null) break;
-                if (connected.get(in.peer().id()) != in.peer()) {
-                    in.peer().handled(in.bytes());
+                PeerChannel peer = in.peer();
+                if (connected.get(peer.id()) != peer) {
+                    peer.handled(in.bytes());
                     continue;
                 }
-                if (in.message() instanceof WireMessage.Entries e) {
-                    hooks.observer().received(in.peer().id(), e.entries());
-                    run.add(new Replicator.Arrival(in.peer().id(), e.entries()));
-                    runMessages.add(in);
-                    runEntries += e.entries().size();
-                    graphChanged |= touchesGraph(e.entries());
-                    if (runEntries < DRAIN_ENTRIES) continue;
-                }
-                try {
-                    storeRun(run, runMessages, graphChanged);
-                } finally {
-                    // Handled whatever became of the run: its bytes must count as handled.
-                    if (!(in.message() instanceof WireMessage.Entries)) handle(in);
-                }
-                runEntries = 0;
-                graphChanged = false;
+                protocols.received(peer, in.message(), () -> peer.handled(in.bytes()));
             }
-            storeRun(run, runMessages, graphChanged);
+            protocols.flush();
         } finally {
             if (!inbox.isEmpty() && draining.compareAndSet(false, true)) onLoop(this::drainInbox);
-        }
-    }
-
-    private void storeRun(List<Replicator.Arrival> run, List<Inbound> messages, boolean graphChanged) {
-        if (run.isEmpty()) return;
-        try {
-            replicator.receivedEntries(List.copyOf(run));
-        } finally {
-            for (Inbound in : messages) in.peer().handled(in.bytes());
-            run.clear();
-            messages.clear();
-        }
-        if (graphChanged) refreshInterest();
-    }
-
-    /** One message other than Entries from a connected peer; its bytes count as handled once it is done with. */
-    private void handle(Inbound in) {
-        if (NodeBlobs.isBlobMessage(in.message())) {
-            blobs.received(in.peer().id(), in.message(), () -> in.peer().handled(in.bytes()));
-            return;
-        }
-        try {
-            handle(in.peer(), in.message());
-        } finally {
-            in.peer().handled(in.bytes());
-        }
-    }
-
-    /** One message other than Entries from a connected peer. */
-    private void handle(PeerChannel peer, WireMessage message) {
-        if (message instanceof WireMessage.Peers p) {
-            for (WireMessage.PeerAddress a : p.peers()) {
-                // Only literal addresses: a host name would mean a blocking lookup on this thread.
-                if (identity.id().equals(a.id()) || !isIpLiteral(a.host())) continue;
-                // An answer to a Locate this node sent that peer, about an author it is looking for.
-                boolean asked = a.id() != null && located.containsKey(a.id()) && locateAsked.containsKey(peer.id());
-                table.learn(new PeerAddress(a.host(), a.port(), a.id()), PeerTable.Source.EXCHANGE, peer.id(), asked);
-            }
-        } else if (message instanceof WireMessage.Locate l) {
-            // A few answers per peer and tick: each costs a look through the table.
-            if (locateAnswers.merge(peer.id(), 1, Integer::sum) > Limits.LOCATE_ANSWERS_PER_TICK) return;
-            List<WireMessage.PeerAddress> found = sendable(table.addressesOf(l.author(), LOCATE_ANSWERS));
-            if (!found.isEmpty()) peer.send(new WireMessage.Peers(found));
-        } else {
-            replicator.received(peer.id(), message);
         }
     }
 
@@ -915,35 +744,6 @@ public final class Node implements AutoCloseable {
         AuthorId candidateDialer = candidate.outbound() ? identity.id() : candidate.id();
         AuthorId existingDialer = existing.outbound() ? identity.id() : existing.id();
         return candidateDialer.compareTo(existingDialer) < 0;
-    }
-
-    private List<WireMessage.PeerAddress> exchangeList(AuthorId to) {
-        return sendable(table.firstHand(WireMessage.MAX_PEERS).stream().filter(a -> !to.equals(a.expected())).toList());
-    }
-
-    /** The addresses as Peers carries them, leaving out any it cannot. */
-    private static List<WireMessage.PeerAddress> sendable(List<PeerAddress> addresses) {
-        List<WireMessage.PeerAddress> out = new ArrayList<>();
-        for (PeerAddress a : addresses) {
-            try {
-                out.add(new WireMessage.PeerAddress(a.host(), a.port(), a.expected()));
-            } catch (IllegalArgumentException skip) {
-                // Not sendable (a host name too long): keep it to ourselves.
-            }
-        }
-        return out;
-    }
-
-    private static boolean isIpLiteral(String host) {
-        return host.matches("[0-9.]+") || (host.contains(":") && host.matches("[0-9a-fA-F:.]+"));
-    }
-
-    private static boolean touchesGraph(List<Entry> entries) {
-        for (Entry e : entries) {
-            int t = e.header().contentType();
-            if (t == Content.FOLLOW || t == Content.BLOCK) return true;
-        }
-        return false;
     }
 
     @Override

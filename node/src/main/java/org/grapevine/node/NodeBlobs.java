@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -14,12 +15,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.grapevine.gossip.blobs.BlobPeer;
 import org.grapevine.gossip.blobs.BlobStorage;
 import org.grapevine.gossip.blobs.BlobSwarm;
 import org.grapevine.gossip.blobs.HashedChunk;
 import org.grapevine.gossip.transport.PeerChannel;
+import org.grapevine.gossip.wire.MessageType;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
@@ -27,6 +30,7 @@ import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.ContentCodec;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.protocol.Protocol;
 
 /**
  * A node's blobs: the files, the swarm that fetches and serves them, and the policy of what to
@@ -35,7 +39,7 @@ import org.grapevine.node.blob.BlobStore;
  * are hashed on a second thread before they reach it, so that hashing one chunk and storing the
  * one before run at once.
  */
-final class NodeBlobs implements AutoCloseable {
+final class NodeBlobs implements Protocol, AutoCloseable {
     static final int IN_FLIGHT_PER_PEER = 16;
 
     private final BlobStore files;
@@ -46,7 +50,7 @@ final class NodeBlobs implements AutoCloseable {
     private final Node.Blobs config;
     private final Consumer<String> events;
 
-    NodeBlobs(BlobStore files, Node.Blobs config, Consumer<String> events, Consumer<AuthorId> misbehaved) {
+    NodeBlobs(BlobStore files, Node.Blobs config, LongSupplier clock, Consumer<String> events, Consumer<AuthorId> misbehaved) {
         this.files = files;
         this.config = config;
         this.events = events;
@@ -56,7 +60,7 @@ final class NodeBlobs implements AutoCloseable {
         // 16 chunks (4 MiB) in flight per peer keep one seeder's link busy over a fast link.
         BlobSwarm.Config swarmConfig = new BlobSwarm.Config(IN_FLIGHT_PER_PEER, defaults.requestTimeoutMillis(),
                 config.autoFetchMax(), config.hops(), defaults.haveUpdateMillis());
-        this.swarm = new BlobSwarm(new Storage(files), System::currentTimeMillis, swarmConfig, new BlobSwarm.Events() {
+        this.swarm = new BlobSwarm(new Storage(files), clock, swarmConfig, new BlobSwarm.Events() {
             @Override
             public void chunkFrom(AuthorId peer, BlobId blob, int index, int bytes) {
                 logProgress(blob);
@@ -154,7 +158,13 @@ final class NodeBlobs implements AutoCloseable {
         }
     }
 
-    void connected(PeerChannel peer) {
+    @Override
+    public Set<MessageType> types() {
+        return Set.of(MessageType.BLOB_WANT, MessageType.BLOB_HAVE, MessageType.BLOB_GET, MessageType.BLOB_CHUNK, MessageType.BLOB_CANCEL);
+    }
+
+    @Override
+    public void connected(PeerChannel peer) {
         submit(() -> swarm.connected(new BlobPeer() {
             @Override
             public AuthorId id() {
@@ -178,7 +188,8 @@ final class NodeBlobs implements AutoCloseable {
         }));
     }
 
-    void disconnected(AuthorId peer) {
+    @Override
+    public void disconnected(AuthorId peer) {
         submit(() -> swarm.disconnected(peer));
     }
 
@@ -186,7 +197,9 @@ final class NodeBlobs implements AutoCloseable {
      * Hands a blob message from {@code peer} to the swarm, hashing a chunk's data on the way;
      * {@code done} runs once the swarm has dealt with it (or the node is closing).
      */
-    void received(AuthorId peer, WireMessage message, Runnable done) {
+    @Override
+    public void received(PeerChannel from, WireMessage message, Runnable done) {
+        AuthorId peer = from.id();
         try {
             hashing.execute(() -> {
                 try {
@@ -217,13 +230,9 @@ final class NodeBlobs implements AutoCloseable {
         });
     }
 
-    void writable(AuthorId peer) {
+    @Override
+    public void writable(AuthorId peer) {
         submit(() -> swarm.writable(peer));
-    }
-
-    static boolean isBlobMessage(WireMessage m) {
-        return m instanceof WireMessage.BlobWant || m instanceof WireMessage.BlobHave || m instanceof WireMessage.BlobGet
-                || m instanceof WireMessage.BlobChunk || m instanceof WireMessage.BlobCancel;
     }
 
     /** Starts fetching a blob (size −1 when unknown); a no-op for one held whole. */

@@ -30,7 +30,7 @@ public final class Limits {
 
     /** Inbound connections at most. */
     public static final int INBOUND = 64;
-    /** Of {@link #INBOUND}, the most that peers who have cost nothing may hold (see {@code Node}). */
+    /** Of {@link #INBOUND}, the most that peers who have cost nothing may hold (see {@link org.grapevine.gossip.discovery.Admission}). */
     public static final int INBOUND_STRANGERS = 48;
     /** Handshakes under way at once, and from one address (an IPv6 /64 counts as one). */
     public static final int HANDSHAKES = 128;

@@ -1,4 +1,4 @@
-package org.grapevine.node;
+package org.grapevine.gossip.discovery;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -17,9 +17,9 @@ import org.grapevine.identity.AuthorId;
  * from which misbehaving ids keep coming has its strangers refused for a while (valued peers
  * behind it, on the same LAN, still get in). Plain state on the node loop, time passed in.
  */
-final class Admission {
+public final class Admission {
     /** What becomes of an inbound connection: accepted (perhaps making {@code evict} leave), or refused and why. */
-    record Verdict(boolean accepted, WireMessage.Reason reason, String refusal, AuthorId evict) {
+    public record Verdict(boolean accepted, WireMessage.Reason reason, String refusal, AuthorId evict) {
         static Verdict accept(AuthorId evict) {
             return new Verdict(true, null, null, evict);
         }
@@ -30,30 +30,30 @@ final class Admission {
     }
 
     /** An inbound connection held now, in the order they were made. */
-    record Held(AuthorId id, boolean valued) {}
+    public record Held(AuthorId id, boolean valued) {}
 
     private final Map<AuthorId, Long> banned = new Lru<>(Limits.REMEMBERED);
     private final Map<AuthorId, Boolean> contributors = new Lru<>(Limits.REMEMBERED, true);
     private final Map<InetAddress, Strikes> addresses = new Lru<>(Limits.REMEMBERED, true);
 
     /** {@code id} sent what it cannot have sent in good faith, from {@code from} (null for our own dial). */
-    void misbehaved(AuthorId id, InetAddress from, long now) {
+    public void misbehaved(AuthorId id, InetAddress from, long now) {
         banned.remove(id);
         banned.put(id, now + Limits.BAN_MILLIS);
         if (from != null) strike(from, now);
     }
 
-    boolean banned(AuthorId id, long now) {
+    public boolean banned(AuthorId id, long now) {
         Long until = banned.get(id);
         return until != null && until > now;
     }
 
     /** {@code id} delivered valid entries of a feed this node wants. */
-    void contributed(AuthorId id) {
+    public void contributed(AuthorId id) {
         contributors.put(id, Boolean.TRUE);
     }
 
-    boolean contributor(AuthorId id) {
+    public boolean contributor(AuthorId id) {
         return contributors.containsKey(id);
     }
 
@@ -61,7 +61,7 @@ final class Admission {
      * Whether {@code id}, connecting from {@code from}, may hold an inbound slot, given the inbound
      * connections held now. {@code valued}: followed, or a contributor.
      */
-    Verdict inbound(AuthorId id, InetAddress from, boolean valued, List<Held> held, long now) {
+    public Verdict inbound(AuthorId id, InetAddress from, boolean valued, List<Held> held, long now) {
         if (banned(id, now)) {
             strike(from, now);
             return Verdict.refuse(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");

@@ -1,0 +1,44 @@
+package org.grapevine.node.protocol;
+
+import java.util.Set;
+import org.grapevine.gossip.transport.PeerChannel;
+import org.grapevine.gossip.wire.MessageType;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.identity.AuthorId;
+
+/**
+ * One protocol a node speaks with its peers: replication, blobs, addresses, and later channels.
+ * It claims the message types it handles ({@link Protocols} routes each type to exactly one
+ * protocol) and hears of connections coming and going. Every call comes on the node loop, and
+ * must not block it: work that would (disk, hashing) goes to a thread of the protocol's own.
+ */
+public interface Protocol {
+    /** The message types this protocol handles; no other protocol may claim them. */
+    Set<MessageType> types();
+
+    /** A peer passed admission; it is in the node's connection table. */
+    default void connected(PeerChannel peer) {}
+
+    /** A peer's connection is gone (closed by either side, or replaced). */
+    default void disconnected(AuthorId peer) {}
+
+    /** A peer's outbound queue drained below its mark: more may be sent to it. */
+    default void writable(AuthorId peer) {}
+
+    /**
+     * A message of one of {@link #types()} from a connected peer. {@code done} must run exactly
+     * once, when the protocol no longer holds the message (it may batch messages and run it on
+     * {@link #flush}, or hand the message to a thread and run it there): until then the message's
+     * memory counts against what its peer may make the node hold.
+     */
+    void received(PeerChannel peer, WireMessage message, Runnable done);
+
+    /**
+     * A run of messages handed to this protocol has ended (another protocol's message comes next,
+     * or the inbox is empty for now): handle what was batched.
+     */
+    default void flush() {}
+
+    /** Once per node tick (a second by default). */
+    default void tick() {}
+}
