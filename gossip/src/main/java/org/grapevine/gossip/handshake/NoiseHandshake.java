@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.grapevine.gossip.handshake.HandshakePattern.Token;
+import org.grapevine.identity.keys.X25519KeyPair;
 
 /**
  * One side of a Noise handshake (the spec's HandshakeState): alternately write and read
@@ -21,17 +22,17 @@ public final class NoiseHandshake {
 
     public static final int MAX_MESSAGE_LENGTH = TransportCiphers.MAX_MESSAGE_LENGTH;
 
-    private static final int KEY = NoiseKeyPair.KEY_LENGTH;
+    private static final int KEY = X25519KeyPair.KEY_LENGTH;
     private static final int TAG = NoiseCipher.TAG_LENGTH;
 
     private final NoiseProtocol protocol;
     private final boolean initiator;
     private final SymmetricState symmetric;
-    private final NoiseKeyPair s;
+    private final X25519KeyPair s;
     private final SecureRandom random;
     private final Deque<byte[]> psks;
     private final boolean pskMode;
-    private NoiseKeyPair e;
+    private X25519KeyPair e;
     private byte[] rs;
     private byte[] re;
     private int messageIndex;
@@ -62,12 +63,12 @@ public final class NoiseHandshake {
     }
 
     /** An initiator for a pattern that needs no pre-known remote key and no PSK, such as XX. */
-    public static NoiseHandshake initiator(NoiseProtocol protocol, byte[] prologue, NoiseKeyPair localStatic) {
+    public static NoiseHandshake initiator(NoiseProtocol protocol, byte[] prologue, X25519KeyPair localStatic) {
         return builder(protocol, Role.INITIATOR).prologue(prologue).localStatic(localStatic).build();
     }
 
     /** A responder for a pattern that needs no pre-known remote key and no PSK, such as XX. */
-    public static NoiseHandshake responder(NoiseProtocol protocol, byte[] prologue, NoiseKeyPair localStatic) {
+    public static NoiseHandshake responder(NoiseProtocol protocol, byte[] prologue, X25519KeyPair localStatic) {
         return builder(protocol, Role.RESPONDER).prologue(prologue).localStatic(localStatic).build();
     }
 
@@ -131,7 +132,7 @@ public final class NoiseHandshake {
                 switch (token) {
                     case E:
                         if (e == null) {
-                            e = NoiseKeyPair.generate(random);
+                            e = X25519KeyPair.generate(random);
                         }
                         byte[] ePublic = e.publicKey();
                         System.arraycopy(ePublic, 0, out, p, KEY);
@@ -281,7 +282,7 @@ public final class NoiseHandshake {
     }
 
     private void mixDh(Token token) throws NoiseException {
-        NoiseKeyPair local;
+        X25519KeyPair local;
         byte[] remote;
         switch (token) {
             case EE:
@@ -308,7 +309,9 @@ public final class NoiseHandshake {
         }
         byte[] shared = new byte[KEY];
         try {
-            local.dh(remote, shared);
+            if (!local.agree(remote, shared)) {
+                throw new NoiseException("X25519 with a low-order public key (all-zero shared secret)");
+            }
             symmetric.mixKey(shared);
         } finally {
             Arrays.fill(shared, (byte) 0);
@@ -343,10 +346,10 @@ public final class NoiseHandshake {
         private final NoiseProtocol protocol;
         private final Role role;
         private byte[] prologue = new byte[0];
-        private NoiseKeyPair localStatic;
+        private X25519KeyPair localStatic;
         private byte[] remoteStatic;
         private final List<byte[]> psks = new ArrayList<>();
-        private NoiseKeyPair ephemeral;
+        private X25519KeyPair ephemeral;
         private SecureRandom random = DEFAULT_RANDOM;
 
         private Builder(NoiseProtocol protocol, Role role) {
@@ -363,14 +366,14 @@ public final class NoiseHandshake {
          * This side's static key pair, copied (the handshake wipes its copy when done); ignored
          * by patterns in which this side has no static key.
          */
-        public Builder localStatic(NoiseKeyPair localStatic) {
+        public Builder localStatic(X25519KeyPair localStatic) {
             this.localStatic = localStatic;
             return this;
         }
 
         /** The peer's static public key, for patterns in which it is known beforehand (IK, XK, ...). */
         public Builder remoteStatic(byte[] remoteStatic) {
-            if (remoteStatic.length != NoiseKeyPair.KEY_LENGTH) {
+            if (remoteStatic.length != X25519KeyPair.KEY_LENGTH) {
                 throw new IllegalArgumentException("X25519 public key must be 32 bytes, got " + remoteStatic.length);
             }
             this.remoteStatic = remoteStatic.clone();
@@ -392,7 +395,7 @@ public final class NoiseHandshake {
         }
 
         /** A fixed ephemeral key, only for reproducing test vectors. */
-        Builder ephemeral(NoiseKeyPair ephemeral) {
+        Builder ephemeral(X25519KeyPair ephemeral) {
             this.ephemeral = ephemeral;
             return this;
         }

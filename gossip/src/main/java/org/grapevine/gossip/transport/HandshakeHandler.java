@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.grapevine.gossip.handshake.NoiseException;
 import org.grapevine.gossip.handshake.NoiseHandshake;
-import org.grapevine.gossip.handshake.NoiseKeyPair;
+import org.grapevine.identity.keys.X25519KeyPair;
 import org.grapevine.gossip.handshake.NoiseProtocol;
 import org.grapevine.gossip.handshake.TransportCiphers;
 import org.grapevine.identity.ByteWriter;
@@ -47,7 +47,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     HandshakeHandler(boolean initiator, Identity identity, NetworkKey network, int listenPort, long timeoutMillis, PipelineSetup setup) {
-        NoiseKeyPair staticKey = NoiseKeyPair.generate();
+        X25519KeyPair staticKey = X25519KeyPair.generate();
         byte[] prologue = new ByteWriter(PROLOGUE_PREFIX.length + 32).bytes(PROLOGUE_PREFIX).bytes(network.key()).toByteArray();
         this.noise = initiator
                 ? NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, prologue, staticKey)

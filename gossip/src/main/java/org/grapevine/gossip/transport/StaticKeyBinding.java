@@ -1,7 +1,7 @@
 package org.grapevine.gossip.transport;
 
 import java.nio.charset.StandardCharsets;
-import org.grapevine.gossip.handshake.NoiseKeyPair;
+import org.grapevine.identity.keys.X25519KeyPair;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.ByteReader;
 import org.grapevine.identity.ByteWriter;
@@ -22,7 +22,7 @@ public record StaticKeyBinding(AuthorId author, int listenPort) {
     private static final byte[] CONTEXT = "grapevine/static-key/1".getBytes(StandardCharsets.US_ASCII);
 
     /** Signs the binding of {@code staticKey} to {@code identity}. {@code listenPort} 0 = not listening. */
-    public static byte[] sign(Identity identity, NetworkKey network, NoiseKeyPair staticKey, int listenPort) {
+    public static byte[] sign(Identity identity, NetworkKey network, X25519KeyPair staticKey, int listenPort) {
         byte[] signed = signedBytes(network, staticKey.publicKey(), listenPort);
         byte[] sig = identity.sign(signed);
         return new ByteWriter(SIZE).u8(VERSION).id(identity.id()).u16(listenPort).bytes(sig).toByteArray();

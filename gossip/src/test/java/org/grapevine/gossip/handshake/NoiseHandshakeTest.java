@@ -10,14 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.grapevine.identity.keys.X25519KeyPair;
 
 /** The handshake's behaviour beyond the vectors: hostile input, misuse, limits and secrecy. */
 class NoiseHandshakeTest {
     private static final NoiseProtocol XX = NoiseProtocol.XX_25519_AESGCM_SHA256;
     private static final byte[] PROLOGUE = "grapevine/1".getBytes(StandardCharsets.UTF_8);
 
-    private final NoiseKeyPair alice = NoiseKeyPair.generate();
-    private final NoiseKeyPair bob = NoiseKeyPair.generate();
+    private final X25519KeyPair alice = X25519KeyPair.generate();
+    private final X25519KeyPair bob = X25519KeyPair.generate();
 
     @Test
     void xxAuthenticatesBothStaticKeysAndAgreesOnTheHash() throws NoiseException {
@@ -132,7 +133,7 @@ class NoiseHandshakeTest {
     void ikWithTheWrongResponderKeyFails() throws NoiseException {
         NoiseProtocol ik = NoiseProtocol.parse("Noise_IK_25519_AESGCM_SHA256");
         NoiseHandshake initiator = NoiseHandshake.builder(ik, NoiseHandshake.Role.INITIATOR)
-                .localStatic(alice).remoteStatic(NoiseKeyPair.generate().publicKey()).build();
+                .localStatic(alice).remoteStatic(X25519KeyPair.generate().publicKey()).build();
         NoiseHandshake responder = NoiseHandshake.builder(ik, NoiseHandshake.Role.RESPONDER).localStatic(bob).build();
         byte[] m1 = initiator.writeMessage(new byte[0]);
         assertThrows(NoiseException.class, () -> responder.readMessage(m1));
@@ -201,7 +202,7 @@ class NoiseHandshakeTest {
 
     @Test
     void destroyedKeyPairsRefuseToWork() {
-        NoiseKeyPair pair = NoiseKeyPair.generate();
+        X25519KeyPair pair = X25519KeyPair.generate();
         pair.destroy();
         assertTrue(pair.isDestroyed());
         assertThrows(IllegalStateException.class, pair::privateKey);

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Random;
 import javax.crypto.BadPaddingException;
 import org.junit.jupiter.api.Test;
+import org.grapevine.identity.keys.X25519KeyPair;
 
 /**
  * Completes Noise_XX_25519_AESGCM_SHA256 handshakes between our implementation and noise-java,
@@ -26,8 +27,8 @@ class NoiseJavaInteropTest {
 
     @Test
     void oursInitiatesTheirsResponds() throws Exception {
-        NoiseKeyPair ourStatic = NoiseKeyPair.generate();
-        byte[] theirPrivate = NoiseKeyPair.generate().privateKey();
+        X25519KeyPair ourStatic = X25519KeyPair.generate();
+        byte[] theirPrivate = X25519KeyPair.generate().privateKey();
         NoiseHandshake ours = NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, PROLOGUE, ourStatic);
         HandshakeState theirs = theirSide(HandshakeState.RESPONDER, theirPrivate);
 
@@ -46,8 +47,8 @@ class NoiseJavaInteropTest {
 
     @Test
     void theirsInitiatesOursResponds() throws Exception {
-        NoiseKeyPair ourStatic = NoiseKeyPair.generate();
-        byte[] theirPrivate = NoiseKeyPair.generate().privateKey();
+        X25519KeyPair ourStatic = X25519KeyPair.generate();
+        byte[] theirPrivate = X25519KeyPair.generate().privateKey();
         NoiseHandshake ours = NoiseHandshake.responder(NoiseProtocol.XX_25519_AESGCM_SHA256, PROLOGUE, ourStatic);
         HandshakeState theirs = theirSide(HandshakeState.INITIATOR, theirPrivate);
 
@@ -63,7 +64,7 @@ class NoiseJavaInteropTest {
 
     @Test
     void differentProloguesDoNotInteroperate() throws Exception {
-        NoiseHandshake ours = NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, PROLOGUE, NoiseKeyPair.generate());
+        NoiseHandshake ours = NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, PROLOGUE, X25519KeyPair.generate());
         HandshakeState theirs = new HandshakeState(PROTOCOL, HandshakeState.RESPONDER);
         theirs.getLocalKeyPair().generateKeyPair();
         byte[] otherPrologue = "grapevine/1 other-network".getBytes(StandardCharsets.UTF_8);
@@ -74,12 +75,12 @@ class NoiseJavaInteropTest {
         assertThrows(NoiseException.class, () -> ours.readMessage(m2));
     }
 
-    private void finish(NoiseHandshake ours, HandshakeState theirs, NoiseKeyPair ourStatic, byte[] theirPrivate)
+    private void finish(NoiseHandshake ours, HandshakeState theirs, X25519KeyPair ourStatic, byte[] theirPrivate)
             throws Exception {
         assertEquals(HandshakeState.SPLIT, theirs.getAction());
         assertArrayEquals(theirs.getHandshakeHash(), ours.handshakeHash());
 
-        byte[] theirPublic = NoiseKeyPair.fromPrivateKey(theirPrivate).publicKey();
+        byte[] theirPublic = X25519KeyPair.fromPrivateKey(theirPrivate).publicKey();
         assertArrayEquals(theirPublic, ours.remoteStatic().orElseThrow());
         byte[] learnedByThem = new byte[32];
         theirs.getRemotePublicKey().getPublicKey(learnedByThem, 0);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.opentest4j.TestAbortedException;
+import org.grapevine.identity.keys.X25519KeyPair;
 
 /**
  * Reproduces the cacophony test vectors for the 25519/SHA256 suites: every handshake message,
@@ -113,13 +114,13 @@ class NoiseVectorsTest {
 
     private static void checkLearnedStatics(String name, JsonNode v, NoiseHandshake initiator, NoiseHandshake responder) {
         if (v.has("init_static") && initiator.protocol().pattern().usesStatic(true)) {
-            byte[] expected = NoiseKeyPair.fromPrivateKey(hex(v, "init_static")).publicKey();
+            byte[] expected = X25519KeyPair.fromPrivateKey(hex(v, "init_static")).publicKey();
             assertArrayEquals(expected, responder.remoteStatic().orElseThrow(), name + ": responder's view of the initiator");
         } else {
             assertFalse(responder.remoteStatic().isPresent(), name);
         }
         if (v.has("resp_static") && responder.protocol().pattern().usesStatic(false)) {
-            byte[] expected = NoiseKeyPair.fromPrivateKey(hex(v, "resp_static")).publicKey();
+            byte[] expected = X25519KeyPair.fromPrivateKey(hex(v, "resp_static")).publicKey();
             assertArrayEquals(expected, initiator.remoteStatic().orElseThrow(), name + ": initiator's view of the responder");
         } else {
             assertFalse(initiator.remoteStatic().isPresent(), name);
@@ -129,10 +130,10 @@ class NoiseVectorsTest {
     private static NoiseHandshake side(NoiseProtocol protocol, NoiseHandshake.Role role, JsonNode v, String prefix) {
         NoiseHandshake.Builder b = NoiseHandshake.builder(protocol, role).prologue(hex(v, prefix + "prologue"));
         if (v.has(prefix + "static")) {
-            b.localStatic(NoiseKeyPair.fromPrivateKey(hex(v, prefix + "static")));
+            b.localStatic(X25519KeyPair.fromPrivateKey(hex(v, prefix + "static")));
         }
         if (v.has(prefix + "ephemeral")) {
-            b.ephemeral(NoiseKeyPair.fromPrivateKey(hex(v, prefix + "ephemeral")));
+            b.ephemeral(X25519KeyPair.fromPrivateKey(hex(v, prefix + "ephemeral")));
         }
         if (v.has(prefix + "remote_static")) {
             b.remoteStatic(hex(v, prefix + "remote_static"));

@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.grapevine.identity.keys.X25519KeyPair;
 
 /** Transport encryption after Split: buffers, limits, replay and tampering, nonces, rekeying. */
 public class TransportCiphersTest {
@@ -20,8 +21,8 @@ public class TransportCiphersTest {
     /** A completed XX session: [0] the initiator's ciphers, [1] the responder's. */
     public static TransportCiphers[] session(NoiseCipher cipher) throws NoiseException {
         NoiseProtocol protocol = new NoiseProtocol(HandshakePattern.forName("XX"), cipher);
-        NoiseHandshake initiator = NoiseHandshake.initiator(protocol, new byte[0], NoiseKeyPair.generate());
-        NoiseHandshake responder = NoiseHandshake.responder(protocol, new byte[0], NoiseKeyPair.generate());
+        NoiseHandshake initiator = NoiseHandshake.initiator(protocol, new byte[0], X25519KeyPair.generate());
+        NoiseHandshake responder = NoiseHandshake.responder(protocol, new byte[0], X25519KeyPair.generate());
         responder.readMessage(initiator.writeMessage(new byte[0]));
         initiator.readMessage(responder.writeMessage(new byte[0]));
         responder.readMessage(initiator.writeMessage(new byte[0]));
@@ -126,7 +127,7 @@ public class TransportCiphersTest {
     @Test
     void oneWayPatternsHaveOneDirection() throws NoiseException {
         NoiseProtocol n = NoiseProtocol.parse("Noise_N_25519_AESGCM_SHA256");
-        NoiseKeyPair responderKey = NoiseKeyPair.generate();
+        X25519KeyPair responderKey = X25519KeyPair.generate();
         NoiseHandshake initiator = NoiseHandshake.builder(n, NoiseHandshake.Role.INITIATOR)
                 .remoteStatic(responderKey.publicKey()).build();
         NoiseHandshake responder = NoiseHandshake.builder(n, NoiseHandshake.Role.RESPONDER).localStatic(responderKey).build();

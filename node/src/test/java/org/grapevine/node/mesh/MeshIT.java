@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.grapevine.gossip.handshake.NoiseHandshake;
-import org.grapevine.gossip.handshake.NoiseKeyPair;
+import org.grapevine.identity.keys.X25519KeyPair;
 import org.grapevine.gossip.handshake.NoiseProtocol;
 import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.gossip.wire.WireCodec;
@@ -323,7 +323,7 @@ class MeshIT {
         TestNode bob = pair[1];
         Random random = new Random(7);
         byte[] msg1 = NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, RawPeer.prologue(TestNet.NETWORK),
-                NoiseKeyPair.generate()).writeMessage(new byte[0]);
+                X25519KeyPair.generate()).writeMessage(new byte[0]);
         assertEquals(32, msg1.length);
 
         Map<String, byte[]> attacks = new LinkedHashMap<>();

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import org.grapevine.gossip.handshake.NoiseException;
 import org.grapevine.gossip.handshake.NoiseHandshake;
-import org.grapevine.gossip.handshake.NoiseKeyPair;
+import org.grapevine.identity.keys.X25519KeyPair;
 import org.grapevine.gossip.handshake.NoiseProtocol;
 import org.grapevine.gossip.handshake.TransportCiphers;
 import org.grapevine.gossip.transport.NetworkKey;
@@ -75,7 +75,7 @@ final class RawPeer implements AutoCloseable {
         Socket s = dial(to);
         try {
             DataInputStream in = new DataInputStream(s.getInputStream());
-            NoiseKeyPair key = NoiseKeyPair.generate();
+            X25519KeyPair key = X25519KeyPair.generate();
             NoiseHandshake hs = NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, prologue(network), key);
             writeFrame(s.getOutputStream(), hs.writeMessage(new byte[0]));
             byte[] frame = readFrame(in);

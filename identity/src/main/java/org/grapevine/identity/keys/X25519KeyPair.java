@@ -1,12 +1,15 @@
-package org.grapevine.gossip.handshake;
+package org.grapevine.identity.keys;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import org.bouncycastle.math.ec.rfc7748.X25519;
 
-/** An X25519 key pair for Noise: a node's static key or a handshake's ephemeral one. */
-public final class NoiseKeyPair {
+/**
+ * An X25519 key pair (RFC 7748): a node's static Noise key, a handshake's ephemeral one, a key
+ * that sealed secrets are addressed to ({@link Hpke}).
+ */
+public final class X25519KeyPair {
     /** Length of an X25519 public key, private key and shared secret. */
     public static final int KEY_LENGTH = X25519.POINT_SIZE;
 
@@ -16,33 +19,33 @@ public final class NoiseKeyPair {
     private final byte[] publicKey;
     private boolean destroyed;
 
-    private NoiseKeyPair(byte[] privateKey) {
+    private X25519KeyPair(byte[] privateKey) {
         this.privateKey = privateKey;
         this.publicKey = new byte[KEY_LENGTH];
         X25519.generatePublicKey(privateKey, 0, publicKey, 0);
     }
 
-    private NoiseKeyPair(byte[] privateKey, byte[] publicKey) {
+    private X25519KeyPair(byte[] privateKey, byte[] publicKey) {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
     }
 
-    public static NoiseKeyPair generate() {
+    public static X25519KeyPair generate() {
         return generate(DEFAULT_RANDOM);
     }
 
-    public static NoiseKeyPair generate(SecureRandom random) {
+    public static X25519KeyPair generate(SecureRandom random) {
         byte[] k = new byte[KEY_LENGTH];
         X25519.generatePrivateKey(random, k);
-        return new NoiseKeyPair(k);
+        return new X25519KeyPair(k);
     }
 
     /** A key pair from 32 stored private-key bytes (copied; clamping happens inside X25519). */
-    public static NoiseKeyPair fromPrivateKey(byte[] privateKey) {
+    public static X25519KeyPair fromPrivateKey(byte[] privateKey) {
         if (privateKey.length != KEY_LENGTH) {
             throw new IllegalArgumentException("X25519 private key must be 32 bytes, got " + privateKey.length);
         }
-        return new NoiseKeyPair(privateKey.clone());
+        return new X25519KeyPair(privateKey.clone());
     }
 
     /** A copy of the public key. */
@@ -57,21 +60,19 @@ public final class NoiseKeyPair {
     }
 
     /** A copy of this key pair that can be destroyed independently of it. */
-    public NoiseKeyPair copy() {
+    public X25519KeyPair copy() {
         checkLive();
-        return new NoiseKeyPair(privateKey.clone(), publicKey.clone());
+        return new X25519KeyPair(privateKey.clone(), publicKey.clone());
     }
 
     /**
-     * Writes DH(this, remotePublic) into {@code out}.
-     *
-     * @throws NoiseException if the result is all zeros (the remote key is a low-order point)
+     * Writes X25519(this private key, {@code remotePublic}) into {@code out}; false, with
+     * {@code out} all zeros, when the remote key is a low-order point: a result no caller may use.
      */
-    void dh(byte[] remotePublic, byte[] out) throws NoiseException {
+    public boolean agree(byte[] remotePublic, byte[] out) {
         checkLive();
-        if (!X25519.calculateAgreement(privateKey, 0, remotePublic, 0, out, 0)) {
-            throw new NoiseException("X25519 with a low-order public key (all-zero shared secret)");
-        }
+        if (remotePublic.length != KEY_LENGTH) throw new IllegalArgumentException("X25519 public key must be 32 bytes, got " + remotePublic.length);
+        return X25519.calculateAgreement(privateKey, 0, remotePublic, 0, out, 0);
     }
 
     /** Overwrites the private key; the pair is unusable afterwards. */
@@ -92,6 +93,6 @@ public final class NoiseKeyPair {
 
     @Override
     public String toString() {
-        return "NoiseKeyPair[public=" + HexFormat.of().formatHex(publicKey) + "]";
+        return "X25519KeyPair[public=" + HexFormat.of().formatHex(publicKey) + "]";
     }
 }
