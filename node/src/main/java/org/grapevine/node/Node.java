@@ -34,6 +34,7 @@ import org.grapevine.gossip.discovery.LanInterfaces;
 import org.grapevine.gossip.discovery.Locator;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.replication.Replicator;
 import org.grapevine.gossip.transport.LinkShaper;
 import org.grapevine.gossip.transport.NetworkKey;
@@ -46,6 +47,7 @@ import org.grapevine.identity.BlobId;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.protocol.Protocol;
 import org.grapevine.node.protocol.Protocols;
 import org.grapevine.node.replication.Interest;
 import org.grapevine.node.replication.ReplicationProtocol;
@@ -163,6 +165,8 @@ public final class Node implements AutoCloseable {
     private final Transport transport;
     /** The protocols spoken with peers, and which handles each message type. */
     private final Protocols protocols = new Protocols();
+    /** What may be named to which peer: every protocol's rule together. */
+    private final Visibility visibility;
     private final ReplicationProtocol replication;
     private final NodeBlobs blobs;
     private final AddressExchange addresses;
@@ -204,7 +208,8 @@ public final class Node implements AutoCloseable {
     /** Whether a drain of {@link #inbox} is scheduled or running. */
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog, Hooks hooks) {
+    private Node(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog, Hooks hooks,
+                 List<Protocol> extensions) {
         this.home = home;
         this.identity = identity;
         this.store = store;
@@ -219,12 +224,15 @@ public final class Node implements AutoCloseable {
         this.dialPolicy = new DialPolicy(config.targetConnections(), identity.id());
         this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), clock),
                 config.blobs(), clock, this::event, peer -> onLoop(() -> penalize(peer)));
+        // What extensions hide from some peers, replication must not ask those peers for either.
+        this.visibility = Visibility.all(extensions.stream().map(Protocol::visibility).toList());
         Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)),
-                clock, config.sourceSwitchMillis(), new ReplicationEvents());
+                clock, config.sourceSwitchMillis(), new ReplicationEvents(), visibility);
         this.replication = new ReplicationProtocol(replicator, store, identity.id(), config.hops(), hooks.observer()::received);
         this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()),
                 Collections.unmodifiableMap(connected));
         protocols.add(replication).add(blobs).add(addresses);
+        extensions.forEach(protocols::add);
         Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper());
         if (hooks.handshakeTimeoutMillis() > 0) transportConfig = transportConfig.withHandshakeTimeout(hooks.handshakeTimeoutMillis());
         this.transport = new Transport(transportConfig, new Events());
@@ -264,7 +272,16 @@ public final class Node implements AutoCloseable {
     /** Starts a node with test-network hooks. */
     public static Node start(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog,
                              Hooks hooks) throws InterruptedException {
-        Node node = new Node(home, identity, store, config, eventLog, hooks);
+        return start(home, identity, store, config, eventLog, hooks, List.of());
+    }
+
+    /**
+     * Starts a node that speaks {@code extensions} besides its own protocols (replication, blobs,
+     * addresses); what their visibility rules hide from a peer is neither sent to it nor taken from it.
+     */
+    public static Node start(Home home, Identity identity, Store store, Config config, Consumer<String> eventLog,
+                             Hooks hooks, List<Protocol> extensions) throws InterruptedException {
+        Node node = new Node(home, identity, store, config, eventLog, hooks, extensions);
         node.listening = node.transport.listen(config.listen());
         if (config.lan().enabled()) node.startLan();
         node.onLoop(() -> {
@@ -643,6 +660,7 @@ public final class Node implements AutoCloseable {
             dropConnection(existing);
             existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
         }
+        if (visibility != Visibility.PUBLIC) peer.show(visibility);
         connected.put(peer.id(), peer);
         if (endpoint != null) {
             endpoints.put(peer, endpoint);
@@ -730,7 +748,13 @@ public final class Node implements AutoCloseable {
                     peer.handled(in.bytes());
                     continue;
                 }
-                protocols.received(peer, in.message(), () -> peer.handled(in.bytes()));
+                // What the peer may not see is not taken from it either: as if it had never been said.
+                WireMessage message = visibility.filter(peer.id(), in.message());
+                if (message == null) {
+                    peer.handled(in.bytes());
+                    continue;
+                }
+                protocols.received(peer, message, () -> peer.handled(in.bytes()));
             }
             protocols.flush();
         } finally {

@@ -18,6 +18,7 @@ import org.grapevine.gossip.wire.WireMessage.CaughtUp;
 import org.grapevine.gossip.wire.WireMessage.Clock;
 import org.grapevine.gossip.wire.WireMessage.Entries;
 import org.grapevine.gossip.wire.WireMessage.FeedState;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.wire.WireMessage.Mode;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.log.Entry;
@@ -52,6 +53,7 @@ public final class Replicator {
     private final FeedStore store;
     private final LongSupplier millis;
     private final Events events;
+    private final Visibility visibility;
     private final Map<AuthorId, Peer> peers = new LinkedHashMap<>();
     /** For each wanted feed, the peer asked to stream it eagerly. */
     private final Map<AuthorId, Peer> sources = new HashMap<>();
@@ -86,6 +88,16 @@ public final class Replicator {
 
     /** Replication for the node {@code self}, whose own feed is {@code self}'s. */
     public Replicator(AuthorId self, FeedStore store, LongSupplier millis, long switchAfterMillis, Events events) {
+        this(self, store, millis, switchAfterMillis, events, Visibility.PUBLIC);
+    }
+
+    /**
+     * A replicator that asks a peer for a feed, or takes it as the feed's source, only where
+     * {@code visibility} shows the feed to that peer. (What is sent is filtered by the peer's
+     * link; this keeps source choice from settling on a peer that will never hear the request.)
+     */
+    public Replicator(AuthorId self, FeedStore store, LongSupplier millis, long switchAfterMillis, Events events, Visibility visibility) {
+        this.visibility = visibility;
         this.self = self;
         this.store = store;
         this.millis = millis;
@@ -190,6 +202,7 @@ public final class Replicator {
             for (Peer p : peers.values()) p.routeNotes.add(feed);
             Peer source = best(feed, null);
             for (Peer p : peers.values()) {
+                if (!visibility.feed(p.link.id(), feed)) continue;
                 Mode mode = p == source ? Mode.EAGER : Mode.LAZY;
                 p.asked.put(feed, mode);
                 changes.computeIfAbsent(p, k -> new ArrayList<>()).add(new FeedState(feed, store.head(feed), mode));
@@ -301,6 +314,7 @@ public final class Replicator {
         peers.put(link.id(), peer);
         List<FeedState> clock = new ArrayList<>(wanted.size());
         for (AuthorId feed : wanted) {
+            if (!visibility.feed(link.id(), feed)) continue;
             Mode mode = sources.containsKey(feed) ? Mode.LAZY : Mode.EAGER;
             if (mode == Mode.EAGER) sources.put(feed, peer);
             peer.asked.put(feed, mode);
@@ -878,7 +892,7 @@ public final class Replicator {
         Peer best = null;
         long most = -1;
         for (Peer p : peers.values()) {
-            if (p == except) continue;
+            if (p == except || !visibility.feed(p.link.id(), feed)) continue;
             long held = believed(p, feed);
             if (held > most) {
                 best = p;

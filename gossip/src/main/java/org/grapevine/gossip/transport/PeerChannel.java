@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.replication.PeerLink;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
@@ -34,6 +35,8 @@ public final class PeerChannel implements PeerLink {
     /** Set on the event loop when reading stopped for unhandled input. */
     private volatile boolean paused;
     private volatile boolean cut;
+    /** What may be named to this peer; everything not visible is left out of what is sent. */
+    private volatile Visibility visibility = Visibility.PUBLIC;
 
     PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes, LongSupplier nodeQueued,
                 Consumer<String> cutOff, Backlog backlog) {
@@ -73,13 +76,26 @@ public final class PeerChannel implements PeerLink {
         return (InetSocketAddress) channel.remoteAddress();
     }
 
+    /** From now on, sends to this peer leave out what {@code v} does not show it. */
+    public void show(Visibility v) {
+        visibility = v;
+    }
+
+    /** The visibility rule sends to this peer pass. */
+    public Visibility visibility() {
+        return visibility;
+    }
+
     /**
-     * Queues {@code message} for the peer. While the link is full, a queue past the per-peer limit,
+     * Queues {@code message} for the peer, less what the peer may not see (see {@link #show}).
+     * While the link is full, a queue past the per-peer limit,
      * or any full link while the node's queues together pass theirs, cuts the peer off instead.
      */
     @Override
     public void send(WireMessage message) {
         if (cut) return;
+        message = visibility.filter(id(), message);
+        if (message == null) return;
         if (!channel.isWritable()) {
             long mine = queued();
             if (mine > Limits.QUEUED_PER_PEER) {

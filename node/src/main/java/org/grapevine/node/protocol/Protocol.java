@@ -1,6 +1,7 @@
 package org.grapevine.node.protocol;
 
 import java.util.Set;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.transport.PeerChannel;
 import org.grapevine.gossip.wire.MessageType;
 import org.grapevine.gossip.wire.WireMessage;
@@ -41,4 +42,12 @@ public interface Protocol {
 
     /** Once per node tick (a second by default). */
     default void tick() {}
+
+    /**
+     * This protocol's rule for which feeds and blobs may be named to which peer; a node applies
+     * the rules of all its protocols together to everything it sends and receives.
+     */
+    default Visibility visibility() {
+        return Visibility.PUBLIC;
+    }
 }

@@ -14,6 +14,7 @@ import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.identity.Identity;
 import org.grapevine.node.Home;
 import org.grapevine.node.Node;
+import org.grapevine.node.protocol.Protocol;
 
 /**
  * A small network of real nodes for a test that reads like a story:
@@ -58,7 +59,16 @@ final class TestNet implements AutoCloseable {
     }
 
     TestNode node(String name, UnaryOperator<Node.Config> settings) {
-        TestNode n = TestNode.start(name, new Home(root.resolve(name)), Identity.generate(RANDOM), settings.apply(defaults()));
+        return start(name, Identity.generate(RANDOM), settings.apply(defaults()), List.of());
+    }
+
+    /** A node of the given identity that speaks {@code extensions} besides its own protocols. */
+    TestNode node(String name, Identity identity, List<Protocol> extensions) {
+        return start(name, identity, defaults(), extensions);
+    }
+
+    private TestNode start(String name, Identity identity, Node.Config config, List<Protocol> extensions) {
+        TestNode n = TestNode.start(name, new Home(root.resolve(name)), identity, config, extensions);
         nodes.add(n);
         return n;
     }

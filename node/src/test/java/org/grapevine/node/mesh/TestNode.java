@@ -25,6 +25,7 @@ import org.grapevine.node.Home;
 import org.grapevine.node.Node;
 import org.grapevine.node.Publisher;
 import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.protocol.Protocol;
 import org.grapevine.node.store.AppendResult;
 import org.grapevine.node.store.Store;
 
@@ -45,7 +46,11 @@ final class TestNode {
     /** The port of the last start, kept across a stop. */
     private int port;
 
-    private TestNode(String name, Home home, Identity identity, Node.Config config) {
+    /** Protocols the node speaks besides its own. */
+    private final List<Protocol> extensions;
+
+    private TestNode(String name, Home home, Identity identity, Node.Config config, List<Protocol> extensions) {
+        this.extensions = extensions;
         this.name = name;
         this.home = home;
         this.identity = identity;
@@ -53,12 +58,16 @@ final class TestNode {
     }
 
     static TestNode start(String name, Home home, Identity identity, Node.Config config) {
+        return start(name, home, identity, config, List.of());
+    }
+
+    static TestNode start(String name, Home home, Identity identity, Node.Config config, List<Protocol> extensions) {
         try {
             home.create();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TestNode n = new TestNode(name, home, identity, config);
+        TestNode n = new TestNode(name, home, identity, config, extensions);
         n.start();
         return n;
     }
@@ -66,7 +75,7 @@ final class TestNode {
     private void start() {
         store = Store.open(home.storeFile());
         try {
-            node = Node.start(home, identity, store, config, line -> events.add(line));
+            node = Node.start(home, identity, store, config, line -> events.add(line), Node.Hooks.NONE, extensions);
         } catch (InterruptedException e) {
             store.close();
             Thread.currentThread().interrupt();

@@ -1,0 +1,153 @@
+package org.grapevine.node.mesh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.grapevine.gossip.policy.Visibility;
+import org.grapevine.gossip.transport.PeerChannel;
+import org.grapevine.gossip.wire.MessageType;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.protocol.Protocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A protocol's visibility rule holds on the wire: what it hides from a peer is never named to
+ * that peer, by any message, while everyone else gets it as usual. The hidden party here is a
+ * raw peer, so the test sees every message it receives.
+ */
+class VisibilityIT {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path dir;
+    private TestNet net;
+
+    @AfterEach
+    void stop() {
+        net.close();
+    }
+
+    /** Hides one feed and the blobs in a set from one peer; speaks no messages of its own. */
+    private record Hiding(AuthorId from, AuthorId feed, Set<BlobId> blobs) implements Protocol {
+        @Override
+        public Set<MessageType> types() {
+            return Set.of();
+        }
+
+        @Override
+        public void received(PeerChannel peer, WireMessage message, Runnable done) {
+            done.run();
+        }
+
+        @Override
+        public Visibility visibility() {
+            return new Visibility() {
+                @Override
+                public boolean feed(AuthorId peer, AuthorId f) {
+                    return !(peer.equals(from) && f.equals(feed));
+                }
+
+                @Override
+                public boolean blob(AuthorId peer, BlobId blob) {
+                    return !(peer.equals(from) && blobs.contains(blob));
+                }
+            };
+        }
+    }
+
+    private static boolean names(WireMessage m, AuthorId feed, BlobId blob) {
+        if (m instanceof WireMessage.Clock c) return c.feeds().stream().anyMatch(f -> f.feed().equals(feed));
+        if (m instanceof WireMessage.Routes r) return r.routes().stream().anyMatch(x -> x.feed().equals(feed));
+        if (m instanceof WireMessage.Entries e) return e.entries().stream().anyMatch(x -> x.header().author().equals(feed));
+        if (m instanceof WireMessage.CaughtUp c) return c.feed().equals(feed);
+        if (m instanceof WireMessage.Peers p) return p.peers().stream().anyMatch(a -> feed.equals(a.id()));
+        if (m instanceof WireMessage.BlobHave h) return h.blob().equals(blob);
+        if (m instanceof WireMessage.BlobWant w) return w.blob().equals(blob);
+        if (m instanceof WireMessage.BlobChunk c) return c.blob().equals(blob);
+        return false;
+    }
+
+    private Path file(String name, int bytes) throws IOException {
+        byte[] data = new byte[bytes];
+        RANDOM.nextBytes(data);
+        return Files.write(dir.resolve(name), data);
+    }
+
+    @Test
+    void aFeedAndABlobHiddenFromOnePeerAreNeverNamedToItWhileOthersGetThem() throws Exception {
+        net = new TestNet(dir.resolve("net"));
+        Identity malloryKey = Identity.generate(RANDOM);
+        Identity aliceKey = Identity.generate(RANDOM);
+        Set<BlobId> hiddenBlobs = ConcurrentHashMap.newKeySet();
+        TestNode alice = net.node("alice", aliceKey, List.of(new Hiding(malloryKey.id(), aliceKey.id(), hiddenBlobs)));
+        TestNode carol = net.node("carol");
+        alice.follow(carol);
+        carol.follow(alice);
+        carol.connect(alice);
+
+        Entry photoPost = alice.postAttaching("our secret photo", file("secret.jpg", 300_000));
+        BlobId secret = attachment(photoPost);
+        hiddenBlobs.add(secret);
+        Entry carolsPost = carol.postAttaching("carol's public photo", file("public.jpg", 300_000));
+        BlobId open = attachment(carolsPost);
+        net.await(carol).sees(alice, "our secret photo");
+        net.await(alice).sees(carol, "carol's public photo");
+        net.waitFor("carol holds alice's photo", () -> complete(carol, secret));
+        net.waitFor("alice holds carol's photo", () -> complete(alice, open));
+
+        try (RawPeer mallory = RawPeer.connect(alice.address(), malloryKey, TestNet.NETWORK)) {
+            mallory.readTimeout(TestNet.PATIENCE);
+            // Asks for both feeds, both blobs, and where both authors are; each hidden ask comes
+            // before its visible twin, so the twin's answer shows the hidden one was handled.
+            mallory.send(new WireMessage.Clock(List.of(
+                    new WireMessage.FeedState(alice.id(), 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE),
+                    new WireMessage.FeedState(carol.id(), 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE))));
+            mallory.send(new WireMessage.BlobWant(secret, 1, -1));
+            mallory.send(new WireMessage.BlobWant(open, 1, -1));
+            mallory.send(new WireMessage.BlobGet(secret, List.of(0, 1)));
+            mallory.send(new WireMessage.Locate(alice.id()));
+            mallory.send(new WireMessage.Locate(carol.id()));
+
+            List<WireMessage> received = new ArrayList<>();
+            boolean carolsFeed = false, carolsBlob = false;
+            int carolsAddress = 0; // once on connecting, once answering the Locate
+            while (!(carolsFeed && carolsBlob && carolsAddress == 2)) {
+                WireMessage m = mallory.receive();
+                received.add(m);
+                assertFalse(names(m, alice.id(), secret), "mallory was told of what is hidden from it: " + m);
+                if (m instanceof WireMessage.CaughtUp c && c.feed().equals(carol.id())) carolsFeed = true;
+                if (m instanceof WireMessage.BlobHave h && h.blob().equals(open) && h.complete()) carolsBlob = true;
+                if (m instanceof WireMessage.Peers p && p.peers().stream().anyMatch(a -> carol.id().equals(a.id()))) carolsAddress++;
+            }
+            assertTrue(received.stream().anyMatch(m -> m instanceof WireMessage.Entries), "carol's entries streamed");
+        }
+        assertEquals(alice.store().headSeq(alice.id()), carol.store().headSeq(alice.id()), "carol, who may see it, holds all of alice's log");
+        net.assertNoInternalErrors();
+    }
+
+    private static BlobId attachment(Entry post) throws Exception {
+        Content.Post p = (Content.Post) org.grapevine.identity.content.ContentCodec.decode(post.header().contentType(), post.content());
+        return p.attachments().get(0).blob();
+    }
+
+    private static boolean complete(TestNode n, BlobId blob) {
+        return n.node().blobFiles().held(blob).map(h -> h.complete()).orElse(false);
+    }
+}
