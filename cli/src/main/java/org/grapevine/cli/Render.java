@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.grapevine.identity.AuthorId;
@@ -13,6 +14,8 @@ import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
+import org.grapevine.identity.content.ContentKind;
+import org.grapevine.identity.content.ContentKinds;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
 import org.grapevine.node.blob.BlobStore;
@@ -61,14 +64,9 @@ public final class Render {
     /** One line saying what the entry is, for people. */
     public String summary(Entry entry) {
         Content c = content(entry);
-        if (c instanceof Content.Post p) return p.text();
-        if (c instanceof Content.Follow f) return (f.following() ? "followed " : "unfollowed ") + who(f.target());
-        if (c instanceof Content.Block b) return (b.blocking() ? "blocked " : "unblocked ") + who(b.target());
-        if (c instanceof Content.About a) return "set their name to \"" + a.name() + "\"" + (a.description().isEmpty() ? "" : ": " + a.description());
-        if (c instanceof Content.Reaction r) return "reacted " + r.reaction() + " to " + shortId(r.target());
-        if (c instanceof Content.Deletion d) return "deleted " + shortId(d.target());
         if (c instanceof Content.Dropped) return "[deleted]";
-        return "[" + typeName(entry.header().contentType()) + "]";
+        if (ContentKinds.of(c) == null) return "[" + typeName(entry.header().contentType()) + "]";
+        return ContentKinds.summary(c, names);
     }
 
     /** The entry as a block of text lines for the feed or a thread. */
@@ -78,15 +76,28 @@ public final class Render {
         out.append(indent).append(who(h.author())).append("  ").append(time(h.timestamp()))
                 .append("  ").append(shortId(entry.id())).append('\n');
         Content c = content(entry);
-        if (c instanceof Content.Post p && p.isReply()) {
-            out.append(indent).append("  ↳ reply to ").append(shortId(p.parent())).append('\n');
-        }
-        for (String line : summary(entry).split("\n", -1)) out.append(indent).append("  ").append(line).append('\n');
-        if (c instanceof Content.Post p) {
-            for (Content.Attachment a : p.attachments()) out.append(indent).append("  ").append(attachment(a)).append('\n');
-        }
+        List<String> lines = ContentKinds.of(c) == null ? List.of(summary(entry).split("\n", -1)) : ContentKinds.lines(c, names);
+        for (String line : lines) out.append(indent).append("  ").append(line).append('\n');
         return out.toString();
     }
+
+    /** How kinds name people, ids and attachments here. */
+    private final ContentKind.Names names = new ContentKind.Names() {
+        @Override
+        public String who(AuthorId author) {
+            return Render.this.who(author);
+        }
+
+        @Override
+        public String shortId(Object id) {
+            return Render.shortId(id);
+        }
+
+        @Override
+        public String attachment(Content.Attachment a) {
+            return Render.this.attachment(a);
+        }
+    };
 
     /** One attachment for people: name, size, media type, whether it is here, and the id to fetch it by. */
     public String attachment(Content.Attachment a) {
@@ -123,16 +134,7 @@ public final class Render {
     }
 
     public static String typeName(int type) {
-        return switch (type) {
-            case Content.POST -> "post";
-            case Content.FOLLOW -> "follow";
-            case Content.BLOCK -> "block";
-            case Content.ABOUT -> "about";
-            case Content.REACTION -> "reaction";
-            case Content.DELETION -> "deletion";
-            case Content.PRIVATE_MESSAGE -> "private-message";
-            default -> "type-" + type;
-        };
+        return ContentKinds.name(type);
     }
 
     /** The entry as a JSON object: id, author, seq, timestamp, type, text, and what else its kind has. */
@@ -148,29 +150,8 @@ public final class Render {
         if (h.previous() != null) o.put("previous", h.previous().toString());
         o.put("deleted", !entry.hasContent());
         Content c = content(entry);
-        o.put("text", c instanceof Content.Post p ? p.text() : summary(entry));
-        if (c instanceof Content.Post p) {
-            if (p.isReply()) {
-                o.put("root", p.root().toString());
-                o.put("parent", p.parent().toString());
-            }
-            ArrayNode mentions = o.putArray("mentions");
-            p.mentions().forEach(m -> mentions.add(m.toString()));
-            ArrayNode attachments = o.putArray("attachments");
-            for (Content.Attachment a : p.attachments()) attachments.add(json(a));
-            if (!p.channel().isEmpty()) o.put("channel", p.channel());
-        } else if (c instanceof Content.Follow f) {
-            o.put("target", f.target().toString()).put("following", f.following());
-        } else if (c instanceof Content.Block b) {
-            o.put("target", b.target().toString()).put("blocking", b.blocking());
-        } else if (c instanceof Content.About a) {
-            o.put("name", a.name()).put("description", a.description());
-            if (a.avatar() != null) o.put("avatar", a.avatar().toString());
-        } else if (c instanceof Content.Reaction r) {
-            o.put("target", r.target().toString()).put("reaction", r.reaction());
-        } else if (c instanceof Content.Deletion d) {
-            o.put("target", d.target().toString()).put("reason", d.reason());
-        }
+        o.put("text", summary(entry));
+        if (ContentKinds.of(c) != null) ContentKinds.json(c, new JsonFields(o));
         return o;
     }
 
@@ -184,6 +165,47 @@ public final class Render {
             o.put("fetched_percent", h == null ? 0 : h.complete() ? 100 : percent(h.chunksHeld(), h.chunks()));
         }
         return o;
+    }
+
+    /** A kind's JSON fields, written into one object. */
+    private final class JsonFields implements ContentKind.Json {
+        private final ObjectNode o;
+
+        JsonFields(ObjectNode o) {
+            this.o = o;
+        }
+
+        @Override
+        public ContentKind.Json put(String key, String value) {
+            o.put(key, value);
+            return this;
+        }
+
+        @Override
+        public ContentKind.Json put(String key, long value) {
+            o.put(key, value);
+            return this;
+        }
+
+        @Override
+        public ContentKind.Json put(String key, boolean value) {
+            o.put(key, value);
+            return this;
+        }
+
+        @Override
+        public ContentKind.Json putIds(String key, List<?> ids) {
+            ArrayNode array = o.putArray(key);
+            ids.forEach(id -> array.add(id.toString()));
+            return this;
+        }
+
+        @Override
+        public ContentKind.Json putAttachments(String key, List<Content.Attachment> attachments) {
+            ArrayNode array = o.putArray(key);
+            for (Content.Attachment a : attachments) array.add(json(a));
+            return this;
+        }
     }
 
     /** Entries as a JSON array of {@link #json(Entry)} objects. */

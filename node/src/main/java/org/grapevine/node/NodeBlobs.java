@@ -27,7 +27,7 @@ import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.content.Content;
-import org.grapevine.identity.content.ContentCodec;
+import org.grapevine.identity.content.ContentKinds;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.protocol.Protocol;
@@ -269,8 +269,8 @@ final class NodeBlobs implements Protocol, AutoCloseable {
      */
     void stored(List<Entry> entries, Predicate<AuthorId> followed) {
         for (Entry e : entries) {
-            if (!e.hasContent() || e.header().contentType() != Content.POST) continue;
-            List<Content.Attachment> attachments = ContentCodec.postAttachments(e.content());
+            if (!e.hasContent()) continue;
+            List<Content.Attachment> attachments = ContentKinds.attachments(e.header().contentType(), e.content());
             if (attachments.isEmpty() || !followed.test(e.header().author())) continue;
             for (Content.Attachment a : attachments) {
                 if (a.size() <= config.autoFetchMax() && a.size() <= files.maxSize()) fetch(a.blob(), a.size());

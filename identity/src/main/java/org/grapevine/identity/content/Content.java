@@ -7,10 +7,11 @@ import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 
 /**
- * What an entry says. Each kind has a type code in the entry header; {@link ContentCodec} holds
- * the byte layouts and the limits the constructors here enforce.
+ * What an entry says. Each kind has a type code in the entry header; its {@link ContentKind}
+ * holds the byte layout, and the constructors here enforce the limits. Not sealed: a new kind
+ * brings its record along with its {@link ContentKind}.
  */
-public sealed interface Content {
+public interface Content {
     int POST = 1;
     int FOLLOW = 2;
     int BLOCK = 3;
@@ -142,7 +143,7 @@ public sealed interface Content {
     record Opaque(int type, byte[] body) implements Content {
         public Opaque {
             if (type < 0 || type > 0xffff) throw new IllegalArgumentException("content type out of range");
-            if (type >= POST && type <= DELETION) throw new IllegalArgumentException("type " + type + " is not unknown");
+            if (ContentKinds.forCode(type) != null) throw new IllegalArgumentException("type " + type + " is not unknown");
             body = body.clone();
         }
 

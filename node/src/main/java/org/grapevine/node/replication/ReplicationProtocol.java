@@ -9,7 +9,7 @@ import org.grapevine.gossip.transport.PeerChannel;
 import org.grapevine.gossip.wire.MessageType;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
-import org.grapevine.identity.content.Content;
+import org.grapevine.identity.content.ContentKinds;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.protocol.Protocol;
 import org.grapevine.node.store.Store;
@@ -116,11 +116,10 @@ public final class ReplicationProtocol implements Protocol {
         if (refresh) refreshInterest();
     }
 
-    /** The user stored {@code entry} in their own log: push it, and follow the change if it was a follow or block. */
+    /** The user stored {@code entry} in their own log: push it, and work out the wanted feeds again if its kind changes them. */
     public void published(Entry entry) {
         replicator.advanced(self);
-        int type = entry.header().contentType();
-        if (type == Content.FOLLOW || type == Content.BLOCK) refreshInterest();
+        if (ContentKinds.changesInterest(entry.header().contentType())) refreshInterest();
     }
 
     /** Works out the wanted feeds again from the follow graph. */
@@ -137,8 +136,7 @@ public final class ReplicationProtocol implements Protocol {
 
     private static boolean touchesGraph(List<Entry> entries) {
         for (Entry e : entries) {
-            int t = e.header().contentType();
-            if (t == Content.FOLLOW || t == Content.BLOCK) return true;
+            if (ContentKinds.changesInterest(e.header().contentType())) return true;
         }
         return false;
     }

@@ -16,7 +16,8 @@ import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
-import org.grapevine.identity.content.ContentCodec;
+import org.grapevine.identity.content.ContentKind;
+import org.grapevine.identity.content.ContentKinds;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
 import org.mapdb.BTreeMap;
@@ -55,35 +56,51 @@ public final class Indexes {
         attachments = db.treeMap("attachments", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY).createOrOpen();
     }
 
-    /** Called inside the append transaction for every stored entry, in log order. */
+    /** Called inside the append transaction for every stored entry, in log order: the entry's kind says what changes. */
     void apply(Entry entry, long loc) {
         if (!entry.hasContent()) return;
-        int type = entry.header().contentType();
-        AuthorId author = entry.header().author();
-        if (type == Content.POST) {
-            // Most entries are posts; only replies are indexed, and the root is found without decoding the text.
-            EntryId root = ContentCodec.postRoot(entry.content());
-            if (root != null) replies.put(concat(root.bytes(), longBytes(loc)), EMPTY);
-            for (Content.Attachment a : ContentCodec.postAttachments(entry.content())) {
-                attachments.put(concat(a.blob().bytes(), longBytes(loc)), EMPTY);
-            }
-            return;
+        ContentKind<?> kind = ContentKinds.forCode(entry.header().contentType());
+        if (kind != null) kind.index(entry.header().author(), entry.content(), new Changes(loc, entry.header().seq()));
+    }
+
+    /** The index changes of one entry being stored at {@code loc}. */
+    private final class Changes implements ContentKind.Indexing {
+        private final long loc;
+        private final long seq;
+
+        Changes(long loc, long seq) {
+            this.loc = loc;
+            this.seq = seq;
         }
-        if (type != Content.FOLLOW && type != Content.BLOCK && type != Content.ABOUT && type != Content.DELETION) return;
-        Content content;
-        try {
-            content = entry.decodeContent();
-        } catch (Malformed e) {
-            return; // A well-signed entry whose body we cannot read: stored and passed on, indexed as nothing.
+
+        @Override
+        public void follow(AuthorId follower, AuthorId target, boolean on) {
+            edge(follows, follower, target, on);
         }
-        if (content instanceof Content.Follow f) {
-            edge(follows, author, f.target(), f.following());
-        } else if (content instanceof Content.Block b) {
-            edge(blocks, author, b.target(), b.blocking());
-        } else if (content instanceof Content.About) {
+
+        @Override
+        public void block(AuthorId blocker, AuthorId target, boolean on) {
+            edge(blocks, blocker, target, on);
+        }
+
+        @Override
+        public void about(AuthorId author) {
             abouts.put(author.bytes(), loc);
-        } else if (content instanceof Content.Deletion d) {
-            delete(author, entry.header().seq(), d.target());
+        }
+
+        @Override
+        public void reply(EntryId root) {
+            replies.put(concat(root.bytes(), longBytes(loc)), EMPTY);
+        }
+
+        @Override
+        public void attachment(BlobId blob) {
+            attachments.put(concat(blob.bytes(), longBytes(loc)), EMPTY);
+        }
+
+        @Override
+        public void delete(AuthorId author, EntryId target) {
+            Indexes.this.delete(author, seq, target);
         }
     }
 
@@ -98,10 +115,8 @@ public final class Indexes {
         store.locate(target).ifPresent(loc -> {
             Entry victim = store.decodeAt(loc);
             if (victim.header().author().equals(author) && victim.header().seq() < seq && victim.hasContent()) {
-                if (victim.header().contentType() == Content.POST) {
-                    for (Content.Attachment a : ContentCodec.postAttachments(victim.content())) {
-                        attachments.remove(concat(a.blob().bytes(), longBytes(loc)));
-                    }
+                for (Content.Attachment a : ContentKinds.attachments(victim.header().contentType(), victim.content())) {
+                    attachments.remove(concat(a.blob().bytes(), longBytes(loc)));
                 }
                 store.rewrite(loc, victim.withoutContent());
             }
@@ -214,7 +229,7 @@ public final class Indexes {
     public Optional<Content.Attachment> attachment(BlobId blob) {
         for (Entry e : postsAttaching(blob, 4)) {
             if (!e.hasContent()) continue;
-            for (Content.Attachment a : ContentCodec.postAttachments(e.content())) {
+            for (Content.Attachment a : ContentKinds.attachments(e.header().contentType(), e.content())) {
                 if (a.blob().equals(blob)) return Optional.of(a);
             }
         }
