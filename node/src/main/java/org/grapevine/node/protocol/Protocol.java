@@ -1,11 +1,13 @@
 package org.grapevine.node.protocol;
 
+import java.util.List;
 import java.util.Set;
 import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.transport.PeerChannel;
 import org.grapevine.gossip.wire.MessageType;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.node.replication.Interest;
 
 /**
  * One protocol a node speaks with its peers: replication, blobs, addresses, and later channels.
@@ -49,5 +51,10 @@ public interface Protocol {
      */
     default Visibility visibility() {
         return Visibility.PUBLIC;
+    }
+
+    /** Rules this protocol adds to which feeds the node replicates (channels: their members' persona feeds). */
+    default List<Interest.Rule> interest() {
+        return List.of();
     }
 }

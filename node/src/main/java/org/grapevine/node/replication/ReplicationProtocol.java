@@ -27,7 +27,7 @@ public final class ReplicationProtocol implements Protocol {
     private final Replicator replicator;
     private final Store store;
     private final AuthorId self;
-    private final int hops;
+    private final Interest interest;
     /** Hears of every batch of entries a peer sends, copies included, before they are checked. */
     private final BiConsumer<AuthorId, List<Entry>> observer;
     private final List<Replicator.Arrival> run = new ArrayList<>();
@@ -37,11 +37,11 @@ public final class ReplicationProtocol implements Protocol {
     /** The feeds this node wants, for Netty's threads: entries of others are dropped unchecked. */
     private volatile Set<AuthorId> wantedFeeds = Set.of();
 
-    public ReplicationProtocol(Replicator replicator, Store store, AuthorId self, int hops, BiConsumer<AuthorId, List<Entry>> observer) {
+    public ReplicationProtocol(Replicator replicator, Store store, AuthorId self, Interest interest, BiConsumer<AuthorId, List<Entry>> observer) {
         this.replicator = replicator;
         this.store = store;
         this.self = self;
-        this.hops = hops;
+        this.interest = interest;
         this.observer = observer;
     }
 
@@ -122,9 +122,9 @@ public final class ReplicationProtocol implements Protocol {
         if (ContentKinds.changesInterest(entry.header().contentType())) refreshInterest();
     }
 
-    /** Works out the wanted feeds again from the follow graph. */
+    /** Works out the wanted feeds again from the interest rules (a follow or block was stored, a channel joined). */
     public void refreshInterest() {
-        Set<AuthorId> feeds = Interest.feeds(store.indexes(), self, hops);
+        Set<AuthorId> feeds = interest.feeds(store.indexes(), self);
         replicator.setWanted(feeds);
         wantedFeeds = Set.copyOf(feeds);
     }

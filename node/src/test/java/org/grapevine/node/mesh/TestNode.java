@@ -131,6 +131,10 @@ final class TestNode {
         }
     }
 
+    Entry block(TestNode other) {
+        return published(publisher.publish(new Content.Block(other.id(), true)));
+    }
+
     Entry follow(TestNode other) {
         return published(publisher.publish(new Content.Follow(other.id(), true)));
     }

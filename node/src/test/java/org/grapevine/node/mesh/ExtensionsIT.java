@@ -23,16 +23,19 @@ import org.grapevine.identity.Identity;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.protocol.Protocol;
+import org.grapevine.node.replication.Interest;
+import org.grapevine.node.store.Indexes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A protocol's visibility rule holds on the wire: what it hides from a peer is never named to
- * that peer, by any message, while everyone else gets it as usual. The hidden party here is a
- * raw peer, so the test sees every message it receives.
+ * What a protocol added to a node changes, on real nodes: its visibility rule holds on the wire
+ * (what it hides from a peer is never named to that peer, by any message, while everyone else gets
+ * it as usual; the hidden party is a raw peer, so the test sees every message it receives), and
+ * its interest rule makes the node replicate feeds no follow reaches.
  */
-class VisibilityIT {
+class ExtensionsIT {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     @TempDir
@@ -139,6 +142,46 @@ class VisibilityIT {
             assertTrue(received.stream().anyMatch(m -> m instanceof WireMessage.Entries), "carol's entries streamed");
         }
         assertEquals(alice.store().headSeq(alice.id()), carol.store().headSeq(alice.id()), "carol, who may see it, holds all of alice's log");
+        net.assertNoInternalErrors();
+    }
+
+    /** Wants one feed, whatever the follow graph says; speaks no messages. */
+    private record Wanting(AuthorId feed) implements Protocol {
+        @Override
+        public Set<MessageType> types() {
+            return Set.of();
+        }
+
+        @Override
+        public void received(PeerChannel peer, WireMessage message, Runnable done) {
+            done.run();
+        }
+
+        @Override
+        public List<Interest.Rule> interest() {
+            return List.of(new Interest.Rule() {
+                @Override
+                public Set<AuthorId> wants(Indexes indexes, AuthorId self, Set<AuthorId> excluded) {
+                    return Set.of(feed);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aProtocolsInterestRuleBringsAFeedNobodyFollowsAndABlockStillKeepsItOut() {
+        net = new TestNet(dir.resolve("net"));
+        TestNode carol = net.node("carol");
+        TestNode alice = net.node("alice", Identity.generate(RANDOM), List.of(new Wanting(carol.id())));
+        alice.connect(carol);
+        carol.post("for whoever wants it");
+        net.await(alice).sees(carol, "for whoever wants it");
+        assertFalse(alice.store().indexes().follows(alice.id(), carol.id()), "alice follows nobody");
+
+        // A public block keeps the feed out, whatever a rule wants: alice no longer replicates it.
+        alice.block(carol);
+        net.waitFor("alice stops replicating carol",
+                () -> alice.node().sync().join().stream().noneMatch(f -> f.feed().equals(carol.id())));
         net.assertNoInternalErrors();
     }
 
