@@ -2,8 +2,6 @@ package org.grapevine.node;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -29,8 +27,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.grapevine.gossip.discovery.Admission;
 import org.grapevine.gossip.discovery.DialPolicy;
-import org.grapevine.gossip.discovery.LanDiscovery;
-import org.grapevine.gossip.discovery.LanInterfaces;
 import org.grapevine.gossip.discovery.Locator;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
@@ -178,20 +174,8 @@ public final class Node implements AutoCloseable {
     /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
     private final Map<InetSocketAddress, String> dialing = new HashMap<>();
     private InetSocketAddress listening;
-    private final List<LanDiscovery> lan = new ArrayList<>();
-    /** Nodes met over the LAN in this run, by the endpoint they announced. */
-    private final Map<String, NearbyState> nearby = new LinkedHashMap<>();
-
-    private static final class NearbyState {
-        final long firstSeen;
-        long lastSeen;
-        AuthorId id;
-
-        NearbyState(long now) {
-            firstSeen = now;
-            lastSeen = now;
-        }
-    }
+    /** mDNS, and the nodes met on the LAN in this run. */
+    private final LanPresence lan;
     /** Set on the node loop when close begins: no more dials into a transport being shut down. */
     private boolean closing;
     /** Who may hold an inbound connection; banned ids; addresses whose strangers are refused. */
@@ -216,6 +200,7 @@ public final class Node implements AutoCloseable {
         this.config = config;
         this.eventLog = eventLog;
         this.clock = hooks.clock();
+        this.lan = new LanPresence(this::event);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grapevine-node");
             t.setDaemon(true);
@@ -228,7 +213,8 @@ public final class Node implements AutoCloseable {
         this.visibility = Visibility.all(extensions.stream().map(Protocol::visibility).toList());
         Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)),
                 clock, config.sourceSwitchMillis(), new ReplicationEvents(), visibility);
-        this.replication = new ReplicationProtocol(replicator, store, identity.id(), config.hops(), hooks.observer()::received);
+        Interest interest = Interest.standard(config.hops()).with(extensions.stream().flatMap(p -> p.interest().stream()).toList());
+        this.replication = new ReplicationProtocol(replicator, store, identity.id(), interest, hooks.observer()::received);
         this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()),
                 Collections.unmodifiableMap(connected));
         protocols.add(replication).add(blobs).add(addresses);
@@ -283,7 +269,9 @@ public final class Node implements AutoCloseable {
                              Hooks hooks, List<Protocol> extensions) throws InterruptedException {
         Node node = new Node(home, identity, store, config, eventLog, hooks, extensions);
         node.listening = node.transport.listen(config.listen());
-        if (config.lan().enabled()) node.startLan();
+        if (config.lan().enabled()) {
+            node.lan.start(config.lan(), node.listening, config.network(), found -> node.onLoop(() -> node.lanFound(found)));
+        }
         node.onLoop(() -> {
             PeerFile.load(home.peerFile(), node.table);
             for (PeerAddress a : config.bootstrap()) node.table.add(a, PeerTable.Source.BOOTSTRAP);
@@ -422,48 +410,15 @@ public final class Node implements AutoCloseable {
         }));
     }
 
-    private void startLan() {
-        List<Inet4Address> addresses = config.lan().interfaceName() != null
-                ? List.of(LanInterfaces.addressOf(config.lan().interfaceName()))
-                : LanInterfaces.candidates().stream().map(LanInterfaces.Candidate::address).toList();
-        InetAddress host = listening.getAddress();
-        for (Inet4Address a : addresses) {
-            if (!host.isAnyLocalAddress() && !host.equals(a)) {
-                event("not announcing on " + a.getHostAddress() + ": listening on " + host.getHostAddress() + " only");
-                continue;
-            }
-            try {
-                lan.add(LanDiscovery.start(a, listening.getPort(), config.network(), found -> onLoop(() -> lanFound(found))));
-                event("looking for nearby nodes on " + a.getHostAddress() + " (mDNS)");
-            } catch (IOException e) {
-                event("mDNS unavailable on " + a.getHostAddress() + ": " + e.getMessage());
-            }
-        }
-        if (lan.isEmpty()) event("LAN discovery runs on no interface");
-    }
-
     private void lanFound(InetSocketAddress address) {
         if (closing) return;
-        PeerAddress peer = new PeerAddress(address.getAddress().getHostAddress(), address.getPort(), null);
-        long now = clock.getAsLong();
-        NearbyState state = nearby.get(peer.endpoint());
-        if (state == null) {
-            nearby.put(peer.endpoint(), state = new NearbyState(now));
-            event("found " + peer.endpoint() + " on the LAN");
-        }
-        state.lastSeen = now;
-        table.add(peer, PeerTable.Source.LAN);
+        table.add(lan.found(address, clock.getAsLong()), PeerTable.Source.LAN);
         tick();
     }
 
     /** The nodes met over the LAN in this run. */
     public CompletableFuture<List<Nearby>> nearby() {
-        return onLoop(() -> {
-            List<Nearby> out = new ArrayList<>();
-            nearby.forEach((endpoint, n) -> out.add(new Nearby(n.id, endpoint, n.firstSeen, n.lastSeen,
-                    n.id != null && connected.containsKey(n.id))));
-            return out;
-        });
+        return onLoop(() -> lan.list(connected::containsKey));
     }
 
     /**
@@ -618,14 +573,7 @@ public final class Node implements AutoCloseable {
             table.failed(endpoint, now);
             return;
         }
-        if (endpoint != null) {
-            // A dial proved who is at an address met on the LAN, whichever connection is kept.
-            NearbyState met = nearby.get(endpoint);
-            if (met != null) {
-                met.id = peer.id();
-                met.lastSeen = now;
-            }
-        }
+        if (endpoint != null) lan.proved(endpoint, peer.id(), now);
         if (peer.outbound() && admission.banned(peer.id(), now)) {
             peer.close(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
             table.failed(endpoint, now);
@@ -780,7 +728,7 @@ public final class Node implements AutoCloseable {
         } catch (Exception e) {
             eventLog.accept("could not save peers on close: " + e);
         }
-        lan.forEach(LanDiscovery::close); // jmDNS takes seconds to close: it finishes in the background.
+        lan.close();
         transport.close();
         loop.shutdown();
         try {
