@@ -21,6 +21,7 @@ import org.grapevine.gossip.blobs.BlobPeer;
 import org.grapevine.gossip.blobs.BlobStorage;
 import org.grapevine.gossip.blobs.BlobSwarm;
 import org.grapevine.gossip.blobs.HashedChunk;
+import org.grapevine.gossip.limits.Scope;
 import org.grapevine.gossip.transport.PeerChannel;
 import org.grapevine.gossip.wire.MessageType;
 import org.grapevine.gossip.wire.WireMessage;
@@ -184,6 +185,11 @@ final class NodeBlobs implements Protocol, AutoCloseable {
             @Override
             public void close(WireMessage.Reason reason, String detail) {
                 peer.close(reason, detail);
+            }
+
+            @Override
+            public Scope scope() {
+                return peer.scope();
             }
         }));
     }

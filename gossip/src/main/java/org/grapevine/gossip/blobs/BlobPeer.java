@@ -1,5 +1,6 @@
 package org.grapevine.gossip.blobs;
 
+import org.grapevine.gossip.limits.Scope;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 
@@ -15,4 +16,12 @@ public interface BlobPeer {
 
     /** Says goodbye with a reason and closes; the swarm hears of it as a disconnect (and forgets the peer at once). */
     void close(WireMessage.Reason reason, String detail);
+
+    /**
+     * Where what this peer makes the node spend is accounted (its connection's scope); null for a
+     * peer with none, which the swarm then gives one of its own.
+     */
+    default Scope scope() {
+        return null;
+    }
 }

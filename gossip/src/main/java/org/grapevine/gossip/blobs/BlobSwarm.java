@@ -1,6 +1,7 @@
 package org.grapevine.gossip.blobs;
 
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import org.grapevine.gossip.wire.WireMessage.BlobWant;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.blob.BlobTree;
+import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Scope;
 
 /**
  * Fetches blobs (photos, videos: by id) from many peers at once and serves them
@@ -37,6 +40,10 @@ public final class BlobSwarm {
     private final RandomGenerator random;
     private final BlobServer server;
     private final Map<AuthorId, BlobPeer> peers = new LinkedHashMap<>();
+    /** Where each peer's relays are accounted: its connection's scope, or one under {@link #node}. */
+    private final Map<AuthorId, Scope> scopes = new HashMap<>();
+    /** The scope for peers that come without one (in tests: the node's limits, on their own). */
+    private final Scope node = Limits.nodeScope();
     private final Map<BlobId, Fetch> fetches = new LinkedHashMap<>();
     /** How this node's own fetches that completed here ended, for {@link #progress}; the latest few. */
     private final Map<BlobId, Progress> finished = new org.grapevine.gossip.limits.Lru<>(FINISHED_KEPT);
@@ -100,12 +107,14 @@ public final class BlobSwarm {
     public void connected(BlobPeer peer) {
         if (peers.containsKey(peer.id())) disconnected(peer.id());
         peers.put(peer.id(), peer);
+        scopes.put(peer.id(), peer.scope() != null ? peer.scope() : Limits.peerScope(node, peer.id().toString()));
         for (Fetch f : fetches.values()) peer.send(new BlobWant(f.blob, f.hops, f.size()));
     }
 
     /** The peer is gone: what it was asked for is asked of others. */
     public void disconnected(AuthorId peerId) {
         if (peers.remove(peerId) == null) return;
+        scopes.remove(peerId);
         server.forget(peerId);
         for (Fetch f : fetches.values()) f.forget(peerId);
         for (BlobId orphaned : relays.left(peerId)) endRelay(orphaned);
@@ -254,7 +263,7 @@ public final class BlobSwarm {
             server.wants(peer, blob);
             relays.join(blob, peer.id());
         } else if (w.hops() > 1 && w.sizeKnown() && w.size() <= config.relayCap()
-                && relays.start(peer.id(), blob, w.size(), millis.getAsLong())) {
+                && relays.start(peer.id(), scopes.get(peer.id()), blob, w.size(), millis.getAsLong())) {
             relay(blob, w.size(), w.hops() - 1, peer.id());
             server.wants(peer, blob);
         }

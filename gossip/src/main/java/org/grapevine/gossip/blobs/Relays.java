@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Scope;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 
@@ -19,8 +20,6 @@ import org.grapevine.identity.BlobId;
  */
 final class Relays {
     private final int perPeer;
-    private final int total;
-    private final long totalBytes;
     private final Map<BlobId, Relay> relays = new LinkedHashMap<>();
     /** Per asking peer: relays it started that are under way, and its allowance for new ones. */
     private final Map<AuthorId, Asker> askers = new LinkedHashMap<>();
@@ -31,12 +30,15 @@ final class Relays {
         final BlobId blob;
         final long size;
         final AuthorId starter;
+        /** Where the relay is accounted: its starter's scope. */
+        final Scope scope;
         final Set<AuthorId> waiting = new LinkedHashSet<>();
         final long started;
         long lastGain;
         boolean complete;
 
-        Relay(BlobId blob, long size, AuthorId starter, long now) {
+        Relay(BlobId blob, long size, AuthorId starter, Scope scope, long now) {
+            this.scope = scope;
             this.blob = blob;
             this.size = size;
             this.starter = starter;
@@ -54,21 +56,15 @@ final class Relays {
     }
 
     Relays() {
-        this(Limits.RELAYS_PER_PEER, Limits.RELAYS, Limits.RELAY_BYTES);
-    }
-
-    Relays(int perPeer, int total, long totalBytes) {
-        this.perPeer = perPeer;
-        this.total = total;
-        this.totalBytes = totalBytes;
+        this.perPeer = Limits.RELAYS_PER_PEER;
     }
 
     /**
-     * Whether {@code peer} may have a blob of {@code size} bytes fetched for it now: within its own
-     * count and pace, and within the node's count and bytes. If so, the relay is recorded.
+     * Whether {@code peer} may have a blob of {@code size} bytes fetched for it now: within its
+     * pace, and within what its {@code scope} and the node's allow of relays and their bytes
+     * ({@link Limits#peerScope}). If so, the relay is recorded and accounted there.
      */
-    boolean start(AuthorId peer, BlobId blob, long size, long now) {
-        if (relays.size() >= total || bytes + size > totalBytes) return false;
+    boolean start(AuthorId peer, Scope scope, BlobId blob, long size, long now) {
         Asker a = askers.get(peer);
         if (a == null) {
             if (askers.size() >= 4 * Limits.INBOUND) forgetIdle();
@@ -78,10 +74,15 @@ final class Relays {
         }
         a.tokens = Math.min(perPeer, a.tokens + (now - a.refilled) / (double) Limits.RELAY_EVERY_MILLIS);
         a.refilled = now;
-        if (a.running >= perPeer || a.tokens < 1) return false;
+        if (a.tokens < 1) return false;
+        if (!scope.reserve(Scope.Resource.RELAYS, 1)) return false;
+        if (!scope.reserve(Scope.Resource.RELAY_BYTES, size)) {
+            scope.release(Scope.Resource.RELAYS, 1);
+            return false;
+        }
         a.tokens -= 1;
         a.running++;
-        relays.put(blob, new Relay(blob, size, peer, now));
+        relays.put(blob, new Relay(blob, size, peer, scope, now));
         bytes += size;
         return true;
     }
@@ -128,6 +129,8 @@ final class Relays {
     void end(BlobId blob) {
         Relay r = relays.remove(blob);
         if (r == null) return;
+        r.scope.release(Scope.Resource.RELAYS, 1);
+        r.scope.release(Scope.Resource.RELAY_BYTES, r.size);
         bytes -= r.size;
         Asker a = askers.get(r.starter);
         if (a != null) a.running--;

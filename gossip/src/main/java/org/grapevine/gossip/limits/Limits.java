@@ -1,12 +1,34 @@
 package org.grapevine.gossip.limits;
 
+import java.util.Map;
+
 /**
  * Every bound on what a peer can make a node spend, in one place (docs/PROTOCOL.md, "Limits").
  * Per peer: what one connection may hold of ours. Per node: what all peers together may, so
  * that many identities (which cost nothing to make) cannot add up past what one may not.
+ *
+ * <p>What is counted while it is held (input not yet handled, fetches for others) is accounted
+ * in {@link Scope}s: {@link #nodeScope} and under it one {@link #peerScope} per connection, with
+ * the bounds below. What is bounded otherwise (queues Netty counts, tables with a fixed size,
+ * rates) is bounded where it lives, by these constants.
  */
 public final class Limits {
     private Limits() {}
+
+    /** The node's scope: what all peers together may make it hold. */
+    public static Scope nodeScope() {
+        return Scope.root("node", Map.of(
+                Scope.Resource.UNHANDLED_BYTES, new Scope.Bound(UNHANDLED_PER_NODE, UNHANDLED_RESUME_NODE),
+                Scope.Resource.RELAYS, Scope.Bound.of(RELAYS),
+                Scope.Resource.RELAY_BYTES, Scope.Bound.of(RELAY_BYTES)));
+    }
+
+    /** One peer connection's scope under {@code node}: its own share. */
+    public static Scope peerScope(Scope node, String peer) {
+        return node.child(peer, Map.of(
+                Scope.Resource.UNHANDLED_BYTES, new Scope.Bound(UNHANDLED_PER_PEER, UNHANDLED_RESUME),
+                Scope.Resource.RELAYS, Scope.Bound.of(RELAYS_PER_PEER)));
+    }
 
     // ---- bytes queued to a peer, bytes received and not yet handled ----
 

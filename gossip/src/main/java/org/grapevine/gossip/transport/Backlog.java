@@ -2,32 +2,26 @@ package org.grapevine.gossip.transport;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Scope;
 
 /**
- * What all connections of a transport have received and the node has not handled yet, against
- * {@link Limits#UNHANDLED_PER_NODE}: past it the connection that brought the last message stops
- * being read, and every connection stopped so resumes once the node is back under the mark.
+ * The connections of a transport that stopped being read because the node, not only their peer,
+ * holds too much unhandled input ({@link Scope.Resource#UNHANDLED_BYTES} in the node's scope):
+ * each resumes once the node is back under its mark.
  */
 final class Backlog {
-    private final AtomicLong unhandled = new AtomicLong();
+    private final Scope node;
     private final Set<PeerChannel> paused = ConcurrentHashMap.newKeySet();
 
-    /** Adds {@code n}; whether the node is now over its bound. */
-    boolean add(long n) {
-        return unhandled.addAndGet(n) > Limits.UNHANDLED_PER_NODE;
+    Backlog(Scope node) {
+        this.node = node;
     }
 
-    /** Takes {@code n} off; once under the resume mark, every connection stopped for the node's sake may read again. */
-    void remove(long n) {
-        if (unhandled.addAndGet(-n) < Limits.UNHANDLED_RESUME_NODE && !paused.isEmpty()) {
+    /** Input was handled: once the node is under its resume mark, every connection stopped may read again. */
+    void released() {
+        if (!paused.isEmpty() && node.caughtUpHere(Scope.Resource.UNHANDLED_BYTES)) {
             for (PeerChannel p : paused) p.mayResume();
         }
-    }
-
-    boolean underMark() {
-        return unhandled.get() < Limits.UNHANDLED_RESUME_NODE;
     }
 
     void paused(PeerChannel p) {
@@ -39,6 +33,6 @@ final class Backlog {
     }
 
     long total() {
-        return unhandled.get();
+        return node.used(Scope.Resource.UNHANDLED_BYTES);
     }
 }

@@ -5,10 +5,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Scope;
 import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.replication.PeerLink;
 import org.grapevine.gossip.wire.WireMessage;
@@ -31,15 +31,17 @@ public final class PeerChannel implements PeerLink {
     /** Closes the connection with a reason, on its event loop. */
     private final Consumer<String> cutOff;
     private final Backlog backlog;
-    private final AtomicLong unhandled = new AtomicLong();
+    /** What this connection makes the node hold, under the node's scope. */
+    private final Scope scope;
     /** Set on the event loop when reading stopped for unhandled input. */
     private volatile boolean paused;
     private volatile boolean cut;
     /** What may be named to this peer; everything not visible is left out of what is sent. */
     private volatile Visibility visibility = Visibility.PUBLIC;
 
-    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes, LongSupplier nodeQueued,
+    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes, Scope scope, LongSupplier nodeQueued,
                 Consumer<String> cutOff, Backlog backlog) {
+        this.scope = scope;
         this.backlog = backlog;
         this.channel = channel;
         this.peer = peer;
@@ -147,8 +149,7 @@ public final class PeerChannel implements PeerLink {
      * node; on the event loop. Past this peer's bound, or the node's, reading stops.
      */
     void received(int n) {
-        boolean nodeFull = backlog.add(n);
-        if ((unhandled.addAndGet(n) > Limits.UNHANDLED_PER_PEER || nodeFull) && !paused) {
+        if (scope.charge(Scope.Resource.UNHANDLED_BYTES, n) && !paused) {
             paused = true;
             backlog.paused(this);
             channel.config().setAutoRead(false);
@@ -157,15 +158,16 @@ public final class PeerChannel implements PeerLink {
 
     /** The node has handled a message that cost {@code n}; reading resumes once it caught up with this peer and in all. */
     public void handled(int n) {
-        boolean mine = unhandled.addAndGet(-n) < Limits.UNHANDLED_RESUME;
-        backlog.remove(n);
+        scope.release(Scope.Resource.UNHANDLED_BYTES, n);
+        boolean mine = scope.caughtUpHere(Scope.Resource.UNHANDLED_BYTES);
+        backlog.released();
         if (mine && paused) mayResume();
     }
 
     /** Resumes reading, on the event loop, if neither this peer's input nor the node's is over its mark. */
     void mayResume() {
         channel.eventLoop().execute(() -> {
-            if (paused && unhandled.get() < Limits.UNHANDLED_RESUME && backlog.underMark()) {
+            if (paused && scope.caughtUp(Scope.Resource.UNHANDLED_BYTES)) {
                 paused = false;
                 backlog.resumed(this);
                 channel.config().setAutoRead(true);
@@ -173,14 +175,19 @@ public final class PeerChannel implements PeerLink {
         });
     }
 
-    /** The connection closed: what it had not had handled no longer counts against the node. */
+    /** The connection closed: it waits for the node no more. */
     void closed() {
         backlog.resumed(this);
     }
 
+    /** What this connection makes the node hold now, under the node's scope (for the blobs it has fetched, say). */
+    public Scope scope() {
+        return scope;
+    }
+
     /** Bytes received from this peer that the node has not handled yet. */
     public long unhandled() {
-        return unhandled.get();
+        return scope.used(Scope.Resource.UNHANDLED_BYTES);
     }
 
     @Override

@@ -42,6 +42,8 @@ import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.Verifier;
+import org.grapevine.gossip.limits.Limits;
+import org.grapevine.gossip.limits.Scope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,18 +62,23 @@ public final class Transport implements AutoCloseable {
      * {@code shaper} may put a handler under every connection (see {@link LinkShaper}).
      */
     public record Config(Identity identity, NetworkKey network, long handshakeTimeoutMillis, int idleSeconds,
-                         EventLoopGroup group, LinkShaper shaper) {
+                         EventLoopGroup group, LinkShaper shaper, Scope scope) {
         public static Config of(Identity identity, NetworkKey network) {
-            return new Config(identity, network, 5_000, 90, null, LinkShaper.NONE);
+            return new Config(identity, network, 5_000, 90, null, LinkShaper.NONE, Limits.nodeScope());
         }
 
         public Config withHandshakeTimeout(long millis) {
-            return new Config(identity, network, millis, idleSeconds, group, shaper);
+            return new Config(identity, network, millis, idleSeconds, group, shaper, scope);
         }
 
         public Config with(EventLoopGroup sharedGroup, LinkShaper linkShaper) {
             return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, sharedGroup,
-                    linkShaper == null ? LinkShaper.NONE : linkShaper);
+                    linkShaper == null ? LinkShaper.NONE : linkShaper, scope);
+        }
+
+        /** Accounts in {@code node} (shared with the node's other parts) what connections make the node hold. */
+        public Config withScope(Scope node) {
+            return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, group, shaper, node);
         }
     }
 
@@ -93,10 +100,11 @@ public final class Transport implements AutoCloseable {
     private Channel server;
     private int listenPort;
     private final HandshakeGate gate = new HandshakeGate(System::currentTimeMillis);
-    private final Backlog backlog = new Backlog();
+    private final Backlog backlog;
 
     public Transport(Config config, TransportEvents events) {
         this.config = config;
+        this.backlog = new Backlog(config.scope());
         this.events = events;
         this.epoll = Epoll.isAvailable();
         this.ownsGroup = config.group() == null;
@@ -253,6 +261,7 @@ public final class Transport implements AutoCloseable {
             if (evt instanceof HandshakeHandler.Completed c) {
                 handshakeEnded(true);
                 peer = new PeerChannel(ctx.channel(), c.peer(), outbound, ctx.pipeline().get(ByteCounter.class),
+                        Limits.peerScope(config.scope(), c.peer().author().toString()),
                         Transport.this::queuedTotal, reason -> {
                             if (closing) return;
                             closing(reason);
