@@ -123,11 +123,15 @@ public final class Session implements AutoCloseable {
         return new Render(store().indexes(), self, blobs());
     }
 
-    /** Signs and stores {@code content} as the user's next entry. */
+    /** Signs and stores {@code content} as the user's next entry: by the daemon's node, on its loop, when one runs. */
     public Entry publish(Content content) {
-        Entry entry = new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
-        if (attached != null) attached.node().published(entry);
-        return entry;
+        if (attached == null) return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
+        try {
+            return attached.node().publish(content).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
     }
 
     /** The secret key, asking for the passphrase only if the keystore has one. */

@@ -41,6 +41,7 @@ import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.Identity;
+import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.protocol.Protocol;
@@ -164,6 +165,8 @@ public final class Node implements AutoCloseable {
     /** What may be named to which peer: every protocol's rule together. */
     private final Visibility visibility;
     private final ReplicationProtocol replication;
+    /** Writes the user's own entries, on the node loop. */
+    private final Publisher publisher;
     private final NodeBlobs blobs;
     private final AddressExchange addresses;
     private final PeerTable table = new PeerTable();
@@ -201,6 +204,7 @@ public final class Node implements AutoCloseable {
         this.eventLog = eventLog;
         this.clock = hooks.clock();
         this.lan = new LanPresence(this::event);
+        this.publisher = new Publisher(identity, store, clock);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "grapevine-node");
             t.setDaemon(true);
@@ -319,7 +323,20 @@ public final class Node implements AutoCloseable {
         return identity.id();
     }
 
-    /** The user posted {@code entry}: push it to peers, and follow the change if it was a follow or block. */
+    /**
+     * Signs {@code content} as the user's next entry and stores it, on the node loop: while a node
+     * runs, it is the one writer of the user's log. Then passes it on; the future fails with the
+     * store's error if it could not be stored.
+     */
+    public CompletableFuture<Entry> publish(Content content) {
+        return onLoop(() -> {
+            Entry entry = publisher.publish(content);
+            replication.published(entry);
+            return entry;
+        });
+    }
+
+    /** The user posted {@code entry} (stored by another writer, as tests do): push it to peers, and follow the change if it was a follow or block. */
     public void published(Entry entry) {
         onLoop(() -> replication.published(entry));
     }

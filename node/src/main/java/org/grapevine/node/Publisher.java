@@ -1,6 +1,7 @@
 package org.grapevine.node;
 
 import java.time.Clock;
+import java.util.function.LongSupplier;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
@@ -12,12 +13,17 @@ import org.grapevine.node.store.StoreException;
 public final class Publisher {
     private final Identity identity;
     private final Store store;
-    private final Clock clock;
+    private final LongSupplier millis;
 
     public Publisher(Identity identity, Store store, Clock clock) {
+        this(identity, store, clock::millis);
+    }
+
+    /** A publisher reading the time, in milliseconds since the epoch, from {@code millis}. */
+    public Publisher(Identity identity, Store store, LongSupplier millis) {
         this.identity = identity;
         this.store = store;
-        this.clock = clock;
+        this.millis = millis;
     }
 
     /** Signs {@code content} as the next entry of the user's log and stores it (committed on return). */
@@ -25,7 +31,7 @@ public final class Publisher {
         synchronized (store) {
             long seq = store.headSeq(identity.id()) + 1;
             var previous = store.headId(identity.id()).orElse(null);
-            long now = clock.millis();
+            long now = millis.getAsLong();
             if (previous != null) {
                 long last = store.get(identity.id(), seq - 1).orElseThrow().header().timestamp();
                 now = Math.max(now, last);
