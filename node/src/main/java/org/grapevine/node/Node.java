@@ -5,12 +5,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
@@ -171,22 +166,13 @@ public final class Node implements AutoCloseable {
     private final AddressExchange addresses;
     private final PeerTable table = new PeerTable();
     private final DialPolicy dialPolicy;
-    private final Map<AuthorId, PeerChannel> connected = new LinkedHashMap<>();
-    /** The table endpoint of each established connection, so failures back off the address that was dialed. */
-    private final Map<PeerChannel, String> endpoints = new IdentityHashMap<>();
-    /** Outbound dials under way, by the address dialed, with the endpoint they came from. */
-    private final Map<InetSocketAddress, String> dialing = new HashMap<>();
+    /** The connections kept and the dials under way. */
+    private final Connections connections;
     private InetSocketAddress listening;
     /** mDNS, and the nodes met on the LAN in this run. */
     private final LanPresence lan;
     /** Set on the node loop when close begins: no more dials into a transport being shut down. */
     private boolean closing;
-    /** Who may hold an inbound connection; banned ids; addresses whose strangers are refused. */
-    private final Admission admission = new Admission();
-    /** Inbound connections refused, and inbound handshakes failed, since the last tick: a few logged, the rest counted. */
-    private int refusedSinceTick;
-    private int failedSinceTick;
-    static final int LOGGED_PER_TICK = 32;
     /** At most this many messages per drain of the inbox. */
     static final int DRAIN_MESSAGES = 256;
     /** A message from a peer, waiting for the node loop. */
@@ -211,16 +197,17 @@ public final class Node implements AutoCloseable {
             return t;
         });
         this.dialPolicy = new DialPolicy(config.targetConnections(), identity.id());
-        this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), clock),
-                config.blobs(), clock, this::event, peer -> onLoop(() -> penalize(peer)));
         // What extensions hide from some peers, replication must not ask those peers for either.
         this.visibility = Visibility.all(extensions.stream().map(Protocol::visibility).toList());
+        this.connections = new Connections(new Connections.Context(identity.id(), table, lan, protocols, visibility,
+                id -> store.indexes().follows(identity.id(), id), clock, this::event, this::connect, this::onLoop));
+        this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), clock),
+                config.blobs(), clock, this::event, peer -> onLoop(() -> connections.penalize(peer)));
         Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)),
                 clock, config.sourceSwitchMillis(), new ReplicationEvents(), visibility);
         Interest interest = Interest.standard(config.hops()).with(extensions.stream().flatMap(p -> p.interest().stream()).toList());
         this.replication = new ReplicationProtocol(replicator, store, identity.id(), interest, hooks.observer()::received);
-        this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()),
-                Collections.unmodifiableMap(connected));
+        this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()), connections.connected());
         protocols.add(replication).add(blobs).add(addresses);
         extensions.forEach(protocols::add);
         Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper());
@@ -232,7 +219,7 @@ public final class Node implements AutoCloseable {
     private final class ReplicationEvents implements Replicator.Events {
         @Override
         public void stored(AuthorId peer, int count) {
-            admission.contributed(peer);
+            connections.contributed(peer);
             event("synced " + count + " entr" + (count == 1 ? "y" : "ies") + " from " + peer);
         }
 
@@ -249,7 +236,7 @@ public final class Node implements AutoCloseable {
         @Override
         public void misbehaved(AuthorId peer, String reason) {
             event("disconnecting " + peer + ": " + reason);
-            penalize(peer);
+            connections.penalize(peer);
         }
     }
 
@@ -352,12 +339,12 @@ public final class Node implements AutoCloseable {
     public CompletableFuture<List<PeerInfo>> peers() {
         return onLoop(() -> {
             List<PeerInfo> out = new ArrayList<>();
-            for (PeerChannel ch : connected.values()) {
+            for (PeerChannel ch : connections.channels()) {
                 InetSocketAddress r = ch.remoteAddress();
                 out.add(new PeerInfo(ch.id(), r.getHostString() + ":" + r.getPort(), ch.outbound(), true, clock.getAsLong(), ""));
             }
             for (PeerTable.Known k : table.all()) {
-                if (k.id() != null && connected.containsKey(k.id())) continue;
+                if (k.id() != null && connections.connected().containsKey(k.id())) continue;
                 out.add(new PeerInfo(k.id(), k.address().endpoint(), true, false, k.lastSeen(), k.source().name()));
             }
             return out;
@@ -395,7 +382,7 @@ public final class Node implements AutoCloseable {
     public CompletableFuture<Long> bytesMoved() {
         return onLoop(() -> {
             long sum = 0;
-            for (PeerChannel ch : connected.values()) sum += ch.bytesSent() + ch.bytesReceived();
+            for (PeerChannel ch : connections.channels()) sum += ch.bytesSent() + ch.bytesReceived();
             return sum;
         });
     }
@@ -413,7 +400,7 @@ public final class Node implements AutoCloseable {
         return blobs.relays().thenCompose(relays -> onLoop(() -> {
             long queued = 0, mostQueued = 0, unhandled = 0, mostUnhandled = 0;
             int inbound = 0;
-            for (PeerChannel ch : connected.values()) {
+            for (PeerChannel ch : connections.channels()) {
                 long q = ch.queued();
                 long u = ch.unhandled();
                 queued += q;
@@ -422,7 +409,7 @@ public final class Node implements AutoCloseable {
                 mostUnhandled = Math.max(mostUnhandled, u);
                 if (!ch.outbound()) inbound++;
             }
-            return new Usage(connected.size(), inbound, queued, mostQueued, unhandled, mostUnhandled, replication.replicator().feedsTracked(),
+            return new Usage(connections.connected().size(), inbound, queued, mostQueued, unhandled, mostUnhandled, replication.replicator().feedsTracked(),
                     (int) relays[0], relays[1], blobs.files().openPartFiles(), table.all().size(), transport.refusedConnections());
         }));
     }
@@ -435,7 +422,7 @@ public final class Node implements AutoCloseable {
 
     /** The nodes met over the LAN in this run. */
     public CompletableFuture<List<Nearby>> nearby() {
-        return onLoop(() -> lan.list(connected::containsKey));
+        return onLoop(() -> lan.list(connections.connected()::containsKey));
     }
 
     /**
@@ -452,14 +439,13 @@ public final class Node implements AutoCloseable {
                 if (!feed.equals(k.id())) continue;
                 known = true;
                 b.append("\n  author's address ").append(k.address().endpoint()).append(" (").append(k.source())
-                        .append(", ").append(k.failures()).append(" failures").append(connected.containsKey(feed) ? ", connected" : "").append(')');
+                        .append(", ").append(k.failures()).append(" failures").append(connections.connected().containsKey(feed) ? ", connected" : "").append(')');
             }
             if (!known) b.append("\n  no address known for the author");
             if (replicator.unserved().contains(feed)) b.append("\n  unserved: no connected peer has a route to the author");
             addresses.explain(feed, now).ifPresent(l -> b.append("\n  located: ").append(l));
-            long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
-            b.append("\n  ").append(connected.size()).append(" connections (").append(outbound).append(" outbound), ")
-                    .append(dialing.size()).append(" dials under way, ").append(table.all().size()).append(" addresses known");
+            b.append("\n  ").append(connections.connected().size()).append(" connections (").append(connections.outbound()).append(" outbound), ")
+                    .append(connections.dialingCount()).append(" dials under way, ").append(table.all().size()).append(" addresses known");
             return b.toString();
         });
     }
@@ -470,57 +456,17 @@ public final class Node implements AutoCloseable {
         table.newTick();
         protocols.tick();
         Replicator replicator = replication.replicator();
-        long outbound = connected.values().stream().filter(PeerChannel::outbound).count();
-        DialPolicy.Plan plan = dialPolicy.plan(table,
-                new DialPolicy.Connections(connected.size(), outbound, dialing.values(), connected.keySet()),
+        DialPolicy.Plan plan = dialPolicy.plan(table, connections.forDialPolicy(),
                 new DialPolicy.Wants(store.indexes().following(identity.id()), replicator.wanted(), replicator.unserved()), now);
         if (plan.locating()) addresses.locate(plan.locate(), replicator.wanted(), now);
         addresses.newTick();
-        int refusedUnlogged = refusedSinceTick - LOGGED_PER_TICK;
-        int failedUnlogged = failedSinceTick - LOGGED_PER_TICK;
-        if (refusedUnlogged > 0) event("refused " + refusedUnlogged + " more inbound connection" + (refusedUnlogged == 1 ? "" : "s"));
-        if (failedUnlogged > 0) event(failedUnlogged + " more inbound handshake" + (failedUnlogged == 1 ? "" : "s") + " failed");
-        refusedSinceTick = 0;
-        failedSinceTick = 0;
-        for (PeerAddress a : plan.dial()) dial(a, now);
+        connections.endTick();
+        for (PeerAddress a : plan.dial()) connections.dial(a, listening, now);
     }
 
-    private void dial(PeerAddress a, long now) {
-        InetSocketAddress target = a.socketAddress();
-        if (target.isUnresolved() || target.equals(listening)) {
-            table.failed(a.endpoint(), now);
-            return;
-        }
-        dialing.put(target, a.endpoint());
-        transport.connect(target).whenComplete((ok, error) -> {
-            if (error != null) {
-                onLoop(() -> {
-                    dialing.remove(target);
-                    table.failed(a.endpoint(), clock.getAsLong());
-                    event("cannot reach " + a.endpoint() + ": " + error.getMessage());
-                });
-            }
-        });
-    }
-
-    /**
-     * A misbehaving peer: its id is refused for a while, the address we dialed it at is backed
-     * off, and one it came in from counts towards refusing strangers from there.
-     */
-    private void penalize(AuthorId peer) {
-        PeerChannel ch = connected.get(peer);
-        if (ch == null) return;
-        long now = clock.getAsLong();
-        admission.misbehaved(ch.id(), ch.outbound() ? null : ch.remoteAddress().getAddress(), now);
-        String endpoint = endpoints.get(ch);
-        if (endpoint != null) {
-            for (int i = 0; i < 4; i++) table.failed(endpoint, now); // A longer backoff than for a plain failure.
-        }
-    }
-
-    /** Whether {@code id} may have a slot strangers cannot take: followed, or delivered entries we wanted. */
-    private boolean valued(AuthorId id) {
-        return admission.contributor(id) || store.indexes().follows(identity.id(), id);
+    /** Dials {@code target} (for {@link Connections}, which is made before the transport). */
+    private CompletableFuture<Void> connect(InetSocketAddress target) {
+        return transport.connect(target);
     }
 
     private void savePeers() {
@@ -567,90 +513,11 @@ public final class Node implements AutoCloseable {
         };
     }
 
-    /**
-     * A connection finished its handshake: whether it is kept. A dialed address must show the id
-     * expected there when that is more than a hint, and becomes verified; an inbound peer needs a
-     * slot (see {@link Admission}), and the port it says it listens on is only a hint until a dial
-     * there proves it.
-     */
-    private void admit(PeerChannel peer) {
-        long now = clock.getAsLong();
-        String endpoint = peer.outbound() ? dialing.remove(peer.remoteAddress()) : null;
-        if (peer.id().equals(identity.id())) {
-            peer.close(WireMessage.Reason.PROTOCOL, "connected to itself");
-            if (endpoint != null) table.failed(endpoint, now);
-            return;
-        }
-        PeerTable.Known known = endpoint == null ? null : table.get(endpoint);
-        boolean unexpected = known != null && known.strict() && !known.address().expected().equals(peer.id());
-        if (!unexpected && endpoint != null) unexpected = !table.succeeded(endpoint, peer.id(), now); // Verified here, if all is well.
-        if (unexpected) {
-            event("expected " + (known == null ? "another id" : known.address().expected()) + " at " + endpoint + " but found " + peer.id());
-            peer.close(WireMessage.Reason.PROTOCOL, "unexpected identity");
-            table.failed(endpoint, now);
-            return;
-        }
-        if (endpoint != null) lan.proved(endpoint, peer.id(), now);
-        if (peer.outbound() && admission.banned(peer.id(), now)) {
-            peer.close(WireMessage.Reason.PROTOCOL, "sent invalid data earlier");
-            table.failed(endpoint, now);
-            return;
-        }
-        PeerChannel existing = connected.get(peer.id());
-        // Two nodes that dial each other at once must keep the same connection, or each would
-        // close a different one: keep the one dialed by the smaller id.
-        if (existing != null && !preferred(peer, existing)) {
-            peer.close(WireMessage.Reason.DUPLICATE_CONNECTION, "already connected");
-            return;
-        }
-        if (!peer.outbound()) {
-            List<Admission.Held> held = new ArrayList<>();
-            for (PeerChannel c : connected.values()) {
-                if (!c.outbound() && c != existing) held.add(new Admission.Held(c.id(), valued(c.id())));
-            }
-            Admission.Verdict v = admission.inbound(peer.id(), peer.remoteAddress().getAddress(), valued(peer.id()), held, now);
-            if (!v.accepted()) {
-                if (refusedSinceTick++ < LOGGED_PER_TICK) event("refused " + peer.id() + " " + peer.remoteAddress().getHostString() + ": " + v.refusal());
-                peer.close(v.reason(), v.refusal());
-                return;
-            }
-            if (v.evict() != null) {
-                PeerChannel stranger = connected.get(v.evict());
-                event("disconnecting " + v.evict() + " to make room for " + peer.id());
-                dropConnection(stranger);
-                stranger.close(WireMessage.Reason.TOO_MANY_PEERS, "making room for a followed peer");
-            }
-        }
-        if (existing != null) {
-            dropConnection(existing);
-            existing.close(WireMessage.Reason.DUPLICATE_CONNECTION, "replaced by another connection");
-        }
-        if (visibility != Visibility.PUBLIC) peer.show(visibility);
-        connected.put(peer.id(), peer);
-        if (endpoint != null) {
-            endpoints.put(peer, endpoint);
-        } else if (peer.listenPort() > 0) {
-            PeerAddress claimed = new PeerAddress(peer.remoteAddress().getAddress().getHostAddress(), peer.listenPort(), peer.id());
-            // A hint: dialed (a few a tick) when the node wants more connections, and passed on only once that proved it.
-            table.learn(claimed, PeerTable.Source.INBOUND, peer.id());
-        }
-        protocols.connected(peer);
-        event("connected " + peer.id() + " " + peer.remoteAddress().getHostString() + ":" + peer.remoteAddress().getPort()
-                + (peer.outbound() ? " (outbound)" : " (inbound)"));
-    }
-
-    /** Forgets a connection that is being closed here (its disconnect event then finds nothing to do). */
-    private void dropConnection(PeerChannel ch) {
-        connected.remove(ch.id());
-        endpoints.remove(ch);
-        protocols.disconnected(ch.id());
-    }
-
     /** Transport events, moved onto the node loop. */
     private final class Events implements TransportEvents {
         @Override
         public void connected(PeerChannel peer) {
-            onLoop(() -> admit(peer));
+            onLoop(() -> connections.admit(peer));
         }
 
         @Override
@@ -667,33 +534,18 @@ public final class Node implements AutoCloseable {
         @Override
         public void writable(PeerChannel peer) {
             onLoop(() -> {
-                if (connected.get(peer.id()) != peer) return;
-                protocols.writable(peer.id());
+                if (connections.current(peer)) protocols.writable(peer.id());
             });
         }
 
         @Override
         public void disconnected(PeerChannel peer, String reason) {
-            onLoop(() -> {
-                if (connected.get(peer.id()) != peer) return;
-                String endpoint = endpoints.get(peer);
-                dropConnection(peer);
-                if (endpoint != null) table.failed(endpoint, clock.getAsLong());
-                event("disconnected " + peer.id() + ": " + reason);
-            });
+            onLoop(() -> connections.disconnected(peer, reason));
         }
 
         @Override
         public void rejected(SocketAddress remote, String reason) {
-            onLoop(() -> {
-                String endpoint = remote instanceof InetSocketAddress r ? dialing.remove(r) : null;
-                if (endpoint != null) {
-                    table.failed(endpoint, clock.getAsLong());
-                    event("handshake with " + remote + " failed: " + reason);
-                } else if (failedSinceTick++ < LOGGED_PER_TICK) { // Inbound: a few lines per tick, whatever peers send.
-                    event("handshake with " + remote + " failed: " + reason);
-                }
-            });
+            onLoop(() -> connections.rejected(remote, reason));
         }
     }
 
@@ -709,7 +561,7 @@ public final class Node implements AutoCloseable {
                 Inbound in = inbox.poll();
                 if (in == null) break;
                 PeerChannel peer = in.peer();
-                if (connected.get(peer.id()) != peer) {
+                if (!connections.current(peer)) {
                     peer.handled(in.bytes());
                     continue;
                 }
@@ -725,14 +577,6 @@ public final class Node implements AutoCloseable {
         } finally {
             if (!inbox.isEmpty() && draining.compareAndSet(false, true)) onLoop(this::drainInbox);
         }
-    }
-
-    /** Whether {@code candidate} should replace {@code existing}, a connection to the same peer. */
-    private boolean preferred(PeerChannel candidate, PeerChannel existing) {
-        if (candidate.outbound() == existing.outbound()) return false;
-        AuthorId candidateDialer = candidate.outbound() ? identity.id() : candidate.id();
-        AuthorId existingDialer = existing.outbound() ? identity.id() : existing.id();
-        return candidateDialer.compareTo(existingDialer) < 0;
     }
 
     @Override
