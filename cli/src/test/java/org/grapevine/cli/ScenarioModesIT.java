@@ -60,7 +60,7 @@ class ScenarioModesIT {
     private static void noDaemonLeft() {
         List<String> left = ProcessHandle.allProcesses()
                 .map(h -> h.info().commandLine().orElse(""))
-                .filter(c -> c.contains("--testnet-plan"))
+                .filter(c -> c.contains(" daemon ") && c.contains("--network testnet-")) // a test network's daemons
                 .toList();
         assertEquals(List.of(), left, "daemons still running after the run");
     }

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.grapevine.node.Home;
 import org.grapevine.node.Node;
 import org.grapevine.testnet.link.LinkEmulator;
 import org.grapevine.testnet.process.DaemonLauncher;
+import org.grapevine.testnet.process.TestnetDaemons;
 import org.grapevine.testnet.process.NetnsLan;
 import org.grapevine.testnet.process.Plan;
 import org.grapevine.testnet.process.Trace;
@@ -111,12 +113,15 @@ final class DaemonNetwork implements TestNetwork {
         List<String> all = new ArrayList<>(args);
         all.addAll(List.of("--network", networkName, "--hops", String.valueOf(hops),
                 // Every attachment is fetched, as in one JVM: `await blobs` waits for them all.
-                "--blob-auto-max", "2GiB",
-                "--testnet-node", String.valueOf(index), "--testnet-plan", planFile.toString(),
-                "--testnet-trace", workDir.resolve("trace-" + index + ".txt").toString()));
+                "--blob-auto-max", "2GiB"));
         if (!netns) all.add("--no-mdns");
         List<String> command = launcher.daemon(all);
         return netns ? lan.host(index).exec(command) : command;
+    }
+
+    /** The environment that joins node {@code index}'s daemon to this network (see {@link TestnetDaemons}). */
+    Map<String, String> environment(int index) {
+        return TestnetDaemons.environment(index, planFile, workDir.resolve("trace-" + index + ".txt"));
     }
 
     String networkName() {

@@ -92,6 +92,7 @@ final class DaemonNode implements TestNode {
         b.environment().remove("GRAPEVINE_PASSPHRASE");
         b.environment().remove("JAVA_TOOL_OPTIONS");
         b.environment().remove("JDK_JAVA_OPTIONS");
+        b.environment().putAll(network.environment(index));
         sentEarlier += sentNow;
         sentNow = 0;
         started = false;

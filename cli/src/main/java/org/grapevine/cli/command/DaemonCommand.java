@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,10 +18,10 @@ import org.grapevine.cli.UserError;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.identity.Identity;
+import org.grapevine.node.DaemonExtension;
 import org.grapevine.node.Node;
 import org.grapevine.node.control.ControlServer;
 import org.grapevine.node.store.Store;
-import org.grapevine.testnet.process.DaemonHooks;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,16 +66,6 @@ public final class DaemonCommand implements Callable<Integer> {
             description = "Store no blob larger than this (default ${DEFAULT-VALUE}).")
     long blobMax;
 
-    /** Set by {@code grapevine testnet run --processes / --netns} for the daemons it starts; all three or none. */
-    @Option(names = "--testnet-node", hidden = true, paramLabel = "INDEX")
-    Integer testnetNode;
-
-    @Option(names = "--testnet-plan", hidden = true, paramLabel = "FILE")
-    Path testnetPlan;
-
-    @Option(names = "--testnet-trace", hidden = true, paramLabel = "FILE")
-    Path testnetTrace;
-
     @Override
     public Integer call() throws Exception {
         if (hops < 0 || hops > 4) throw new UserError(ExitCodes.USAGE, "--hops must be between 0 and 4");
@@ -97,14 +86,14 @@ public final class DaemonCommand implements Callable<Integer> {
                 .withLan(lan)
                 .withBlobs(new Node.Blobs(blobAutoMax, blobMax, Node.Blobs.DEFAULTS.hops()));
         PrintStream events = System.out;
-        DaemonHooks testnet = testnetHooks(events);
+        DaemonExtension extension = extension(events);
         try (Session session = home.open()) {
             Identity identity = session.unlock();
             Store store = session.store();
             Node node;
             try {
                 node = Node.start(session.home(), identity, store, config, line -> log(events, line),
-                        testnet == null ? Node.Hooks.NONE : testnet.nodeHooks());
+                        extension == null ? Node.Hooks.NONE : extension.hooks());
             } catch (Exception e) {
                 throw new UserError(ExitCodes.FAILURE, "cannot listen on " + listen + ": " + e.getMessage());
             }
@@ -116,15 +105,15 @@ public final class DaemonCommand implements Callable<Integer> {
                 throw new UserError(ExitCodes.FAILURE, e.getMessage());
             }
             Session.attach(new Session.Daemon(session.home(), session.self(), identity, store, node));
-            if (testnet != null) testnet.started(node);
+            if (extension != null) extension.started(node);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
                 log(events, "stopping");
-                if (testnet != null) {
+                if (extension != null) {
                     try {
-                        testnet.close();
+                        extension.close();
                     } catch (IOException ignored) {
-                        // The test network's trace ends here either way.
+                        // What the extension kept (a test network's trace) ends here either way.
                     }
                 }
                 try {
@@ -144,16 +133,12 @@ public final class DaemonCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The test network's hooks when this daemon was started by one, else null. */
-    private DaemonHooks testnetHooks(PrintStream events) {
-        if (testnetNode == null && testnetPlan == null && testnetTrace == null) return null;
-        if (testnetNode == null || testnetPlan == null || testnetTrace == null || testnetNode < 0) {
-            throw new UserError(ExitCodes.USAGE, "--testnet-node, --testnet-plan and --testnet-trace go together");
-        }
+    /** What the environment attaches to this daemon's node (a test network that started it), else null. */
+    private static DaemonExtension extension(PrintStream events) {
         try {
-            return DaemonHooks.open(testnetNode, testnetPlan, testnetTrace, line -> log(events, line));
+            return DaemonExtension.fromEnvironment(System.getenv(), line -> log(events, line)).orElse(null);
         } catch (IOException e) {
-            throw new UserError(ExitCodes.FAILURE, "cannot join the test network: " + e.getMessage());
+            throw new UserError(ExitCodes.FAILURE, "cannot start with " + e.getMessage());
         }
     }
 

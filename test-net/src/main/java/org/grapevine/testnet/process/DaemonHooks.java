@@ -18,6 +18,7 @@ import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.DaemonExtension;
 import org.grapevine.node.Node;
 import org.grapevine.testnet.link.LinkEmulator;
 
@@ -27,7 +28,7 @@ import org.grapevine.testnet.link.LinkEmulator;
  * the plan asks of it, and a {@link Trace} of what arrives, which watched blobs are complete, how
  * many peers are connected and how many bytes it sent.
  */
-public final class DaemonHooks implements AutoCloseable {
+public final class DaemonHooks implements DaemonExtension {
     /** How often the plan file is looked at and the peers and bytes are reported. */
     static final long POLL_MILLIS = 50;
     /** Many daemons share a few cores: a handshake may wait its turn far longer than on a network. */
@@ -68,13 +69,14 @@ public final class DaemonHooks implements AutoCloseable {
         return hooks;
     }
 
-    /** The hooks to start the node with. */
-    public Node.Hooks nodeHooks() {
+    @Override
+    public Node.Hooks hooks() {
         return new Node.Hooks(null, links.shaperFor(index),
                 (from, entries) -> trace.received(from, entries.stream().map(Entry::id).toList()), HANDSHAKE_TIMEOUT_MILLIS);
     }
 
     /** The node is up and its control channel listens: tell the runner, and follow the plan from now on. */
+    @Override
     public void started(Node started) {
         node = started;
         trace.started(started.listenAddress().getPort());
