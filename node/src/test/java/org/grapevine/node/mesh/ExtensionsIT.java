@@ -47,18 +47,21 @@ class ExtensionsIT {
         net.close();
     }
 
-    /** Hides one feed and the blobs in a set from one peer; speaks no messages of its own. */
-    private record Hiding(AuthorId from, AuthorId feed, Set<BlobId> blobs) implements Protocol {
+    /** A protocol that speaks no messages of its own: only its rules matter. */
+    private interface Silent extends Protocol {
         @Override
-        public Set<MessageType> types() {
+        default Set<MessageType> types() {
             return Set.of();
         }
 
         @Override
-        public void received(PeerChannel peer, WireMessage message, Runnable done) {
+        default void received(PeerChannel peer, WireMessage message, Runnable done) {
             done.run();
         }
+    }
 
+    /** Hides one feed and the blobs in a set from one peer. */
+    private record Hiding(AuthorId from, AuthorId feed, Set<BlobId> blobs) implements Silent {
         @Override
         public Visibility visibility() {
             return new Visibility() {
@@ -145,18 +148,8 @@ class ExtensionsIT {
         net.assertNoInternalErrors();
     }
 
-    /** Wants one feed, whatever the follow graph says; speaks no messages. */
-    private record Wanting(AuthorId feed) implements Protocol {
-        @Override
-        public Set<MessageType> types() {
-            return Set.of();
-        }
-
-        @Override
-        public void received(PeerChannel peer, WireMessage message, Runnable done) {
-            done.run();
-        }
-
+    /** Wants one feed, whatever the follow graph says. */
+    private record Wanting(AuthorId feed) implements Silent {
         @Override
         public List<Interest.Rule> interest() {
             return List.of(new Interest.Rule() {

@@ -6,24 +6,12 @@ import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.Content.About;
-import org.grapevine.identity.content.ContentKind;
 import org.grapevine.identity.log.EntryHeader;
 
 /** What an author says of themself; the latest one is their profile. */
-public final class AboutKind implements ContentKind<About> {
-    @Override
-    public int code() {
-        return Content.ABOUT;
-    }
-
-    @Override
-    public String name() {
-        return "about";
-    }
-
-    @Override
-    public Class<About> contentClass() {
-        return About.class;
+public final class AboutKind extends Kind<About> {
+    public AboutKind() {
+        super(Content.ABOUT, "about", About.class);
     }
 
     @Override
@@ -41,7 +29,7 @@ public final class AboutKind implements ContentKind<About> {
 
     @Override
     public void index(AuthorId author, byte[] body, Indexing indexing) {
-        if (Kinds.decoded(this, body).isPresent()) indexing.about(author);
+        if (decoded(body).isPresent()) indexing.about(author);
     }
 
     @Override

@@ -6,23 +6,11 @@ import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.Content.Block;
-import org.grapevine.identity.content.ContentKind;
 
 /** Public blocks: a blocked author's feed is not replicated by the blocker's node. */
-public final class BlockKind implements ContentKind<Block> {
-    @Override
-    public int code() {
-        return Content.BLOCK;
-    }
-
-    @Override
-    public String name() {
-        return "block";
-    }
-
-    @Override
-    public Class<Block> contentClass() {
-        return Block.class;
+public final class BlockKind extends Kind<Block> {
+    public BlockKind() {
+        super(Content.BLOCK, "block", Block.class);
     }
 
     @Override
@@ -37,7 +25,7 @@ public final class BlockKind implements ContentKind<Block> {
 
     @Override
     public void index(AuthorId author, byte[] body, Indexing indexing) {
-        Kinds.decoded(this, body).ifPresent(b -> indexing.block(author, b.target(), b.blocking()));
+        decoded(body).ifPresent(b -> indexing.block(author, b.target(), b.blocking()));
     }
 
     @Override

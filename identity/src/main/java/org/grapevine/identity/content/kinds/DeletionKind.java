@@ -6,23 +6,11 @@ import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.Content.Deletion;
-import org.grapevine.identity.content.ContentKind;
 
 /** An author asks every node to drop the body of one of their earlier entries. */
-public final class DeletionKind implements ContentKind<Deletion> {
-    @Override
-    public int code() {
-        return Content.DELETION;
-    }
-
-    @Override
-    public String name() {
-        return "deletion";
-    }
-
-    @Override
-    public Class<Deletion> contentClass() {
-        return Deletion.class;
+public final class DeletionKind extends Kind<Deletion> {
+    public DeletionKind() {
+        super(Content.DELETION, "deletion", Deletion.class);
     }
 
     @Override
@@ -37,7 +25,7 @@ public final class DeletionKind implements ContentKind<Deletion> {
 
     @Override
     public void index(AuthorId author, byte[] body, Indexing indexing) {
-        Kinds.decoded(this, body).ifPresent(d -> indexing.delete(author, d.target()));
+        decoded(body).ifPresent(d -> indexing.delete(author, d.target()));
     }
 
     @Override

@@ -6,23 +6,11 @@ import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.Content.Follow;
-import org.grapevine.identity.content.ContentKind;
 
 /** Following and unfollowing: an edge of the follow graph, which decides what a node replicates. */
-public final class FollowKind implements ContentKind<Follow> {
-    @Override
-    public int code() {
-        return Content.FOLLOW;
-    }
-
-    @Override
-    public String name() {
-        return "follow";
-    }
-
-    @Override
-    public Class<Follow> contentClass() {
-        return Follow.class;
+public final class FollowKind extends Kind<Follow> {
+    public FollowKind() {
+        super(Content.FOLLOW, "follow", Follow.class);
     }
 
     @Override
@@ -37,7 +25,7 @@ public final class FollowKind implements ContentKind<Follow> {
 
     @Override
     public void index(AuthorId author, byte[] body, Indexing indexing) {
-        Kinds.decoded(this, body).ifPresent(f -> indexing.follow(author, f.target(), f.following()));
+        decoded(body).ifPresent(f -> indexing.follow(author, f.target(), f.following()));
     }
 
     @Override

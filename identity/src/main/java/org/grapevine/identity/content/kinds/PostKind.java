@@ -10,29 +10,17 @@ import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.Content.Attachment;
 import org.grapevine.identity.content.Content.Post;
-import org.grapevine.identity.content.ContentKind;
 import org.grapevine.identity.log.EntryHeader;
 
 /**
  * Posts: text, optionally a reply (root and parent), mentions, attachments, a public topic.
  * Indexed as replies and attachments without decoding the text, since most entries are posts.
  */
-public final class PostKind implements ContentKind<Post> {
+public final class PostKind extends Kind<Post> {
     private static final int MAX = EntryHeader.MAX_CONTENT;
 
-    @Override
-    public int code() {
-        return Content.POST;
-    }
-
-    @Override
-    public String name() {
-        return "post";
-    }
-
-    @Override
-    public Class<Post> contentClass() {
-        return Post.class;
+    public PostKind() {
+        super(Content.POST, "post", Post.class);
     }
 
     @Override

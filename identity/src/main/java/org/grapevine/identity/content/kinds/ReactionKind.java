@@ -5,23 +5,11 @@ import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.Content.Reaction;
-import org.grapevine.identity.content.ContentKind;
 
 /** A reaction to an entry (an emoji or a short word); empty takes an earlier one back. */
-public final class ReactionKind implements ContentKind<Reaction> {
-    @Override
-    public int code() {
-        return Content.REACTION;
-    }
-
-    @Override
-    public String name() {
-        return "reaction";
-    }
-
-    @Override
-    public Class<Reaction> contentClass() {
-        return Reaction.class;
+public final class ReactionKind extends Kind<Reaction> {
+    public ReactionKind() {
+        super(Content.REACTION, "reaction", Reaction.class);
     }
 
     @Override
