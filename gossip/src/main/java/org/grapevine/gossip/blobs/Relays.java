@@ -74,7 +74,9 @@ final class Relays {
         }
         a.tokens = Math.min(perPeer, a.tokens + (now - a.refilled) / (double) Limits.RELAY_EVERY_MILLIS);
         a.refilled = now;
-        if (a.tokens < 1) return false;
+        // Counted per identity too: a connection's scope starts empty, and a relay outlives its
+        // starter's connection while others wait for it.
+        if (a.running >= perPeer || a.tokens < 1) return false;
         if (!scope.reserve(Scope.Resource.RELAYS, 1)) return false;
         if (!scope.reserve(Scope.Resource.RELAY_BYTES, size)) {
             scope.release(Scope.Resource.RELAYS, 1);

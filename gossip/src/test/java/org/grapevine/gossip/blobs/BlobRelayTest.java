@@ -98,6 +98,21 @@ class BlobRelayTest {
     }
 
     @Test
+    void reconnectingDoesNotRenewAPeersShareWhileItsRelaysRunForOthers() {
+        FakePeer mallory = asker("mallory");
+        FakePeer accomplice = asker("accomplice");
+        List<BlobId> first = wantsNobodyCanMeet(mallory, Limits.RELAYS_PER_PEER);
+        for (BlobId id : first) swarm.received(accomplice.id(), new BlobWant(id, 4, MIB)); // joins: the relays outlive mallory's connection
+        swarm.disconnected(mallory.id());
+        assertEquals(Limits.RELAYS_PER_PEER, swarm.relays());
+
+        FakePeer again = asker("mallory"); // a new connection, with a scope of its own
+        now += Limits.RELAYS_PER_PEER * Limits.RELAY_EVERY_MILLIS; // its pace allows more by now
+        wantsNobodyCanMeet(again, 10);
+        assertEquals(Limits.RELAYS_PER_PEER, swarm.relays(), "the relays it started still count against it");
+    }
+
+    @Test
     void aRelayThatGainsNothingEndsAfterTheIdleTimeAndACancelEndsItAtOnce() {
         FakePeer asker = asker("asker");
         List<BlobId> ids = wantsNobodyCanMeet(asker, 2);
