@@ -565,8 +565,13 @@ public final class Node implements AutoCloseable {
                     peer.handled(in.bytes());
                     continue;
                 }
-                // What the peer may not see is not taken from it either: as if it had never been said.
-                WireMessage message = visibility.filter(peer.id(), in.message());
+                WireMessage message;
+                try {
+                    message = visible(peer, in.message());
+                } catch (RuntimeException e) {
+                    peer.handled(in.bytes());
+                    throw e;
+                }
                 if (message == null) {
                     peer.handled(in.bytes());
                     continue;
@@ -577,6 +582,17 @@ public final class Node implements AutoCloseable {
         } finally {
             if (!inbox.isEmpty() && draining.compareAndSet(false, true)) onLoop(this::drainInbox);
         }
+    }
+
+    /**
+     * What the peer may not see is not taken from it either, as if it had never been said; a
+     * clock that named only hidden feeds still counts as a clock (an empty one), so that a peer's
+     * first clock is its first.
+     */
+    private WireMessage visible(PeerChannel peer, WireMessage message) {
+        WireMessage shown = visibility.filter(peer.id(), message);
+        if (shown == null && message instanceof WireMessage.Clock) return new WireMessage.Clock(List.of());
+        return shown;
     }
 
     @Override

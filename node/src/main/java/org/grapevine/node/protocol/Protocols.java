@@ -62,9 +62,13 @@ public final class Protocols {
             done.run();
             return;
         }
-        if (unflushed != null && unflushed != p) flush();
-        unflushed = p;
-        p.received(peer, message, done);
+        try {
+            if (unflushed != null && unflushed != p) flush();
+        } finally {
+            // Whatever became of the run before, this message is handed over (its done must run).
+            unflushed = p;
+            p.received(peer, message, done);
+        }
     }
 
     /** Ends the current run: the protocol that had it handles what it batched. */

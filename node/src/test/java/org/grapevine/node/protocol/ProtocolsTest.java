@@ -20,7 +20,7 @@ class ProtocolsTest {
     private final List<String> log = new ArrayList<>();
 
     /** Writes down what it is handed, and keeps each run's done callbacks until its flush, as replication does. */
-    private final class Recording implements Protocol {
+    private class Recording implements Protocol {
         private final String name;
         private final Set<MessageType> types;
         private final List<Runnable> held = new ArrayList<>();
@@ -75,6 +75,24 @@ class ProtocolsTest {
         assertEquals(List.of("addresses LOCATE", "addresses PEERS", "addresses flush", "blobs BLOB_CANCEL", "blobs flush"), log);
         assertTrue(protocols.handles(MessageType.PEERS));
         assertFalse(protocols.handles(MessageType.CLOCK));
+    }
+
+    @Test
+    void aRunWhoseFlushFailsStillHandsTheNextMessageOver() {
+        Recording failing = new Recording("replication", MessageType.LOCATE) {
+            @Override
+            public void flush() {
+                throw new IllegalStateException("the store failed");
+            }
+        };
+        Recording blobs = new Recording("blobs", MessageType.BLOB_CANCEL);
+        Protocols protocols = new Protocols().add(failing).add(blobs);
+        int[] done = new int[1];
+        protocols.received(null, new WireMessage.Locate(author(1)), () -> done[0]++);
+        assertThrows(IllegalStateException.class,
+                () -> protocols.received(null, new WireMessage.BlobCancel(new org.grapevine.identity.BlobId(new byte[32])), () -> done[0]++));
+        protocols.flush();
+        assertEquals(1, done[0], "the blob message was handed over and its run flushed; its bytes count as handled");
     }
 
     @Test
