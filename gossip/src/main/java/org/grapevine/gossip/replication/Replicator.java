@@ -76,15 +76,17 @@ public final class Replicator {
     }
 
     /**
-     * A replicator that asks a peer for a feed, or takes it as the feed's source, only where
-     * {@code visibility} shows the feed to that peer. (What is sent is filtered by the peer's
-     * link; this keeps source choice from settling on a peer that will never hear the request.)
+     * A replicator that asks a peer for a feed, takes it as the feed's source, or tells it a route,
+     * only where {@code visibility} shows the feed to that peer. (What is sent and received is also
+     * filtered by the node, per peer; this keeps source choice from settling on a peer that will
+     * never hear the request.) A peer that comes to see more later is not asked again until it
+     * reconnects: channels, which change visibility within a session, will need a hook for that.
      */
     public Replicator(AuthorId self, FeedStore store, LongSupplier millis, long switchAfterMillis, Events events, Visibility visibility) {
         this.store = store;
         this.events = events;
         this.visibility = visibility;
-        this.routes = new Routes(self, peers, wanted);
+        this.routes = new Routes(self, peers, wanted, visibility);
         this.streams = new Streams(store, peers, routes);
         this.sources = new Sources(store, millis, events, visibility, peers, wanted, streams, this::forked,
                 new Patience(switchAfterMillis, switchAfterMillis * MAX_PATIENCE_FACTOR),

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.FeedState;
 import org.grapevine.gossip.wire.WireMessage.Mode;
@@ -21,9 +22,11 @@ final class Routes {
     private final AuthorId self;
     private final Map<AuthorId, ReplicaPeer> peers;
     private final Set<AuthorId> wanted;
+    private final Visibility visibility;
 
-    /** Over the replicator's live map of peers and set of wanted feeds. */
-    Routes(AuthorId self, Map<AuthorId, ReplicaPeer> peers, Set<AuthorId> wanted) {
+    /** Over the replicator's live map of peers and set of wanted feeds; a peer hears no route of a feed hidden from it. */
+    Routes(AuthorId self, Map<AuthorId, ReplicaPeer> peers, Set<AuthorId> wanted, Visibility visibility) {
+        this.visibility = visibility;
         this.self = self;
         this.peers = peers;
         this.wanted = wanted;
@@ -76,7 +79,11 @@ final class Routes {
 
     /** {@code feeds} ceased or began to be wanted: every peer hears their routes again. */
     void wantedChanged(Set<AuthorId> feeds) {
-        for (ReplicaPeer p : peers.values()) p.routeNotes.addAll(feeds);
+        for (ReplicaPeer p : peers.values()) {
+            for (AuthorId feed : feeds) {
+                if (visibility.feed(p.link.id(), feed)) p.routeNotes.add(feed);
+            }
+        }
     }
 
     /**
@@ -120,8 +127,9 @@ final class Routes {
             List<WireMessage.Route> changed = new ArrayList<>();
             for (var it = p.routeNotes.iterator(); it.hasNext(); ) {
                 AuthorId feed = it.next();
-                // Neither an author nor the peer of ours that is one needs telling how far the author is.
-                if (feed.equals(self) || feed.equals(p.link.id())) {
+                // Neither an author nor the peer of ours that is one needs telling how far the author is,
+                // and a peer is told nothing of a feed hidden from it.
+                if (feed.equals(self) || feed.equals(p.link.id()) || !visibility.feed(p.link.id(), feed)) {
                     it.remove();
                     continue;
                 }

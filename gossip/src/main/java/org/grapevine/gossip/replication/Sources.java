@@ -163,7 +163,7 @@ final class Sources {
         }
     }
 
-    /** The source of {@code feed} brought what we hold now; then any trial for it may be settled. */
+    /** {@code from}'s entries advanced {@code feed}: a lead may settle if {@code from} is the source, and any trial may. */
     void settled(AuthorId feed, ReplicaPeer from) {
         if (sources.get(feed) == from) settleLead(feed);
         settleTrial(feed);
@@ -358,6 +358,7 @@ final class Sources {
     }
 
     private void makeSource(AuthorId feed, ReplicaPeer next) {
+        if (!visibility.feed(next.link.id(), feed)) return; // It would never hear the request.
         ReplicaPeer old = sources.put(feed, next);
         leads.remove(feed);
         Trial trial = trials.get(feed);

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.FeedState;
 import org.grapevine.gossip.wire.WireMessage.Mode;
@@ -22,7 +23,7 @@ class RoutesTest {
     private final AuthorId far = Identity.generate(RANDOM).id();
     private final Map<AuthorId, ReplicaPeer> peers = new LinkedHashMap<>();
     private final Set<AuthorId> wanted = new LinkedHashSet<>(List.of(self, far));
-    private final Routes routes = new Routes(self, peers, wanted);
+    private final Routes routes = new Routes(self, peers, wanted, Visibility.PUBLIC);
 
     private ReplicaPeer peer() {
         ReplicaPeer p = new ReplicaPeer(new RecordingLink(Identity.generate(RANDOM).id()));

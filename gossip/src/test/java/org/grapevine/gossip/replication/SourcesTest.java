@@ -35,7 +35,7 @@ class SourcesTest {
     private final Map<AuthorId, ReplicaPeer> peers = new LinkedHashMap<>();
     private final Set<AuthorId> wanted = new LinkedHashSet<>(List.of(self, feed));
     private final List<String> distrusted = new ArrayList<>();
-    private final Routes routes = new Routes(self, peers, wanted);
+    private final Routes routes = new Routes(self, peers, wanted, Visibility.PUBLIC);
     private final Streams streams = new Streams(store, peers, routes);
     private final Sources sources = new Sources(store, now::get, new Replicator.Events() {
         @Override

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.FeedState;
 import org.grapevine.gossip.wire.WireMessage.Mode;
@@ -26,7 +27,7 @@ class StreamsTest {
     private final MemoryFeedStore store = new MemoryFeedStore();
     private final Map<AuthorId, ReplicaPeer> peers = new LinkedHashMap<>();
     private final Set<AuthorId> wanted = new LinkedHashSet<>();
-    private final Routes routes = new Routes(self.id(), peers, wanted);
+    private final Routes routes = new Routes(self.id(), peers, wanted, Visibility.PUBLIC);
     private final Streams streams = new Streams(store, peers, routes);
 
     private ReplicaPeer peer() {
