@@ -123,7 +123,10 @@ public final class Session implements AutoCloseable {
         return new Render(store().indexes(), self, blobs());
     }
 
-    /** Signs and stores {@code content} as the user's next entry: by the daemon's node, on its loop, when one runs. */
+    /**
+     * Signs and stores {@code content} as the user's next entry: by the daemon's node, on its loop,
+     * when one runs (a daemon that is stopping stores nothing more: the call fails with "node closed").
+     */
     public Entry publish(Content content) {
         if (attached == null) return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
         try {

@@ -14,7 +14,10 @@ import java.util.function.Consumer;
 public interface DaemonExtension extends AutoCloseable {
     /** Makes an extension for a daemon when its environment asks for one. */
     interface Provider {
-        /** The extension for a daemon whose environment is {@code env}, or empty when it asks for none. */
+        /**
+         * The extension for a daemon whose environment is {@code env}, or empty when it asks for
+         * none; {@link IllegalArgumentException} for an environment that asks for it wrongly.
+         */
         Optional<DaemonExtension> open(Map<String, String> env, Consumer<String> events) throws IOException;
     }
 

@@ -137,8 +137,10 @@ public final class DaemonCommand implements Callable<Integer> {
     private static DaemonExtension extension(PrintStream events) {
         try {
             return DaemonExtension.fromEnvironment(System.getenv(), line -> log(events, line)).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage());
         } catch (IOException e) {
-            throw new UserError(ExitCodes.FAILURE, "cannot start with " + e.getMessage());
+            throw new UserError(ExitCodes.FAILURE, "cannot start the daemon's extension: " + e.getMessage());
         }
     }
 

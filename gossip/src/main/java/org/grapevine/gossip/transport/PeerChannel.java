@@ -83,11 +83,6 @@ public final class PeerChannel implements PeerLink {
         visibility = v;
     }
 
-    /** The visibility rule sends to this peer pass. */
-    public Visibility visibility() {
-        return visibility;
-    }
-
     /**
      * Queues {@code message} for the peer, less what the peer may not see (see {@link #show}).
      * While the link is full, a queue past the per-peer limit,

@@ -76,10 +76,6 @@ public final class Transport implements AutoCloseable {
                     linkShaper == null ? LinkShaper.NONE : linkShaper, scope);
         }
 
-        /** Accounts in {@code node} (shared with the node's other parts) what connections make the node hold. */
-        public Config withScope(Scope node) {
-            return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, group, shaper, node);
-        }
     }
 
     /** A group of event loops several transports in one JVM can share; epoll where it loads. */

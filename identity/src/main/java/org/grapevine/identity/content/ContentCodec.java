@@ -22,7 +22,7 @@ public final class ContentCodec {
             w.bytes(o.body());
         } else {
             ContentKind<Content> kind = ContentKinds.of(content);
-            if (kind == null) throw new IllegalArgumentException("a dropped body has no encoding");
+            if (kind == null) throw new IllegalArgumentException("no content kind is registered for " + content.getClass().getSimpleName());
             kind.encode(content, w);
         }
         if (w.size() > MAX) throw new IllegalArgumentException("content of " + w.size() + " bytes exceeds " + MAX);

@@ -25,7 +25,12 @@ public final class Hpke {
 
     /** Seals {@code plaintext} to {@code recipientPublic} with a fresh ephemeral key. */
     public static byte[] seal(byte[] recipientPublic, byte[] info, byte[] aad, byte[] plaintext) {
-        return seal(recipientPublic, info, aad, plaintext, X25519KeyPair.generate());
+        X25519KeyPair ephemeral = X25519KeyPair.generate();
+        try {
+            return seal(recipientPublic, info, aad, plaintext, ephemeral);
+        } finally {
+            ephemeral.destroy();
+        }
     }
 
     /** Seals with the ephemeral key given: for vectors only, since reusing one reveals the plaintexts. */
@@ -34,8 +39,9 @@ public final class Hpke {
             throw new IllegalArgumentException("X25519 public key must be 32 bytes, got " + recipientPublic.length);
         }
         HPKE hpke = suite();
+        byte[] secret = ephemeral.privateKey();
         try {
-            AsymmetricCipherKeyPair e = hpke.deserializePrivateKey(ephemeral.privateKey(), ephemeral.publicKey());
+            AsymmetricCipherKeyPair e = hpke.deserializePrivateKey(secret, ephemeral.publicKey());
             HPKEContextWithEncapsulation context = hpke.setupBaseS(hpke.deserializePublicKey(recipientPublic), info, e);
             byte[] enc = context.getEncapsulation();
             byte[] ciphertext = context.seal(aad, plaintext);
@@ -46,6 +52,8 @@ public final class Hpke {
         } catch (InvalidCipherTextException | IllegalStateException e) {
             // Bouncy Castle refuses a low-order recipient key (an all-zero shared secret).
             throw new IllegalArgumentException("cannot seal to this key: " + e.getMessage(), e);
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
         }
     }
 
@@ -55,11 +63,14 @@ public final class Hpke {
         byte[] enc = new byte[X25519KeyPair.KEY_LENGTH];
         System.arraycopy(box, 0, enc, 0, enc.length);
         HPKE hpke = suite();
+        byte[] secret = recipient.privateKey();
         try {
-            AsymmetricCipherKeyPair r = hpke.deserializePrivateKey(recipient.privateKey(), recipient.publicKey());
+            AsymmetricCipherKeyPair r = hpke.deserializePrivateKey(secret, recipient.publicKey());
             return hpke.setupBaseR(enc, r, info).open(aad, box, enc.length, box.length - enc.length);
         } catch (InvalidCipherTextException | IllegalStateException | IllegalArgumentException e) {
             throw new Malformed("sealed box does not open with this key");
+        } finally {
+            java.util.Arrays.fill(secret, (byte) 0);
         }
     }
 }

@@ -41,7 +41,7 @@ public final class Interest {
         return new Interest(List.of(blocks(), followHops(hops)));
     }
 
-    /** {@link #standard} with more rules after it. */
+    /** These rules with {@code more} after them. */
     public Interest with(List<Rule> more) {
         List<Rule> all = new java.util.ArrayList<>(rules);
         all.addAll(more);

@@ -22,6 +22,7 @@ public final class TestnetDaemons implements DaemonExtension.Provider {
         return Map.of(NODE, String.valueOf(index), PLAN, plan.toString(), TRACE, trace.toString());
     }
 
+    /** @throws IllegalArgumentException when only some of the variables are set, or the node is not a number */
     @Override
     public Optional<DaemonExtension> open(Map<String, String> env, Consumer<String> events) throws IOException {
         String node = env.get(NODE);
@@ -34,7 +35,9 @@ public final class TestnetDaemons implements DaemonExtension.Provider {
         } catch (NumberFormatException e) {
             index = -1;
         }
-        if (index < 0 || plan == null || trace == null) throw new IOException(NODE + ", " + PLAN + " and " + TRACE + " go together");
+        if (index < 0 || plan == null || trace == null) {
+            throw new IllegalArgumentException(NODE + " (a node number), " + PLAN + " and " + TRACE + " go together");
+        }
         return Optional.of(DaemonHooks.open(index, Path.of(plan), Path.of(trace), events));
     }
 }
