@@ -137,6 +137,20 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** Gives {@code author} the user's own name for them (empty removes it): by the daemon's node when one runs. */
+    public void setPetname(AuthorId author, String name) {
+        if (attached == null) {
+            store().indexes().setPetname(author, name);
+            return;
+        }
+        try {
+            attached.node().setPetname(author, name).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
     /** The secret key, asking for the passphrase only if the keystore has one. */
     public Identity unlock() {
         if (attached != null) return attached.identity();

@@ -84,6 +84,9 @@ class DaemonIT {
                 .until(() -> texts(bob).contains("hello bob, from a daemon"));
         JsonNode peers = JSON.readTree(cli(bob, "peers", "--json"));
         assertTrue(peers.toString().contains(aliceId) && peers.toString().contains("\"connected\":true"), peers::toString);
+        // A petname given while the daemon holds the store is written by the daemon, and stays.
+        cli(bob, "name", aliceId, "ally");
+        assertTrue(JSON.readTree(cli(bob, "feed", "--json")).toString().contains("\"author_name\":\"ally\""));
 
         for (Daemon d : List.of(b, a)) {
             d.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close the log pipe)
@@ -95,6 +98,7 @@ class DaemonIT {
         // Without daemons the commands open the stores themselves: nothing was lost.
         assertTrue(texts(bob).contains("hello bob, from a daemon"));
         assertTrue(texts(alice).contains("hello bob, from a daemon"));
+        assertTrue(JSON.readTree(cli(bob, "feed", "--json")).toString().contains("\"author_name\":\"ally\""), "the petname survived the stop");
     }
 
     @Test

@@ -323,6 +323,11 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /** Gives {@code author} the user's own name for them (empty removes it), on the node loop. */
+    public CompletableFuture<Void> setPetname(AuthorId author, String name) {
+        return onLoop(() -> store.indexes().setPetname(author, name));
+    }
+
     /** The user posted {@code entry} (stored by another writer, as tests do): push it to peers, and follow the change if it was a follow or block. */
     public void published(Entry entry) {
         onLoop(() -> replication.published(entry));

@@ -38,7 +38,7 @@ public final class NameCommand implements Callable<Integer> {
                     throw new UserError("the petname '" + name + "' is already yours for " + id);
                 }
             });
-            indexes.setPetname(who, name);
+            s.setPetname(who, name);
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(Render.JSON.createObjectNode().put("id", who.toString()).put("petname", name)));
