@@ -1,5 +1,7 @@
 package org.grapevine.gossip.blobs;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,7 +36,7 @@ class BlobRelayTest {
         @Override
         public void misbehaved(AuthorId peer, String reason) {}
     }, new SplittableRandom(1));
-    private final FakePeer neighbour = new FakePeer("neighbour");
+    private final RecordingPeer neighbour = new RecordingPeer("neighbour");
     private final SplittableRandom random = new SplittableRandom(5);
 
     BlobRelayTest() {
@@ -47,14 +49,14 @@ class BlobRelayTest {
         return new BlobId(b);
     }
 
-    private FakePeer asker(String name) {
-        FakePeer p = new FakePeer(name);
+    private RecordingPeer asker(String name) {
+        RecordingPeer p = new RecordingPeer(name);
         swarm.connected(p);
         return p;
     }
 
     /** {@code peer} wants {@code n} blobs nobody has, of 1 MiB each, to go 4 hops. */
-    private List<BlobId> wantsNobodyCanMeet(FakePeer peer, int n) {
+    private List<BlobId> wantsNobodyCanMeet(RecordingPeer peer, int n) {
         List<BlobId> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             BlobId id = randomId();
@@ -66,7 +68,7 @@ class BlobRelayTest {
 
     @Test
     void aFloodOfWantsStartsAFewRelaysForThePeerAndOpensNothing() {
-        FakePeer mallory = asker("mallory");
+        RecordingPeer mallory = asker("mallory");
         List<BlobId> wanted = wantsNobodyCanMeet(mallory, 40);
 
         assertEquals(Limits.RELAYS_PER_PEER, swarm.relays());
@@ -80,7 +82,7 @@ class BlobRelayTest {
 
     @Test
     void relaysEndWhenTheAskerLeavesAndTheAllowanceRefillsAtItsPace() {
-        FakePeer mallory = asker("mallory");
+        RecordingPeer mallory = asker("mallory");
         List<BlobId> wanted = wantsNobodyCanMeet(mallory, 10);
         swarm.disconnected(mallory.id());
         assertEquals(0, swarm.relays(), "nobody waits for them any more");
@@ -89,7 +91,7 @@ class BlobRelayTest {
                 .stream().map(org.grapevine.gossip.wire.WireMessage.BlobCancel::blob).toList(), "the wants passed on are withdrawn");
 
         // Back at once, it has used its burst: one more per second.
-        FakePeer again = asker("mallory");
+        RecordingPeer again = asker("mallory");
         wantsNobodyCanMeet(again, 10);
         assertEquals(0, swarm.relays());
         now += Limits.RELAY_EVERY_MILLIS;
@@ -99,14 +101,14 @@ class BlobRelayTest {
 
     @Test
     void reconnectingDoesNotRenewAPeersShareWhileItsRelaysRunForOthers() {
-        FakePeer mallory = asker("mallory");
-        FakePeer accomplice = asker("accomplice");
+        RecordingPeer mallory = asker("mallory");
+        RecordingPeer accomplice = asker("accomplice");
         List<BlobId> first = wantsNobodyCanMeet(mallory, Limits.RELAYS_PER_PEER);
         for (BlobId id : first) swarm.received(accomplice.id(), new BlobWant(id, 4, MIB)); // joins: the relays outlive mallory's connection
         swarm.disconnected(mallory.id());
         assertEquals(Limits.RELAYS_PER_PEER, swarm.relays());
 
-        FakePeer again = asker("mallory"); // a new connection, with a scope of its own
+        RecordingPeer again = asker("mallory"); // a new connection, with a scope of its own
         now += Limits.RELAYS_PER_PEER * Limits.RELAY_EVERY_MILLIS; // its pace allows more by now
         wantsNobodyCanMeet(again, 10);
         assertEquals(Limits.RELAYS_PER_PEER, swarm.relays(), "the relays it started still count against it");
@@ -114,7 +116,7 @@ class BlobRelayTest {
 
     @Test
     void aRelayThatGainsNothingEndsAfterTheIdleTimeAndACancelEndsItAtOnce() {
-        FakePeer asker = asker("asker");
+        RecordingPeer asker = asker("asker");
         List<BlobId> ids = wantsNobodyCanMeet(asker, 2);
         swarm.received(asker.id(), new org.grapevine.gossip.wire.WireMessage.BlobCancel(ids.get(0)));
         assertEquals(1, swarm.relays());
@@ -139,7 +141,7 @@ class BlobRelayTest {
         byte[] blob = MemoryBlobStorage.randomBlob(3, BlobSwarmTest.TEN_CHUNKS);
         MemoryBlobStorage seeds = new MemoryBlobStorage();
         BlobId id = seeds.seed(blob);
-        FakePeer asker = asker("asker");
+        RecordingPeer asker = asker("asker");
         swarm.received(asker.id(), new BlobWant(id, 2, blob.length));
         assertFalse(storage.holdsAny(id));
 
@@ -160,7 +162,7 @@ class BlobRelayTest {
         byte[] blob = MemoryBlobStorage.randomBlob(4, BlobSwarmTest.TEN_CHUNKS);
         MemoryBlobStorage seeds = new MemoryBlobStorage();
         BlobId id = seeds.seed(blob);
-        FakePeer asker = asker("asker");
+        RecordingPeer asker = asker("asker");
         swarm.received(asker.id(), new BlobWant(id, 2, blob.length));
         swarm.received(neighbour.id(), BlobHave.of(id, blob.length, bits(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
 
@@ -178,7 +180,7 @@ class BlobRelayTest {
         byte[] blob = MemoryBlobStorage.randomBlob(6, BlobSwarmTest.TEN_CHUNKS);
         MemoryBlobStorage seeds = new MemoryBlobStorage();
         BlobId id = seeds.seed(blob);
-        FakePeer asker = asker("asker");
+        RecordingPeer asker = asker("asker");
         swarm.received(asker.id(), new BlobWant(id, 2, blob.length));
         swarm.received(neighbour.id(), BlobHave.of(id, blob.length, bits(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
         for (int k = 0; k < 10; k++) swarm.received(neighbour.id(), HashedChunk.of(seeds.read(id, k)));

@@ -1,5 +1,7 @@
 package org.grapevine.gossip.blobs;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +57,7 @@ class BlobSchedulingTest {
         return BlobHave.of(id, blob.length, held);
     }
 
-    private static List<Integer> asked(FakePeer p) {
+    private static List<Integer> asked(RecordingPeer p) {
         List<Integer> out = new ArrayList<>();
         for (BlobGet g : p.sent(BlobGet.class)) out.addAll(g.chunks());
         return out;
@@ -68,11 +70,11 @@ class BlobSchedulingTest {
         // alone) rather than the last of 0-4 (held by all three) - whatever the random tie-breaks.
         for (long seed = 0; seed < 50; seed++) {
             BlobSwarm swarm = swarm(new BlobSwarm.Config(2, 10_000, 0, 2, 500), seed);
-            FakePeer a = new FakePeer("a");
-            FakePeer b = new FakePeer("b");
-            FakePeer c = new FakePeer("c");
+            RecordingPeer a = new RecordingPeer("a");
+            RecordingPeer b = new RecordingPeer("b");
+            RecordingPeer c = new RecordingPeer("c");
             swarm.fetch(id, blob.length);
-            for (FakePeer p : List.of(a, b, c)) swarm.connected(p);
+            for (RecordingPeer p : List.of(a, b, c)) swarm.connected(p);
             swarm.received(b.id(), haveOf(0, 5));
             swarm.received(c.id(), haveOf(0, 5));
             swarm.received(a.id(), haveOf(0, 10));
@@ -90,7 +92,7 @@ class BlobSchedulingTest {
     void peersConnectingLaterHearTheWantAndNoPeerIsAskedTwiceForAChunk() {
         BlobSwarm swarm = swarm();
         swarm.fetch(id, -1, 3);
-        FakePeer late = new FakePeer("late");
+        RecordingPeer late = new RecordingPeer("late");
         swarm.connected(late);
         assertEquals(List.of(new BlobWant(id, 3, BlobWant.UNKNOWN_SIZE)), late.sent(BlobWant.class));
 
@@ -105,7 +107,7 @@ class BlobSchedulingTest {
     @Test
     void aPeerThatLetsRequestsLapseHasItsCapacityHalved() {
         BlobSwarm swarm = swarm();
-        FakePeer slow = new FakePeer("slow");
+        RecordingPeer slow = new RecordingPeer("slow");
         swarm.connected(slow);
         swarm.fetch(id, blob.length);
         swarm.received(slow.id(), haveOf(0, 10));
@@ -125,8 +127,8 @@ class BlobSchedulingTest {
     @Test
     void inTheEndgameOnlyAPeerWithAlmostNothingOutstandingGetsDuplicates() {
         BlobSwarm swarm = swarm();
-        FakePeer busy = new FakePeer("busy");
-        FakePeer quick = new FakePeer("quick");
+        RecordingPeer busy = new RecordingPeer("busy");
+        RecordingPeer quick = new RecordingPeer("quick");
         swarm.connected(busy);
         swarm.connected(quick);
         swarm.fetch(id, blob.length);
@@ -152,10 +154,10 @@ class BlobSchedulingTest {
     @Test
     void aHaveWithoutTheAskedChunksFreesThemForOthers() {
         BlobSwarm swarm = swarm(new BlobSwarm.Config(2, 10_000, 0, 2, 500), 3);
-        FakePeer a = new FakePeer("a");
-        FakePeer b = new FakePeer("b");
-        FakePeer c = new FakePeer("c");
-        for (FakePeer p : List.of(a, b, c)) swarm.connected(p);
+        RecordingPeer a = new RecordingPeer("a");
+        RecordingPeer b = new RecordingPeer("b");
+        RecordingPeer c = new RecordingPeer("c");
+        for (RecordingPeer p : List.of(a, b, c)) swarm.connected(p);
         swarm.fetch(id, blob.length);
         swarm.received(a.id(), haveOf(0, 10));
         swarm.received(b.id(), haveOf(0, 10));
@@ -174,7 +176,7 @@ class BlobSchedulingTest {
     @Test
     void aChunkNotAskedForIsIgnored() {
         BlobSwarm swarm = swarm();
-        FakePeer a = new FakePeer("a");
+        RecordingPeer a = new RecordingPeer("a");
         swarm.connected(a);
         swarm.fetch(id, blob.length);
 
@@ -187,7 +189,7 @@ class BlobSchedulingTest {
     @Test
     void aLateCopyFromAPeerThatTimedOutIsStillTaken() {
         BlobSwarm swarm = swarm();
-        FakePeer slow = new FakePeer("slow");
+        RecordingPeer slow = new RecordingPeer("slow");
         swarm.connected(slow);
         swarm.fetch(id, blob.length);
         swarm.received(slow.id(), haveOf(0, 10));
@@ -206,7 +208,7 @@ class BlobSchedulingTest {
         BlobSwarm swarm = swarm();
         byte[] other = MemoryBlobStorage.randomBlob(8, BlobSwarmTest.TEN_CHUNKS);
         BlobId otherId = seeded.seed(other);
-        FakePeer a = new FakePeer("a");
+        RecordingPeer a = new RecordingPeer("a");
         swarm.connected(a);
         swarm.fetch(id, blob.length);
         swarm.fetch(otherId, other.length);
@@ -222,8 +224,8 @@ class BlobSchedulingTest {
     @Test
     void aWantIsAnsweredWithAHaveAndThrottledUpdatesUntilComplete() {
         BlobSwarm swarm = swarm();
-        FakePeer source = new FakePeer("source");
-        FakePeer wanter = new FakePeer("wanter");
+        RecordingPeer source = new RecordingPeer("source");
+        RecordingPeer wanter = new RecordingPeer("wanter");
         swarm.connected(source);
         swarm.connected(wanter);
         swarm.fetch(id, blob.length);
@@ -257,8 +259,8 @@ class BlobSchedulingTest {
     @Test
     void cancelStopsTheFetchAndTellsPeersAsked() {
         BlobSwarm swarm = swarm();
-        FakePeer a = new FakePeer("a");
-        FakePeer idle = new FakePeer("idle");
+        RecordingPeer a = new RecordingPeer("a");
+        RecordingPeer idle = new RecordingPeer("idle");
         swarm.connected(a);
         swarm.connected(idle);
         swarm.fetch(id, blob.length);

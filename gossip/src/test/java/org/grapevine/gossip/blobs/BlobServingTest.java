@@ -1,5 +1,7 @@
 package org.grapevine.gossip.blobs;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +39,7 @@ class BlobServingTest {
             misbehaviour.add(reason);
         }
     }, new SplittableRandom(1));
-    private final FakePeer peer = new FakePeer("peer");
+    private final RecordingPeer peer = new RecordingPeer("peer");
 
     BlobServingTest() {
         swarm.connected(peer);
@@ -115,7 +117,7 @@ class BlobServingTest {
         peer.setWritable(false);
         swarm.received(peer.id(), new BlobGet(id, List.of(1, 2)));
         swarm.disconnected(peer.id());
-        FakePeer again = new FakePeer("peer");
+        RecordingPeer again = new RecordingPeer("peer");
         swarm.connected(again);
         swarm.received(again.id(), new BlobGet(id, List.of(3)));
 

@@ -1,5 +1,8 @@
 package org.grapevine.gossip.blobs;
 
+import org.grapevine.gossip.sim.SimNet;
+import org.grapevine.gossip.sim.SimWire;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +27,7 @@ class BlobSwarmTest {
     /** Ten chunks, the last one short. */
     static final int TEN_CHUNKS = 9 * BlobHasher.CHUNK_SIZE + 1000;
 
-    private final SwarmNet net = new SwarmNet();
+    private final SimNet<SwarmNode> net = SwarmNode.network();
     private final SwarmNode leecher = net.node("leecher");
     private final byte[] blob = MemoryBlobStorage.randomBlob(1, TEN_CHUNKS);
 
@@ -69,7 +72,7 @@ class BlobSwarmTest {
 
     @Test
     void aCorruptSeederIsClosedAndTheBlobCompletesFromTheOthers() {
-        SwarmNode corrupt = net.node("corrupt", new MemoryBlobStorage().corrupt());
+        SwarmNode corrupt = net.add(new SwarmNode(net, "corrupt", new MemoryBlobStorage().corrupt(), BlobSwarm.Config.defaults()));
         SwarmNode honest1 = net.node("honest1");
         SwarmNode honest2 = net.node("honest2");
         BlobId id = corrupt.seed(blob);
@@ -82,7 +85,7 @@ class BlobSwarmTest {
         leecher.swarm().fetch(id, blob.length);
         net.deliverAll();
 
-        SwarmLink toCorrupt = net.link(leecher, corrupt);
+        SimWire toCorrupt = net.link(leecher, corrupt);
         assertEquals(Reason.INVALID_ENTRY, toCorrupt.closeReason());
         assertEquals("bad chunk", toCorrupt.closeDetail());
         assertFalse(net.connected(leecher, corrupt));
@@ -279,7 +282,7 @@ class BlobSwarmTest {
 
     @Test
     void aWantWithOneHopOrForALargeBlobIsNotRelayed() {
-        SwarmNet small = new SwarmNet(new BlobSwarm.Config(8, 10_000, blob.length - 1, 2, 500));
+        SimNet<SwarmNode> small = SwarmNode.network(new BlobSwarm.Config(8, 10_000, blob.length - 1, 2, 500));
         SwarmNode a = small.node("a");
         SwarmNode relay = small.node("relay");
         SwarmNode source = small.node("source");
@@ -326,7 +329,7 @@ class BlobSwarmTest {
 
     @Test
     void aFetchTheStorageRefusesRecordsNothing() {
-        SwarmNode small = net.node("small", new MemoryBlobStorage().limit(1000));
+        SwarmNode small = net.add(new SwarmNode(net, "small", new MemoryBlobStorage().limit(1000), BlobSwarm.Config.defaults()));
         SwarmNode seeder = net.node("seeder");
         BlobId id = seeder.seed(blob);
         net.connect(seeder, small);
@@ -342,7 +345,7 @@ class BlobSwarmTest {
         assertTrue(small.misbehaviour().isEmpty());
     }
 
-    private static Set<Integer> chunksAsked(SwarmLink link) {
+    private static Set<Integer> chunksAsked(SimWire link) {
         return link.sent(BlobGet.class).stream().flatMap(g -> g.chunks().stream()).collect(Collectors.toSet());
     }
 }

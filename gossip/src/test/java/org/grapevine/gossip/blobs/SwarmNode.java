@@ -1,5 +1,11 @@
 package org.grapevine.gossip.blobs;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
+import org.grapevine.gossip.sim.SimNet;
+import org.grapevine.gossip.sim.SimWire;
+import org.grapevine.gossip.wire.WireMessage;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +15,7 @@ import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 
 /** A simulated node: a {@link MemoryBlobStorage} and a {@link BlobSwarm} on the network's clock, recording its events. */
-final class SwarmNode implements BlobSwarm.Events {
+final class SwarmNode implements BlobSwarm.Events, SimNet.Node {
     private final String name;
     private final AuthorId id;
     private final MemoryBlobStorage storage;
@@ -19,9 +25,18 @@ final class SwarmNode implements BlobSwarm.Events {
     private final List<String> misbehaviour = new ArrayList<>();
     private final Map<AuthorId, Integer> chunksFrom = new HashMap<>();
 
-    SwarmNode(SwarmNet network, String name, MemoryBlobStorage storage, BlobSwarm.Config config) {
+    /** A simulated network of blob swarms with {@code config}. */
+    static SimNet<SwarmNode> network(BlobSwarm.Config config) {
+        return new SimNet<>((net, name) -> new SwarmNode(net, name, new MemoryBlobStorage(), config));
+    }
+
+    static SimNet<SwarmNode> network() {
+        return network(BlobSwarm.Config.defaults());
+    }
+
+    SwarmNode(SimNet<SwarmNode> network, String name, MemoryBlobStorage storage, BlobSwarm.Config config) {
         this.name = name;
-        this.id = FakePeer.idOf(name);
+        this.id = RecordingPeer.idOf(name);
         this.storage = storage;
         this.swarm = new BlobSwarm(storage, network::now, config, this, new SplittableRandom(name.hashCode()));
     }
@@ -68,12 +83,40 @@ final class SwarmNode implements BlobSwarm.Events {
         return storage.bytes(blob);
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
-    AuthorId id() {
+    @Override
+    public AuthorId id() {
         return id;
+    }
+
+    @Override
+    public boolean connected(SimWire link) {
+        swarm.connected(link);
+        return true;
+    }
+
+    @Override
+    public void disconnected(AuthorId peer) {
+        swarm.disconnected(peer);
+    }
+
+    @Override
+    public void received(AuthorId from, WireMessage message) {
+        swarm.received(from, message);
+    }
+
+    @Override
+    public void writable(AuthorId peer) {
+        swarm.writable(peer);
+    }
+
+    @Override
+    public void tick() {
+        swarm.tick();
     }
 
     MemoryBlobStorage storage() {

@@ -1,5 +1,8 @@
 package org.grapevine.gossip.replication;
 
+import org.grapevine.gossip.sim.SimNet;
+import org.grapevine.gossip.sim.SimWire;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Replication stories on a simulated network: who ends up holding what, and at what cost in messages. */
 class ReplicatorTest {
-    private final SimNetwork net = new SimNetwork();
+    private final SimNet<SimNode> net = SimNode.network();
     private final SimNode alice = net.node("alice");
     private final SimNode bob = net.node("bob");
     private final SimNode carol = net.node("carol");
@@ -45,12 +48,12 @@ class ReplicatorTest {
         assertEquals(0, bob.store().count(Outcome.DUPLICATE) + bob.store().count(Outcome.OUT_OF_ORDER));
         assertEquals(1000, bob.storedReported());
         // One batch (up to 1,024 entries) and one note that the feed is done.
-        SimLink toBob = net.link(alice, bob);
+        SimWire toBob = net.link(alice, bob);
         assertEquals(1000, toBob.entriesSent());
-        assertEquals(1, toBob.sent(Entries.class));
+        assertEquals(1, toBob.count(Entries.class));
         assertEquals(List.of(new CaughtUp(alice.id(), 1000)), ofType(toBob, CaughtUp.class));
         // Alice hears bob's clock and nothing else: bob has nothing she wants and tells her nothing new.
-        SimLink toAlice = net.link(bob, alice);
+        SimWire toAlice = net.link(bob, alice);
         assertEquals(List.of(Clock.class), types(toAlice));
         assertEquals(0, alice.store().appendCalls());
         assertTrue(alice.misbehaviour().isEmpty() && bob.misbehaviour().isEmpty());
@@ -74,7 +77,7 @@ class ReplicatorTest {
 
         assertEquals(11, bob.holds(alice));
         assertEquals("one more", bob.texts(alice).get(10));
-        assertEquals(1, net.link(alice, bob).sent(Entries.class));
+        assertEquals(1, net.link(alice, bob).count(Entries.class));
         assertEquals(1, net.link(alice, bob).messagesCarrying(e.id()));
         assertEquals(1, net.link(alice, bob).entriesSent());
         assertEquals(List.of(), types(net.link(bob, alice)), "bob has nothing to say about an entry he got");
@@ -254,8 +257,7 @@ class ReplicatorTest {
             alice.post("slow " + i);
             net.deliverAll();
             assertEquals(2 + i, carol.holds(alice), "dave only announced it");
-            net.link(bob, carol).setWritable(true);
-            bob.replicator().writable(carol.id());
+            net.link(bob, carol).setWritable(true); // tells bob, as Netty does
             net.deliverAll();
             assertEquals(3 + i, carol.holds(alice));
         }
@@ -278,8 +280,7 @@ class ReplicatorTest {
         net.link(bob, carol).setWritable(false);
         alice.post("slow");
         net.deliverAll();
-        net.link(bob, carol).setWritable(true);
-        bob.replicator().writable(carol.id());
+        net.link(bob, carol).setWritable(true); // tells bob, as Netty does
         net.deliverAll();
         for (int i = 0; i < 5; i++) {
             alice.post("prompt " + i);
@@ -305,7 +306,7 @@ class ReplicatorTest {
                 .filter(n -> n.id().equals(id)).findFirst().map(SimNode::name).orElse("?"));
 
         assertEquals(List.of(
-                "wanted, hold 3, source bob, waiting 500 ms of " + SimNetwork.SWITCH_AFTER_MILLIS + ", author 2 hops away",
+                "wanted, hold 3, source bob, waiting 500 ms of " + SimNode.SWITCH_AFTER_MILLIS + ", author 2 hops away",
                 "  peer bob: holds 3, wants LAZY, asked EAGER, author 1 hop away, caught us up to 3", // bob's post is stuck in the link: no note
                 "  peer dave: holds 4, wants LAZY, asked LAZY, author 1 hop away"), why.lines().toList());
         assertTrue(carol.replicator().explain(dave.id(), id -> "?").startsWith("not wanted, hold 0, source none, not waiting, no route to the author"));
@@ -329,14 +330,14 @@ class ReplicatorTest {
     @Test
     void aMissedDeadlineMakesTheNodeMorePatient() {
         carolStuckOnAlice();
-        assertEquals(SimNetwork.SWITCH_AFTER_MILLIS, carol.replicator().patience());
+        assertEquals(SimNode.SWITCH_AFTER_MILLIS, carol.replicator().patience());
 
-        net.advance(SimNetwork.SWITCH_AFTER_MILLIS);
+        net.advance(SimNode.SWITCH_AFTER_MILLIS);
         net.tickAll();
         net.deliverAll();
 
         assertEquals(10, carol.holds(alice));
-        assertTrue(carol.replicator().patience() > SimNetwork.SWITCH_AFTER_MILLIS, "patience " + carol.replicator().patience());
+        assertTrue(carol.replicator().patience() > SimNode.SWITCH_AFTER_MILLIS, "patience " + carol.replicator().patience());
     }
 
     @Test
@@ -443,7 +444,7 @@ class ReplicatorTest {
             net.tickAll();
             net.deliverAll();
         }
-        assertEquals(0, net.sent(WireMessage.Routes.class), "settled: nothing more is said");
+        assertEquals(0, net.count(WireMessage.Routes.class), "settled: nothing more is said");
         for (SimNode n : List.of(bob, carol, erin)) assertEquals(Set.of(alice.id()), n.replicator().unserved(), n.name());
     }
 
@@ -462,12 +463,12 @@ class ReplicatorTest {
 
         net.connect(alice, bob);
         net.deliverAll();
-        assertEquals(0, net.link(bob, carol).sent(WireMessage.Routes.class), "good news waits for the tick");
+        assertEquals(0, net.link(bob, carol).count(WireMessage.Routes.class), "good news waits for the tick");
         assertEquals(Set.of(alice.id()), carol.replicator().unserved());
 
         net.tickAll();
         net.deliverAll();
-        assertEquals(1, net.link(bob, carol).sent(WireMessage.Routes.class));
+        assertEquals(1, net.link(bob, carol).count(WireMessage.Routes.class));
         assertEquals(Set.of(), carol.replicator().unserved());
     }
 
@@ -560,7 +561,7 @@ class ReplicatorTest {
     void aSourceThatDoesNotDeliverIsReplacedAfterTheDeadline() {
         carolStuckOnAlice();
 
-        net.advance(SimNetwork.SWITCH_AFTER_MILLIS - 1);
+        net.advance(SimNode.SWITCH_AFTER_MILLIS - 1);
         net.tickAll();
         net.deliverAll();
         assertEquals(0, carol.holds(alice), "not before the deadline");
@@ -590,7 +591,7 @@ class ReplicatorTest {
         assertEquals(0, carol.holds(alice));
 
         lose.set(false);
-        net.advance(SimNetwork.SWITCH_AFTER_MILLIS - 1);
+        net.advance(SimNode.SWITCH_AFTER_MILLIS - 1);
         net.tickAll();
         net.deliverAll();
         assertEquals(0, carol.holds(alice), "not before the deadline");
@@ -605,14 +606,13 @@ class ReplicatorTest {
     @Test
     void aSourceDemotedToLazyStopsStreaming() {
         carolStuckOnAlice();
-        net.advance(SimNetwork.SWITCH_AFTER_MILLIS + 1);
+        net.advance(SimNode.SWITCH_AFTER_MILLIS + 1);
         net.tickAll();
         net.deliverAll();
         assertEquals(10, carol.holds(alice));
 
         // Alice's link drains; carol told her meanwhile that she is no longer the source.
-        net.link(alice, carol).setWritable(true);
-        alice.replicator().writable(carol.id());
+        net.link(alice, carol).setWritable(true); // tells alice, as Netty does
         net.deliverAll();
 
         assertEquals(0, net.link(alice, carol).entriesSent());
@@ -650,7 +650,7 @@ class ReplicatorTest {
         assertEquals(0, bob.store().count(Outcome.DUPLICATE));
 
         // Mallory was asked for what it claimed and brought nothing: after the patience its claims are not believed.
-        net.advance(SimNetwork.SWITCH_AFTER_MILLIS);
+        net.advance(SimNode.SWITCH_AFTER_MILLIS);
         net.tickAll();
         net.deliverAll();
         String why = bob.replicator().explain(alice.id(), id -> id.equals(mallory.id()) ? "mallory" : "alice");
@@ -664,7 +664,7 @@ class ReplicatorTest {
         alice.post("live after the second claim");
         net.deliverAll();
         assertEquals(5, bob.holds(alice));
-        net.advance(10 * SimNetwork.SWITCH_AFTER_MILLIS);
+        net.advance(10 * SimNode.SWITCH_AFTER_MILLIS);
         net.tickAll();
         net.deliverAll();
         assertEquals(List.of(Mode.LAZY), ofType(net.link(bob, mallory), Clock.class).stream()
@@ -872,7 +872,7 @@ class ReplicatorTest {
         assertEquals(List.of(d), bob.store().entries(dave.id()));
         assertEquals(2, bob.store().count(Outcome.INVALID));
         assertEquals(List.of(mallory.id()), bob.misbehavingPeers());
-        assertEquals(1, net.link(bob, mallory).sent(WireMessage.Goodbye.class));
+        assertEquals(1, net.link(bob, mallory).count(WireMessage.Goodbye.class));
         assertFalse(net.connected(bob, mallory));
         assertEquals(1, carol.holds(alice));
         assertEquals(1, carol.holds(dave));
@@ -896,14 +896,13 @@ class ReplicatorTest {
         bob.wants(alice);
         alice.posts(600);
         net.connect(alice, bob);
-        SimLink toBob = net.link(alice, bob);
+        SimWire toBob = net.link(alice, bob);
         toBob.setWritable(false);
         net.deliverAll();
-        assertEquals(0, toBob.sent(Entries.class));
+        assertEquals(0, toBob.count(Entries.class));
         assertEquals(0, bob.holds(alice));
 
-        toBob.setWritable(true);
-        alice.replicator().writable(bob.id());
+        toBob.setWritable(true); // tells alice, as Netty does
         net.deliverAll();
         assertEquals(600, bob.holds(alice));
         assertEquals(600, toBob.entriesSent());
@@ -915,7 +914,7 @@ class ReplicatorTest {
         bob.wants(alice);
         alice.posts(3000); // three batches at least
         net.connect(alice, bob);
-        SimLink toBob = net.link(alice, bob);
+        SimWire toBob = net.link(alice, bob);
         long highWater = 16 * 1024;
         toBob.setHighWater(highWater);
         net.deliverAll();
@@ -934,14 +933,13 @@ class ReplicatorTest {
         bob.wants(alice);
         alice.posts(300);
         net.connect(alice, bob);
-        SimLink toBob = net.link(alice, bob);
+        SimWire toBob = net.link(alice, bob);
         toBob.setWritable(false);
         net.deliverAll();
 
         bob.wants();
         net.deliverAll();
-        toBob.setWritable(true);
-        alice.replicator().writable(bob.id());
+        toBob.setWritable(true); // tells alice, as Netty does
         net.deliverAll();
 
         assertEquals(0, toBob.entriesSent());
@@ -965,7 +963,7 @@ class ReplicatorTest {
             assertEquals(1, n.holds(a), n.name());
             assertEquals(1, n.store().count(Outcome.STORED) + n.store().count(Outcome.DUPLICATE), n + " got one copy");
         }
-        assertEquals(4, net.sent(Entries.class));
+        assertEquals(4, net.count(Entries.class));
     }
 
     @Test
@@ -1039,11 +1037,11 @@ class ReplicatorTest {
         return node.replicator().sync().stream().filter(s -> s.feed().equals(feed.id())).findFirst().orElseThrow();
     }
 
-    private static List<Class<?>> types(SimLink link) {
+    private static List<Class<?>> types(SimWire link) {
         return link.sent().stream().<Class<?>>map(Object::getClass).toList();
     }
 
-    private static <T extends WireMessage> List<T> ofType(SimLink link, Class<T> type) {
+    private static <T extends WireMessage> List<T> ofType(SimWire link, Class<T> type) {
         return link.sent().stream().filter(type::isInstance).map(type::cast).toList();
     }
 }

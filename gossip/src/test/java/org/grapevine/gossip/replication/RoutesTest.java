@@ -1,5 +1,7 @@
 package org.grapevine.gossip.replication;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.security.SecureRandom;
@@ -26,13 +28,13 @@ class RoutesTest {
     private final Routes routes = new Routes(self, peers, wanted, Visibility.PUBLIC);
 
     private ReplicaPeer peer() {
-        ReplicaPeer p = new ReplicaPeer(new RecordingLink(Identity.generate(RANDOM).id()));
+        ReplicaPeer p = new ReplicaPeer(new RecordingPeer(Identity.generate(RANDOM).id()));
         peers.put(p.link.id(), p);
         return p;
     }
 
-    private static RecordingLink link(ReplicaPeer p) {
-        return (RecordingLink) p.link;
+    private static RecordingPeer link(ReplicaPeer p) {
+        return (RecordingPeer) p.link;
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.grapevine.gossip.replication;
 
+import org.grapevine.gossip.sim.SimNet;
+import org.grapevine.gossip.sim.SimWire;
+import org.grapevine.gossip.wire.WireMessage;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -16,8 +20,11 @@ import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 
 /** A simulated node: an identity, a {@link MemoryFeedStore} and a {@link Replicator} on the network's clock. */
-final class SimNode implements Replicator.Events {
-    private final SimNetwork network;
+final class SimNode implements Replicator.Events, SimNet.Node {
+    /** How long a source may take before another peer is asked, in every simulated node. */
+    static final long SWITCH_AFTER_MILLIS = 2_000;
+
+    private final SimNet<SimNode> network;
     private final String name;
     private final Identity identity;
     private final MemoryFeedStore store = new MemoryFeedStore();
@@ -26,11 +33,16 @@ final class SimNode implements Replicator.Events {
     private final List<String> misbehaviour = new ArrayList<>();
     private int storedReported;
 
-    SimNode(SimNetwork network, String name) {
+    /** A simulated network of replicating nodes. */
+    static SimNet<SimNode> network() {
+        return new SimNet<>(SimNode::new);
+    }
+
+    SimNode(SimNet<SimNode> network, String name) {
         this.network = network;
         this.name = name;
         this.identity = Identity.fromSeed(seed(name));
-        this.replicator = new Replicator(identity.id(), store, network::now, SimNetwork.SWITCH_AFTER_MILLIS, this);
+        this.replicator = new Replicator(identity.id(), store, network::now, SWITCH_AFTER_MILLIS, this);
         replicator.setWanted(Set.of(identity.id()));
     }
 
@@ -113,12 +125,44 @@ final class SimNode implements Replicator.Events {
         return storedReported;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
-    AuthorId id() {
+    @Override
+    public AuthorId id() {
         return identity.id();
+    }
+
+    @Override
+    public boolean connected(SimWire link) {
+        return replicator.connected(link);
+    }
+
+    @Override
+    public void disconnected(AuthorId peer) {
+        replicator.disconnected(peer);
+    }
+
+    @Override
+    public void received(AuthorId from, WireMessage message) {
+        replicator.received(from, message);
+    }
+
+    @Override
+    public void writable(AuthorId peer) {
+        replicator.writable(peer);
+    }
+
+    @Override
+    public void tick() {
+        replicator.tick();
+    }
+
+    @Override
+    public void resetCounters() {
+        store.resetCounts();
     }
 
     Identity identity() {

@@ -1,5 +1,7 @@
 package org.grapevine.gossip.replication;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -51,14 +53,14 @@ class SourcesTest {
     }, Visibility.PUBLIC, peers, wanted, streams, f -> false, new Patience(SWITCH, 8 * SWITCH), 600 * SWITCH);
 
     private ReplicaPeer connect() {
-        ReplicaPeer p = new ReplicaPeer(new RecordingLink(Identity.generate(RANDOM).id()));
+        ReplicaPeer p = new ReplicaPeer(new RecordingPeer(Identity.generate(RANDOM).id()));
         sources.remember(p);
         peers.put(p.link.id(), p);
         return p;
     }
 
     private static List<Mode> asked(ReplicaPeer p) {
-        return ((RecordingLink) p.link).take(WireMessage.Clock.class).stream()
+        return ((RecordingPeer) p.link).take(WireMessage.Clock.class).stream()
                 .flatMap(c -> c.feeds().stream()).map(FeedState::mode).toList();
     }
 

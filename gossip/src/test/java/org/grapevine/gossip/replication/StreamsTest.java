@@ -1,5 +1,7 @@
 package org.grapevine.gossip.replication;
 
+import org.grapevine.gossip.sim.RecordingPeer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.security.SecureRandom;
@@ -31,7 +33,7 @@ class StreamsTest {
     private final Streams streams = new Streams(store, peers, routes);
 
     private ReplicaPeer peer() {
-        ReplicaPeer p = new ReplicaPeer(new RecordingLink(Identity.generate(RANDOM).id()));
+        ReplicaPeer p = new ReplicaPeer(new RecordingPeer(Identity.generate(RANDOM).id()));
         peers.put(p.link.id(), p);
         return p;
     }
@@ -51,24 +53,24 @@ class StreamsTest {
     void anEagerPeerIsStreamedInBatchesWhileItsLinkTakesThemThenToldItCaughtUpOnce() {
         posts(Streams.BATCH_ENTRIES + 10);
         ReplicaPeer p = peer();
-        RecordingLink link = (RecordingLink) p.link;
+        RecordingPeer link = (RecordingPeer) p.link;
         p.wants.put(author.id(), Mode.EAGER);
         p.streaming.add(author.id());
 
-        link.writable = false;
+        link.setWritable(false);
         streams.pump(p);
-        assertEquals(List.of(), link.sent, "nothing while the link is full");
+        assertEquals(List.of(), link.sent(), "nothing while the link is full");
 
-        link.writable = true;
+        link.setWritable(true);
         streams.pump(p);
-        List<Integer> batches = link.sent.stream().filter(m -> m instanceof WireMessage.Entries)
+        List<Integer> batches = link.sent().stream().filter(m -> m instanceof WireMessage.Entries)
                 .map(m -> ((WireMessage.Entries) m).entries().size()).toList();
         assertEquals(List.of(Streams.BATCH_ENTRIES, 10), batches);
         assertEquals(List.of(new WireMessage.CaughtUp(author.id(), Streams.BATCH_ENTRIES + 10)), link.take(WireMessage.CaughtUp.class));
 
         streams.advanced(author.id(), store.head(author.id()));
         streams.pump(p);
-        assertEquals(List.of(), link.sent, "nothing new: nothing sent, and no second caught-up note");
+        assertEquals(List.of(), link.sent(), "nothing new: nothing sent, and no second caught-up note");
     }
 
     @Test
@@ -84,9 +86,9 @@ class StreamsTest {
         streams.advanced(author.id(), 3);
         streams.flush();
         assertEquals(List.of(new WireMessage.Clock(List.of(new FeedState(author.id(), 3, Mode.LAZY, WireMessage.NO_ROUTE)))),
-                ((RecordingLink) lazy.link).take(WireMessage.Clock.class));
-        assertEquals(List.of(), ((RecordingLink) level.link).sent, "a peer that holds as much hears nothing");
+                ((RecordingPeer) lazy.link).take(WireMessage.Clock.class));
+        assertEquals(List.of(), ((RecordingPeer) level.link).sent(), "a peer that holds as much hears nothing");
         streams.flush();
-        assertEquals(List.of(), ((RecordingLink) lazy.link).sent, "a note is sent once");
+        assertEquals(List.of(), ((RecordingPeer) lazy.link).sent(), "a note is sent once");
     }
 }

@@ -1,8 +1,10 @@
-package org.grapevine.gossip.replication;
+package org.grapevine.gossip.sim;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.grapevine.gossip.blobs.BlobPeer;
+import org.grapevine.gossip.replication.PeerLink;
 import org.grapevine.gossip.wire.WireCodec;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.gossip.wire.WireMessage.Entries;
@@ -10,16 +12,22 @@ import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.EntryId;
 
 /**
- * One direction of a simulated connection, as the sending node's {@link Replicator} sees it.
- * Messages are encoded on send and decoded on delivery through the network's one FIFO queue;
- * writability can be switched off by hand or by a high-water mark on bytes in flight.
+ * One direction of a simulated connection, as the sending node sees it (a replicator's
+ * {@link PeerLink}, a swarm's {@link BlobPeer}). Messages are encoded on send and decoded on
+ * delivery through the network's one queue. A test can rewrite what the sender hands the link, drop
+ * or change what goes out (a lying or silent peer), inject what the sender never wrote, and make the
+ * link unwritable by hand or past a high-water mark of bytes in flight; it turns writable again as
+ * Netty's writability event does, telling the sender.
  */
-final class SimLink implements PeerLink {
-    private final SimNetwork network;
-    private final SimNode from;
-    private final SimNode to;
+public final class SimWire implements PeerLink, BlobPeer {
+    private final SimNet<?> network;
+    private final SimNet.Node from;
+    private final SimNet.Node to;
     private final List<WireMessage> sent = new ArrayList<>();
-    private SimLink reverse;
+    private SimWire reverse;
+    /** Applied to what the sender hands the link before it is recorded (another protocol's view of the messages). */
+    private UnaryOperator<WireMessage> rewrite = UnaryOperator.identity();
+    /** Applied after it is recorded: what goes out instead, or null for nothing (a lying or silent peer). */
     private UnaryOperator<WireMessage> tamper = UnaryOperator.identity();
     private boolean paused;
     private long highWater = Long.MAX_VALUE;
@@ -33,7 +41,7 @@ final class SimLink implements PeerLink {
     private WireMessage.Reason closeReason;
     private String closeDetail;
 
-    SimLink(SimNetwork network, SimNode from, SimNode to) {
+    SimWire(SimNet<?> network, SimNet.Node from, SimNet.Node to) {
         this.network = network;
         this.from = from;
         this.to = to;
@@ -47,17 +55,20 @@ final class SimLink implements PeerLink {
     @Override
     public void send(WireMessage message) {
         if (closed || !open) return; // a closed channel drops writes, as Netty's does
-        transmit(tamper.apply(message));
+        WireMessage m = rewrite.apply(message);
+        sent.add(m);
+        WireMessage out = tamper.apply(m);
+        if (out != null) transmit(out);
     }
 
-    /** Sends a message the sender's replicator never asked for, as a faulty or hostile peer would. */
-    void inject(WireMessage message) {
+    /** Sends a message the sender never wrote, as a faulty or hostile peer would. */
+    public void inject(WireMessage message) {
+        sent.add(message);
         transmit(message);
     }
 
     private void transmit(WireMessage message) {
         byte[] bytes = WireCodec.encode(message);
-        sent.add(message);
         bytesSent += bytes.length;
         inFlight += bytes.length;
         maxInFlight = Math.max(maxInFlight, inFlight);
@@ -70,10 +81,9 @@ final class SimLink implements PeerLink {
         inFlight -= size;
         if (saturated && inFlight <= highWater / 2) {
             saturated = false;
-            // Like Netty's channelWritabilityChanged: the node hears that it may stream again.
             if (!paused && open && !closed) {
                 resumes++;
-                from.replicator().writable(to.id());
+                from.writable(to.id());
             }
         }
     }
@@ -83,29 +93,42 @@ final class SimLink implements PeerLink {
         return !paused && !saturated;
     }
 
+    /** Switches writability by hand; turning it back on tells the sender, as Netty's writability event does. */
+    public void setWritable(boolean writable) {
+        paused = !writable;
+        if (writable && !saturated && open && !closed) from.writable(to.id());
+    }
+
+    /** Makes the link unwritable while this many bytes are in flight, writable again at half of it. */
+    public void setHighWater(long bytes) {
+        highWater = bytes;
+    }
+
+    void rewrite(UnaryOperator<WireMessage> rewrite) {
+        this.rewrite = rewrite;
+    }
+
+    /** Changes (or, returning null, drops) what goes out; {@link #sent()} still shows what the sender wrote. */
+    public SimWire tamper(UnaryOperator<WireMessage> tamper) {
+        this.tamper = tamper;
+        return this;
+    }
+
+    /** Drops every chunk: a peer that says it has the blob but never sends any of it. */
+    public SimWire silent() {
+        return tamper(m -> m instanceof WireMessage.BlobChunk ? null : m);
+    }
+
     @Override
     public void close(WireMessage.Reason reason, String detail) {
         if (closed || !open) return;
         closed = true;
         closeReason = reason;
         closeDetail = detail;
-        transmit(new WireMessage.Goodbye(reason, detail));
+        WireMessage goodbye = new WireMessage.Goodbye(reason, detail);
+        sent.add(goodbye);
+        transmit(goodbye);
         network.disconnectLater(from, to);
-    }
-
-    /** Switches writability by hand; after turning it back on, call the sender's {@code replicator.writable}. */
-    void setWritable(boolean writable) {
-        paused = !writable;
-    }
-
-    /** Makes the link unwritable while this many bytes are in flight, writable again at half of it. */
-    void setHighWater(long bytes) {
-        highWater = bytes;
-    }
-
-    /** Rewrites every message the sender hands this link, for a misbehaving peer. */
-    void setTamper(UnaryOperator<WireMessage> tamper) {
-        this.tamper = tamper;
     }
 
     void disconnected() {
@@ -113,76 +136,83 @@ final class SimLink implements PeerLink {
     }
 
     /** True until the connection drops (a closed link stays connected until its goodbye is out). */
-    boolean connected() {
+    public boolean connected() {
         return open;
     }
 
-    void setReverse(SimLink reverse) {
+    void setReverse(SimWire reverse) {
         this.reverse = reverse;
     }
 
     /** The other direction of the same connection. */
-    SimLink reverse() {
+    public SimWire reverse() {
         return reverse;
     }
 
-    boolean closed() {
+    public boolean closed() {
         return closed;
     }
 
-    WireMessage.Reason closeReason() {
+    public WireMessage.Reason closeReason() {
         return closeReason;
     }
 
-    String closeDetail() {
+    public String closeDetail() {
         return closeDetail;
     }
 
-    SimNode from() {
+    public SimNet.Node from() {
         return from;
     }
 
-    SimNode to() {
+    public SimNet.Node to() {
         return to;
     }
 
-    long bytesSent() {
+    public long bytesSent() {
         return bytesSent;
     }
 
-    long inFlight() {
+    public long inFlight() {
         return inFlight;
     }
 
     /** How often the link turned writable again after reaching its high-water mark. */
-    int resumes() {
+    public int resumes() {
         return resumes;
     }
 
     /** The most bytes ever in flight at once on this link. */
-    long maxInFlight() {
+    public long maxInFlight() {
         return maxInFlight;
     }
 
-    List<WireMessage> sent() {
+    /** What the sender wrote (and was injected), in order. */
+    public List<WireMessage> sent() {
         return List.copyOf(sent);
     }
 
-    int sent(Class<? extends WireMessage> type) {
+    public <T extends WireMessage> List<T> sent(Class<T> type) {
+        List<T> out = new ArrayList<>();
+        for (WireMessage m : sent) if (type.isInstance(m)) out.add(type.cast(m));
+        return out;
+    }
+
+    public int count(Class<? extends WireMessage> type) {
         int n = 0;
         for (WireMessage m : sent) if (type.isInstance(m)) n++;
         return n;
     }
 
     /** Entries carried by all Entries messages sent so far. */
-    int entriesSent() {
+    public int entriesSent() {
         int n = 0;
         for (WireMessage m : sent) if (m instanceof Entries e) n += e.entries().size();
         return n;
     }
 
     /** How many Entries messages carried the entry with this id. */
-    int messagesCarrying(EntryId id) {
+    public int messagesCarrying(EntryId id) {
         int n = 0;
         for (WireMessage m : sent) {
             if (m instanceof Entries e && e.entries().stream().anyMatch(x -> x.id().equals(id))) n++;
@@ -190,7 +220,7 @@ final class SimLink implements PeerLink {
         return n;
     }
 
-    void resetCounters() {
+    public void resetCounters() {
         sent.clear();
         bytesSent = 0;
     }

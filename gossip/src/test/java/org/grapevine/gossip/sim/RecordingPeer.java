@@ -1,15 +1,20 @@
-package org.grapevine.gossip.blobs;
+package org.grapevine.gossip.sim;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import org.grapevine.gossip.blobs.BlobPeer;
+import org.grapevine.gossip.replication.PeerLink;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
 
-/** A peer that only records what the swarm hands it, for tests that play the other side by hand. */
-final class FakePeer implements BlobPeer {
+/**
+ * A peer that only records what it is handed (by a replicator as its {@link PeerLink}, by a swarm
+ * as its {@link BlobPeer}), for tests that play the other side by hand.
+ */
+public final class RecordingPeer implements PeerLink, BlobPeer {
     private final String name;
     private final AuthorId id;
     private final List<WireMessage> sent = new ArrayList<>();
@@ -17,13 +22,18 @@ final class FakePeer implements BlobPeer {
     private WireMessage.Reason closeReason;
     private String closeDetail;
 
-    FakePeer(String name) {
+    public RecordingPeer(String name) {
         this.name = name;
         this.id = idOf(name);
     }
 
+    public RecordingPeer(AuthorId id) {
+        this.name = id.toString();
+        this.id = id;
+    }
+
     /** A made-up author id derived from a name. */
-    static AuthorId idOf(String name) {
+    public static AuthorId idOf(String name) {
         try {
             return new AuthorId(MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
@@ -46,7 +56,7 @@ final class FakePeer implements BlobPeer {
         return writable;
     }
 
-    void setWritable(boolean writable) {
+    public void setWritable(boolean writable) {
         this.writable = writable;
     }
 
@@ -56,29 +66,36 @@ final class FakePeer implements BlobPeer {
         closeDetail = detail;
     }
 
-    List<WireMessage> sent() {
+    public List<WireMessage> sent() {
         return List.copyOf(sent);
     }
 
-    <T extends WireMessage> List<T> sent(Class<T> type) {
+    public <T extends WireMessage> List<T> sent(Class<T> type) {
         List<T> out = new ArrayList<>();
         for (WireMessage m : sent) if (type.isInstance(m)) out.add(type.cast(m));
         return out;
     }
 
-    void clear() {
+    public void clear() {
         sent.clear();
     }
 
-    boolean closed() {
+    /** What was sent of one type, in order; everything sent is forgotten. */
+    public <T extends WireMessage> List<T> take(Class<T> type) {
+        List<T> out = sent(type);
+        sent.clear();
+        return out;
+    }
+
+    public boolean closed() {
         return closeReason != null;
     }
 
-    WireMessage.Reason closeReason() {
+    public WireMessage.Reason closeReason() {
         return closeReason;
     }
 
-    String closeDetail() {
+    public String closeDetail() {
         return closeDetail;
     }
 
