@@ -323,6 +323,19 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /**
+     * What {@code peer} may see changed (a protocol's visibility rule now shows it more, or less):
+     * replication asks it for the wanted feeds it sees now, and blob fetches are told to it.
+     * Protocols whose rules change within a connection (a member proving itself) call this.
+     */
+    public void visibilityChanged(AuthorId peer) {
+        onLoop(() -> {
+            if (!connections.connected().containsKey(peer)) return;
+            replication.replicator().visibilityChanged(peer);
+            blobs.visibilityChanged(peer);
+        });
+    }
+
     /** Gives {@code author} the user's own name for them (empty removes it), on the node loop. */
     public CompletableFuture<Void> setPetname(AuthorId author, String name) {
         return onLoop(() -> store.indexes().setPetname(author, name));

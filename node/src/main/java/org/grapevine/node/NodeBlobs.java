@@ -194,6 +194,11 @@ final class NodeBlobs implements Protocol, AutoCloseable {
         }));
     }
 
+    /** What {@code peer} may see changed. */
+    void visibilityChanged(AuthorId peer) {
+        submit(() -> swarm.visibilityChanged(peer));
+    }
+
     @Override
     public void disconnected(AuthorId peer) {
         submit(() -> swarm.disconnected(peer));

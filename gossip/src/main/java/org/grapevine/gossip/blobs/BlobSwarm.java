@@ -146,6 +146,13 @@ public final class BlobSwarm {
     }
 
     /** A peer's link can take more bytes again: send the chunks it is waiting for. */
+    /** What {@code peerId} may see changed: it hears every blob we are fetching (its link leaves out those still hidden from it). */
+    public void visibilityChanged(AuthorId peerId) {
+        BlobPeer peer = peers.get(peerId);
+        if (peer == null) return;
+        for (Fetch f : fetches.values()) peer.send(new BlobWant(f.blob, f.hops, f.size()));
+    }
+
     public void writable(AuthorId peerId) {
         BlobPeer peer = peers.get(peerId);
         if (peer != null) server.pump(peer);

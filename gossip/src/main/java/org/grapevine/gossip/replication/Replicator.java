@@ -79,8 +79,8 @@ public final class Replicator {
      * A replicator that asks a peer for a feed, takes it as the feed's source, or tells it a route,
      * only where {@code visibility} shows the feed to that peer. (What is sent and received is also
      * filtered by the node, per peer; this keeps source choice from settling on a peer that will
-     * never hear the request.) A peer that comes to see more later is not asked again until it
-     * reconnects: channels, which change visibility within a session, will need a hook for that.
+     * never hear the request.) When what a peer may see changes within its connection, call
+     * {@link #visibilityChanged}.
      */
     public Replicator(AuthorId self, FeedStore store, LongSupplier millis, long switchAfterMillis, Events events, Visibility visibility) {
         this.store = store;
@@ -218,6 +218,29 @@ public final class Replicator {
         long head = store.head(feed);
         streams.advanced(feed, head);
         sources.advanced(feed, head);
+        flush();
+    }
+
+    /**
+     * What {@code peerId} may see changed (it proved it belongs somewhere, or no longer does):
+     * wanted feeds it now sees are asked of it as on connect, and it stops being the source, or
+     * being streamed, of feeds hidden from it now.
+     */
+    public void visibilityChanged(AuthorId peerId) {
+        ReplicaPeer peer = peers.get(peerId);
+        if (peer == null) return;
+        List<FeedState> clock = new ArrayList<>();
+        for (AuthorId feed : wanted) {
+            boolean visible = visibility.feed(peerId, feed);
+            if (visible && !peer.asked.containsKey(feed)) {
+                clock.add(new FeedState(feed, store.head(feed), sources.greet(peer, feed)));
+            } else if (!visible) {
+                peer.asked.remove(feed);
+                sources.hidden(peer, feed);
+            }
+        }
+        peer.streaming.removeIf(feed -> !visibility.feed(peerId, feed));
+        if (!clock.isEmpty()) streams.clock(peer, clock);
         flush();
     }
 

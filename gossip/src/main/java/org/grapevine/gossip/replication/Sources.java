@@ -115,6 +115,15 @@ final class Sources {
         peer.distrustedUntil = distrust.until(peer.link.id(), millis.getAsLong());
     }
 
+    /** {@code feed} is hidden from {@code peer} now: if it was the feed's source, the next best peer is. */
+    void hidden(ReplicaPeer peer, AuthorId feed) {
+        if (sources.get(feed) != peer) return;
+        sources.remove(feed);
+        leads.remove(feed);
+        ReplicaPeer next = best(feed, peer);
+        if (next != null) makeSource(feed, next);
+    }
+
     /** {@code feed} became wanted: the peer with the most of it (any, if none holds it) is its source, or null. */
     ReplicaPeer choose(AuthorId feed) {
         ReplicaPeer source = best(feed, null);

@@ -148,6 +148,52 @@ class ExtensionsIT {
         net.assertNoInternalErrors();
     }
 
+    /** Shows one feed only to the peers in a set that changes while they are connected (members proving themselves). */
+    private record MembersOnly(AuthorId feed, Set<AuthorId> members) implements Silent {
+        @Override
+        public Visibility visibility() {
+            return new Visibility() {
+                @Override
+                public boolean feed(AuthorId peer, AuthorId f) {
+                    return !f.equals(feed) || members.contains(peer);
+                }
+
+                @Override
+                public boolean blob(AuthorId peer, BlobId blob) {
+                    return true;
+                }
+            };
+        }
+    }
+
+    @Test
+    void aPeerThatComesToSeeAFeedWithinItsConnectionIsToldOfItAndServed() throws Exception {
+        net = new TestNet(dir.resolve("net"));
+        Identity aliceKey = Identity.generate(RANDOM);
+        Identity malloryKey = Identity.generate(RANDOM);
+        Set<AuthorId> members = ConcurrentHashMap.newKeySet();
+        TestNode alice = net.node("alice", aliceKey, List.of(new MembersOnly(aliceKey.id(), members)));
+        alice.post("for members");
+        try (RawPeer mallory = RawPeer.connect(alice.address(), malloryKey, TestNet.NETWORK)) {
+            mallory.readTimeout(TestNet.PATIENCE);
+            WireMessage greeting = mallory.receive();
+            while (!(greeting instanceof WireMessage.Clock)) greeting = mallory.receive();
+            assertFalse(names(greeting, alice.id(), null), "not a member yet: " + greeting);
+
+            members.add(malloryKey.id());
+            alice.node().visibilityChanged(malloryKey.id());
+            WireMessage told = mallory.receive();
+            while (!names(told, alice.id(), null)) told = mallory.receive();
+            assertTrue(told instanceof WireMessage.Clock, "told of the feed in a clock: " + told);
+
+            mallory.send(new WireMessage.Clock(List.of(new WireMessage.FeedState(alice.id(), 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE))));
+            WireMessage m = mallory.receive();
+            while (!(m instanceof WireMessage.Entries)) m = mallory.receive();
+            assertEquals("for members", ((Content.Post) ((WireMessage.Entries) m).entries().get(0).decodeContent()).text());
+        }
+        net.assertNoInternalErrors();
+    }
+
     /** Wants one feed, whatever the follow graph says. */
     private record Wanting(AuthorId feed) implements Silent {
         @Override
