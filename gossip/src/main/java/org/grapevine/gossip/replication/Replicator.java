@@ -239,7 +239,11 @@ public final class Replicator {
                 sources.hidden(peer, feed);
             }
         }
+        // What it asked of us for feeds hidden from it now is forgotten: nothing more of them is streamed or noted to it.
+        peer.wants.keySet().removeIf(feed -> !visibility.feed(peerId, feed));
+        peer.routes.keySet().removeIf(feed -> !visibility.feed(peerId, feed));
         peer.streaming.removeIf(feed -> !visibility.feed(peerId, feed));
+        peer.notes.removeIf(feed -> !visibility.feed(peerId, feed));
         if (!clock.isEmpty()) streams.clock(peer, clock);
         flush();
     }
