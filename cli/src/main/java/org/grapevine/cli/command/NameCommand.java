@@ -6,6 +6,7 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.node.store.Indexes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,9 +28,11 @@ public final class NameCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String name = petname.strip();
-        if (name.startsWith("@")) throw new UserError(ExitCodes.USAGE, "a petname cannot start with '@' (ids do)");
-        if (name.length() > 64) throw new UserError(ExitCodes.USAGE, "a petname has at most 64 characters");
-        if (name.chars().anyMatch(Character::isISOControl)) throw new UserError(ExitCodes.USAGE, "a petname cannot contain control characters");
+        try {
+            Indexes.checkPetname(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(ExitCodes.USAGE, e.getMessage());
+        }
         try (Session s = home.open()) {
             AuthorId who = s.resolveAuthor(target);
             var indexes = s.store().indexes();

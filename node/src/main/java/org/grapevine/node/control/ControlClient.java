@@ -27,6 +27,48 @@ public final class ControlClient {
     }
 
     /**
+     * Sends a local API request (JSON) to the daemon listening on {@code socket} and returns its
+     * response (JSON); empty when no daemon listens there.
+     */
+    public static Optional<byte[]> call(Path socket, byte[] request) throws IOException {
+        if (!Files.exists(socket)) return Optional.empty();
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            ch.close();
+            return Optional.empty();
+        }
+        try (ch) {
+            ControlFrames.writeApiRequest(new DataOutputStream(Channels.newOutputStream(ch)), request);
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            byte[][] result = new byte[1][];
+            ControlFrames.FrameSink sink = new ControlFrames.FrameSink() {
+                @Override
+                public void out(byte[] bytes) throws IOException {
+                    throw new IOException("output frame in answer to a local API request");
+                }
+
+                @Override
+                public void err(byte[] bytes) throws IOException {
+                    throw new IOException(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip());
+                }
+
+                @Override
+                public void result(byte[] bytes) {
+                    result[0] = bytes;
+                }
+            };
+            Integer code;
+            do {
+                code = ControlFrames.readFrame(in, sink);
+            } while (code == null);
+            if (result[0] == null) throw new IOException("the daemon gave no result (exit code " + code + ")");
+            return Optional.of(result[0]);
+        }
+    }
+
+    /**
      * Runs {@code args} in the daemon listening on {@code socket}, copying its output and errors to
      * ours frame by frame as they arrive (a command that shows progress streams it). Empty when no
      * daemon listens there (the caller then does the work itself).

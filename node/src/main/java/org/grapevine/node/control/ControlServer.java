@@ -23,6 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.grapevine.node.api.ApiCodec;
+import org.grapevine.node.api.ApiResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,15 +56,22 @@ public final class ControlServer implements AutoCloseable {
         int run(List<String> args, PrintWriter out, PrintWriter err);
     }
 
+    /** Answers one local API request (JSON) with a response (JSON); never throws for what a client sent. */
+    public interface ApiHandler {
+        byte[] answer(byte[] request);
+    }
+
     private final Path socket;
     private final ServerSocketChannel server;
     private final Handler handler;
+    private final ApiHandler api;
     private final Thread acceptor;
     private final ExecutorService workers;
     private final Semaphore slots = new Semaphore(MAX_RUNNING);
     private final Set<Connection> running = ConcurrentHashMap.newKeySet();
 
-    private ControlServer(Path socket, ServerSocketChannel server, Handler handler) {
+    private ControlServer(Path socket, ServerSocketChannel server, Handler handler, ApiHandler api) {
+        this.api = api;
         this.socket = socket;
         this.server = server;
         this.handler = handler;
@@ -81,6 +90,11 @@ public final class ControlServer implements AutoCloseable {
      * means another daemon runs on this home, which is an error.
      */
     public static ControlServer start(Path socket, Handler handler) throws IOException {
+        return start(socket, handler, null);
+    }
+
+    /** Listens for command lines, run by {@code handler}, and local API requests, answered by {@code api} (null: none). */
+    public static ControlServer start(Path socket, Handler handler, ApiHandler api) throws IOException {
         if (Files.exists(socket)) {
             if (ControlClient.isLive(socket)) throw new IOException("a daemon is already running on " + socket.getParent());
             Files.delete(socket);
@@ -92,7 +106,7 @@ public final class ControlServer implements AutoCloseable {
         } catch (UnsupportedOperationException notPosix) {
             // The home directory's own permissions still keep others out.
         }
-        ControlServer s = new ControlServer(socket, server, handler);
+        ControlServer s = new ControlServer(socket, server, handler, api);
         s.acceptor.start();
         return s;
     }
@@ -134,7 +148,16 @@ public final class ControlServer implements AutoCloseable {
         Connection c = new Connection(ch);
         running.add(c);
         try (ch) {
-            List<String> args = ControlFrames.readRequest(new DataInputStream(Channels.newInputStream(ch)));
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            int first = in.readInt();
+            if (first == ControlFrames.API_REQUEST) {
+                byte[] request = ControlFrames.readApiRequest(in);
+                if (api == null) throw new IOException("no local API here");
+                c.frame(ControlFrames.RESULT, api.answer(request));
+                c.exit(0);
+                return;
+            }
+            List<String> args = ControlFrames.readRequest(in, first);
             int code;
             try (PrintWriter out = new PrintWriter(c.stream(ControlFrames.OUT), true, StandardCharsets.UTF_8);
                  PrintWriter err = new PrintWriter(c.stream(ControlFrames.ERR), true, StandardCharsets.UTF_8)) {
@@ -153,10 +176,18 @@ public final class ControlServer implements AutoCloseable {
     /** Every slot stayed taken: say so, rather than leave the user waiting without a word. */
     private static void busy(SocketChannel ch) {
         try (ch) {
-            ControlFrames.readRequest(new DataInputStream(Channels.newInputStream(ch)));
+            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+            int first = in.readInt();
             Connection c = new Connection(ch);
-            c.frame(ControlFrames.ERR, ("grapevine: the daemon is running " + MAX_RUNNING
-                    + " commands already; try again when one of them ends\n").getBytes(StandardCharsets.UTF_8));
+            String busy = "the daemon is running " + MAX_RUNNING + " commands already; try again when one of them ends";
+            if (first == ControlFrames.API_REQUEST) {
+                ControlFrames.readApiRequest(in);
+                c.frame(ControlFrames.RESULT, ApiCodec.encode(new ApiResponse.Failed(busy, BUSY_EXIT)));
+                c.exit(0);
+                return;
+            }
+            ControlFrames.readRequest(in, first);
+            c.frame(ControlFrames.ERR, ("grapevine: " + busy + "\n").getBytes(StandardCharsets.UTF_8));
             c.exit(BUSY_EXIT);
         } catch (IOException e) {
             log.debug("control connection failed: {}", e.toString());

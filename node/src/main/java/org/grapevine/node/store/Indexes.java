@@ -201,6 +201,13 @@ public final class Indexes {
     }
 
     /** Every petname, for resolving a name the user types back to an id. */
+    /** Checks a petname as the user typed it (stripped); empty removes one. */
+    public static void checkPetname(String name) {
+        if (name.startsWith("@")) throw new IllegalArgumentException("a petname cannot start with '@' (ids do)");
+        if (name.length() > 64) throw new IllegalArgumentException("a petname has at most 64 characters");
+        if (name.chars().anyMatch(Character::isISOControl)) throw new IllegalArgumentException("a petname cannot contain control characters");
+    }
+
     public Map<AuthorId, String> petnames() {
         synchronized (store) {
             Map<AuthorId, String> out = new java.util.LinkedHashMap<>();

@@ -1,0 +1,33 @@
+package org.grapevine.node.api;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * What a client asks of a running node through the local API (docs/LOCAL-API.md). Ids travel in
+ * their text forms, content as its type code and canonical bytes (base64), so that what a client
+ * sends is exactly what the node signs.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ApiRequest.Whoami.class, name = "whoami"),
+    @JsonSubTypes.Type(value = ApiRequest.Peers.class, name = "peers"),
+    @JsonSubTypes.Type(value = ApiRequest.Sync.class, name = "sync"),
+    @JsonSubTypes.Type(value = ApiRequest.SetPetname.class, name = "set-petname"),
+    @JsonSubTypes.Type(value = ApiRequest.Publish.class, name = "publish")})
+public sealed interface ApiRequest {
+    /** Who this node is. */
+    record Whoami() implements ApiRequest {}
+
+    /** The peers connected and known. */
+    record Peers() implements ApiRequest {}
+
+    /** How far each wanted feed is synced. */
+    record Sync() implements ApiRequest {}
+
+    /** Gives {@code author} the user's own name for them; an empty name removes it. */
+    record SetPetname(String author, String name) implements ApiRequest {}
+
+    /** Signs and stores a body of content type {@code type} as the user's next entry. */
+    record Publish(int type, String body) implements ApiRequest {}
+}
