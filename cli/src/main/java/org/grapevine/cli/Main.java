@@ -29,8 +29,12 @@ public final class Main {
         return commandLine().execute(args);
     }
 
-    /** Commands that never go to a daemon: they create a home, start one, or need no store. */
-    private static final Set<String> LOCAL = Set.of("init", "daemon", "completion", "help", "testnet", "demo");
+    /**
+     * Commands that never go to a daemon as a command line: they create a home, start one, or need
+     * no store; or they are clients of the local API (docs/LOCAL-API.md) and ask the daemon themselves.
+     */
+    private static final Set<String> LOCAL = Set.of("init", "daemon", "completion", "help", "testnet", "demo",
+            "whoami", "peers", "sync");
 
     /**
      * While a daemon runs on the command's home it holds the store, so the command runs there,

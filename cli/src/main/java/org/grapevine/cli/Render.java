@@ -14,6 +14,7 @@ import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
+import org.grapevine.node.api.ApiResponse;
 import org.grapevine.identity.content.ContentKind;
 import org.grapevine.identity.content.ContentKinds;
 import org.grapevine.identity.log.Entry;
@@ -26,7 +27,46 @@ public final class Render {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
-    private final Indexes indexes;
+    /** How the user knows people: from this home's indexes, or from what a local API response says. */
+    public interface People {
+        Optional<String> petname(AuthorId author);
+
+        /** The name they declare, if they declared one. */
+        Optional<String> declared(AuthorId author);
+
+        static People of(Indexes indexes) {
+            return new People() {
+                @Override
+                public Optional<String> petname(AuthorId author) {
+                    return indexes.petname(author);
+                }
+
+                @Override
+                public Optional<String> declared(AuthorId author) {
+                    return indexes.about(author).map(Content.About::name);
+                }
+            };
+        }
+
+        /** The names a local API response carries, by id text. */
+        static People of(java.util.Map<String, ApiResponse.Name> names) {
+            return new People() {
+                @Override
+                public Optional<String> petname(AuthorId author) {
+                    ApiResponse.Name n = names.get(author.toString());
+                    return n == null ? Optional.empty() : Optional.ofNullable(n.petname());
+                }
+
+                @Override
+                public Optional<String> declared(AuthorId author) {
+                    ApiResponse.Name n = names.get(author.toString());
+                    return n == null ? Optional.empty() : Optional.ofNullable(n.declared());
+                }
+            };
+        }
+    }
+
+    private final People people;
     private final AuthorId self;
     /** Where to look up what is here of attachments; null when the caller does not show them. */
     private final BlobStore blobs;
@@ -36,7 +76,16 @@ public final class Render {
     }
 
     public Render(Indexes indexes, AuthorId self, BlobStore blobs) {
-        this.indexes = indexes;
+        this(People.of(indexes), self, blobs);
+    }
+
+    /** Rendering with how the user knows people given (a local API response's), with no attachments looked up. */
+    public Render(People people, AuthorId self) {
+        this(people, self, null);
+    }
+
+    private Render(People people, AuthorId self, BlobStore blobs) {
+        this.people = people;
         this.self = self;
         this.blobs = blobs;
     }
@@ -54,9 +103,9 @@ public final class Render {
     /** A person as shown: "you", their petname, or their self-declared name marked with '~', then a short id. */
     public String who(AuthorId author) {
         if (author.equals(self)) return "you";
-        Optional<String> pet = indexes.petname(author);
+        Optional<String> pet = people.petname(author);
         if (pet.isPresent()) return pet.get();
-        return indexes.about(author).map(a -> a.name()).filter(n -> !n.isEmpty())
+        return people.declared(author).filter(n -> !n.isEmpty())
                 .map(n -> "~" + n + " (" + shortId(author) + ")")
                 .orElse(shortId(author));
     }

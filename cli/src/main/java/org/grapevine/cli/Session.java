@@ -22,6 +22,12 @@ import org.grapevine.node.Node;
 import org.grapevine.node.Publisher;
 import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.store.Store;
+import org.grapevine.identity.Malformed;
+import org.grapevine.node.control.ControlClient;
+import org.grapevine.node.api.LocalApi;
+import org.grapevine.node.api.ApiResponse;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiCodec;
 
 /**
  * One command's access to a home: its public id, its store and blob files, and (only for commands
@@ -149,6 +155,39 @@ public final class Session implements AutoCloseable {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
         }
+    }
+
+    /**
+     * Asks the local API: the daemon's when one runs on this home (over its control socket, or
+     * in its own process for a command it runs), else this home's store alone. A failure becomes
+     * the user's one line and exit code; an answer of another kind than {@code type} is a bug.
+     */
+    public <T extends ApiResponse> T ask(ApiRequest request, Class<T> type) {
+        ApiResponse answer = answer(request);
+        if (answer instanceof ApiResponse.Failed f) throw new UserError(f.exit(), f.message());
+        if (!type.isInstance(answer)) throw new UserError(ExitCodes.INTERNAL, "the local API answered " + answer + " to " + request);
+        return type.cast(answer);
+    }
+
+    private ApiResponse answer(ApiRequest request) {
+        if (attached != null) return LocalApi.daemon(attached.node(), attached.store(), home).handle(request);
+        Optional<byte[]> remote;
+        try {
+            remote = ControlClient.call(home.controlSocket(), ApiCodec.encode(request));
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.FAILURE, "the daemon on " + home.dir() + " did not answer: " + e.getMessage());
+        }
+        if (remote.isEmpty()) return LocalApi.storeOnly(store(), home, self).handle(request);
+        try {
+            return ApiCodec.decodeResponse(remote.get());
+        } catch (Malformed e) {
+            throw new UserError(ExitCodes.INTERNAL, "the daemon's answer did not decode: " + e.getMessage());
+        }
+    }
+
+    /** Whether a daemon runs for this command (it runs inside one, or one answers on the home's socket). */
+    public boolean daemonRunning() {
+        return attached != null || ControlClient.answers(home.controlSocket());
     }
 
     /** The secret key, asking for the passphrase only if the keystore has one. */

@@ -84,6 +84,10 @@ class DaemonIT {
                 .until(() -> texts(bob).contains("hello bob, from a daemon"));
         JsonNode peers = JSON.readTree(cli(bob, "peers", "--json"));
         assertTrue(peers.toString().contains(aliceId) && peers.toString().contains("\"connected\":true"), peers::toString);
+        // whoami, peers and sync ask the daemon through the typed local API (docs/LOCAL-API.md).
+        assertEquals("bob", JSON.readTree(cli(bob, "whoami", "--json")).get("name").asText());
+        JsonNode sync = JSON.readTree(cli(bob, "sync", "--json"));
+        assertTrue(sync.toString().contains(aliceId) && sync.toString().contains("\"following\":true"), sync::toString);
         // A petname given while the daemon holds the store is written by the daemon, and stays.
         cli(bob, "name", aliceId, "ally");
         assertTrue(JSON.readTree(cli(bob, "feed", "--json")).toString().contains("\"author_name\":\"ally\""));

@@ -20,7 +20,7 @@ import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.identity.Identity;
 import org.grapevine.node.DaemonExtension;
 import org.grapevine.node.Node;
-import org.grapevine.node.api.NodeApi;
+import org.grapevine.node.api.LocalApi;
 import org.grapevine.node.control.ControlServer;
 import org.grapevine.node.store.Store;
 import picocli.CommandLine;
@@ -100,7 +100,7 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             ControlServer control;
             try {
-                control = ControlServer.start(session.home().controlSocket(), DaemonCommand::runCommand, new NodeApi(node, store)::handle);
+                control = ControlServer.start(session.home().controlSocket(), DaemonCommand::runCommand, LocalApi.daemon(node, store, session.home())::handle);
             } catch (IOException e) {
                 node.close();
                 throw new UserError(ExitCodes.FAILURE, e.getMessage());

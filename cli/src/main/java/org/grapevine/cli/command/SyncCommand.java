@@ -5,8 +5,9 @@ import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
-import org.grapevine.gossip.replication.Replicator;
-import org.grapevine.node.replication.Interest;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.node.api.ApiResponse;
+import org.grapevine.node.api.ApiRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,34 +22,26 @@ public final class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Session s = home.open()) {
-            boolean running = s.node().isPresent();
-            List<Replicator.FeedSync> feeds;
-            if (running) {
-                feeds = s.node().get().sync().get();
-            } else {
-                feeds = Interest.feeds(s.store().indexes(), s.self(), Interest.DEFAULT_HOPS).stream()
-                        .map(f -> {
-                            long seq = s.store().headSeq(f);
-                            return new Replicator.FeedSync(f, seq, seq, false);
-                        }).toList();
-            }
-            Render render = new Render(s.store().indexes(), s.self());
+            ApiResponse.SyncList list = s.ask(new ApiRequest.Sync(), ApiResponse.SyncList.class);
+            boolean running = list.running();
+            List<ApiResponse.Feed> feeds = list.feeds();
+            Render render = new Render(Render.People.of(list.names()), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 var array = Render.JSON.createArrayNode();
-                for (Replicator.FeedSync f : feeds) {
-                    array.addObject().put("feed", f.feed().toString()).put("name", render.who(f.feed()))
+                for (ApiResponse.Feed f : feeds) {
+                    array.addObject().put("feed", f.feed()).put("name", render.who(AuthorId.parse(f.feed())))
                             .put("local_seq", f.local()).put("best_seen", f.bestSeen())
                             .put("caught_up", running && f.caughtUp())
-                            .put("following", s.store().indexes().follows(s.self(), f.feed()));
+                            .put("following", f.following());
                 }
                 out.println(Render.print(array));
                 return ExitCodes.OK;
             }
             if (!running) out.println("(no daemon running: local sequence numbers only)");
-            for (Replicator.FeedSync f : feeds) {
+            for (ApiResponse.Feed f : feeds) {
                 String state = !running ? "" : f.caughtUp() ? "caught up" : "behind by " + (f.bestSeen() - f.local());
-                out.println(String.format("%-30s %8d / %-8d %s", render.who(f.feed()), f.local(), f.bestSeen(), state));
+                out.println(String.format("%-30s %8d / %-8d %s", render.who(AuthorId.parse(f.feed())), f.local(), f.bestSeen(), state));
             }
         }
         return ExitCodes.OK;

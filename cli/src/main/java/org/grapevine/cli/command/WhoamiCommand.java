@@ -4,6 +4,9 @@ import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.node.api.ApiResponse;
+import org.grapevine.node.api.ApiRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,18 +21,17 @@ public final class WhoamiCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            var about = s.store().indexes().about(s.self());
-            long seq = s.store().headSeq(s.self());
+            ApiResponse.Me me = s.ask(new ApiRequest.Whoami(), ApiResponse.Me.class);
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                var o = Render.JSON.createObjectNode().put("id", s.self().toString());
-                about.ifPresent(a -> o.put("name", a.name()).put("about", a.description()));
-                o.put("entries", seq).put("home", home.dir().toString());
+                var o = Render.JSON.createObjectNode().put("id", me.id());
+                if (me.name() != null) o.put("name", me.name()).put("about", me.about());
+                o.put("entries", me.entries()).put("home", home.dir().toString());
                 out.println(Render.print(o));
             } else {
-                out.println(s.self());
-                about.ifPresent(a -> out.println("name: " + a.name() + (a.description().isEmpty() ? "" : "\nabout: " + a.description())));
-                out.println("entries: " + seq);
+                out.println(me.id());
+                if (me.name() != null) out.println("name: " + me.name() + (me.about().isEmpty() ? "" : "\nabout: " + me.about()));
+                out.println("entries: " + me.entries());
             }
         }
         return ExitCodes.OK;

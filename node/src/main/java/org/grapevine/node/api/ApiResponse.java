@@ -3,6 +3,7 @@ package org.grapevine.node.api;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
+import java.util.Map;
 
 /** What the node answers a {@link ApiRequest}: one of these, or {@link Failed}. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
@@ -14,18 +15,23 @@ import java.util.List;
     @JsonSubTypes.Type(value = ApiResponse.Published.class, name = "published"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
-    /** The node's identity, the name it declares, and how long its log is. */
+    /** The node's identity, the name and description it declares (null before it declared any), and how long its log is. */
     record Me(String id, String name, String about, long entries) implements ApiResponse {}
 
+    /** How the user knows someone: their petname, and the name they declare (each null when none). */
+    record Name(String petname, String declared) {}
+
     /** A peer as {@code grapevine peers} shows it; {@code id} null when not known yet. */
-    record Peer(String id, String name, String address, boolean outbound, boolean connected, long lastSeen, String source) {}
+    record Peer(String id, String address, boolean outbound, boolean connected, long lastSeen, String source) {}
 
-    record PeerList(List<Peer> peers) implements ApiResponse {}
+    /** The peers; {@code running} false when no node runs (then: the peers remembered), with the names of those known. */
+    record PeerList(boolean running, List<Peer> peers, Map<String, Name> names) implements ApiResponse {}
 
-    /** One wanted feed: what this node holds, the most a peer said it holds, whether it has it all. */
-    record Feed(String feed, String name, long local, long bestSeen, boolean caughtUp) {}
+    /** One wanted feed: what this node holds, the most a peer said it holds, whether it has it all, whether the user follows its author. */
+    record Feed(String feed, long local, long bestSeen, boolean caughtUp, boolean following) {}
 
-    record SyncList(List<Feed> feeds) implements ApiResponse {}
+    /** The wanted feeds; {@code running} false when no node runs (then: what is held here only). */
+    record SyncList(boolean running, List<Feed> feeds, Map<String, Name> names) implements ApiResponse {}
 
     record Done() implements ApiResponse {}
 

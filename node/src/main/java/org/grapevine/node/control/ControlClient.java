@@ -18,6 +18,10 @@ public final class ControlClient {
     private ControlClient() {}
 
     /** True when a daemon answers on {@code socket}. */
+    public static boolean answers(Path socket) {
+        return Files.exists(socket) && isLive(socket);
+    }
+
     static boolean isLive(Path socket) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             return ch.connect(UnixDomainSocketAddress.of(socket));

@@ -36,11 +36,12 @@ class LocalApiIT {
     private Node node;
     private ControlServer control;
     private Path socket;
+    private Home home;
     private final Identity me = Identity.generate(RANDOM);
 
     @BeforeEach
     void start() throws Exception {
-        Home home = new Home(dir.resolve("home"));
+        home = new Home(dir.resolve("home"));
         home.create();
         store = Store.open(home.storeFile());
         Node.Config config = Node.Config.defaults().withListen(new InetSocketAddress("127.0.0.1", 0)).withNetwork(NetworkKey.named("api-it"));
@@ -49,7 +50,7 @@ class LocalApiIT {
         control = ControlServer.start(socket, (args, out, err) -> {
             err.println("no command lines in this test");
             return 2;
-        }, new NodeApi(node, store)::handle);
+        }, LocalApi.daemon(node, store, home)::handle);
     }
 
     @AfterEach
@@ -69,7 +70,7 @@ class LocalApiIT {
 
     @Test
     void aClientLearnsWhoTheNodeIsPublishesThroughItAndNamesSomeone() throws Exception {
-        assertEquals(new ApiResponse.Me(me.id().toString(), "", "", 0), call(new ApiRequest.Whoami()));
+        assertEquals(new ApiResponse.Me(me.id().toString(), null, null, 0), call(new ApiRequest.Whoami()));
 
         byte[] body = ContentCodec.encode(Content.Post.text("hello over the local API"));
         ApiResponse published = call(new ApiRequest.Publish(Content.POST, Base64.getEncoder().encodeToString(body)));
@@ -104,6 +105,6 @@ class LocalApiIT {
                 call(new ApiRequest.SetPetname(Identity.generate(RANDOM).id().toString(), "@bob")));
         assertTrue(badName.message().contains("'@'"), badName.message());
         assertEquals(0, store.headSeq(me.id()), "nothing was stored");
-        assertEquals(new ApiResponse.Me(me.id().toString(), "", "", 0), call(new ApiRequest.Whoami()), "and the node still answers");
+        assertEquals(new ApiResponse.Me(me.id().toString(), null, null, 0), call(new ApiRequest.Whoami()), "and the node still answers");
     }
 }

@@ -2,7 +2,9 @@ package org.grapevine.node.api;
 
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -12,27 +14,45 @@ import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.ContentCodec;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.Home;
 import org.grapevine.node.Node;
+import org.grapevine.node.replication.Interest;
 import org.grapevine.node.store.Indexes;
 import org.grapevine.node.store.Store;
 import org.grapevine.node.store.StoreException;
 
 /**
- * The local API as a running node answers it: reads from the store, writes through the node (on
- * its loop, the one writer of the user's log). Every failure is a {@link ApiResponse.Failed} with a
- * line for the user; nothing a client sends can throw out of {@link #handle}.
+ * The local API's answers: a running daemon's (reads from the store, writes through the node, on
+ * its loop, the one writer of the user's log), or a store's alone when no daemon runs (what the
+ * CLI uses then, in its own process). Every failure is a {@link ApiResponse.Failed} with a line
+ * for the user; nothing a client sends can throw out of {@link #handle}.
  */
-public final class NodeApi {
+public final class LocalApi {
     /** Exit codes a client reports for a failure (as the CLI's). */
     static final int FAILURE = 1;
     static final int USAGE = 2;
 
-    private final Node node;
     private final Store store;
+    private final Home home;
+    private final AuthorId self;
+    /** Null when no node runs. */
+    private final Node node;
 
-    public NodeApi(Node node, Store store) {
-        this.node = node;
+    private LocalApi(Store store, Home home, AuthorId self, Node node) {
         this.store = store;
+        this.home = home;
+        this.self = self;
+        this.node = node;
+    }
+
+    /** The answers of a daemon whose node is {@code node}. */
+    public static LocalApi daemon(Node node, Store store, Home home) {
+        return new LocalApi(store, home, node.id(), node);
+    }
+
+    /** The answers of a home's store when no daemon runs. */
+    public static LocalApi storeOnly(Store store, Home home, AuthorId self) {
+        return new LocalApi(store, home, self, null);
     }
 
     /** Decodes a request, answers it, encodes the answer. */
@@ -52,7 +72,10 @@ public final class NodeApi {
             if (request instanceof ApiRequest.Peers) return peers();
             if (request instanceof ApiRequest.Sync) return sync();
             if (request instanceof ApiRequest.SetPetname p) return setPetname(p);
-            if (request instanceof ApiRequest.Publish p) return publish(p);
+            if (request instanceof ApiRequest.Publish p) {
+                if (node == null) return new ApiResponse.Failed("publishing through the local API needs a running daemon", FAILURE);
+                return publish(p);
+            }
             return new ApiResponse.Failed("this node does not know the request " + request, USAGE);
         } catch (IllegalArgumentException e) { // a bad id among them
             return new ApiResponse.Failed(e.getMessage(), USAGE);
@@ -64,27 +87,41 @@ public final class NodeApi {
     }
 
     private ApiResponse whoami() {
-        AuthorId self = node.id();
         var about = store.indexes().about(self);
-        return new ApiResponse.Me(self.toString(), about.map(Content.About::name).orElse(""),
-                about.map(Content.About::description).orElse(""), store.headSeq(self));
+        return new ApiResponse.Me(self.toString(), about.map(Content.About::name).orElse(null),
+                about.map(Content.About::description).orElse(null), store.headSeq(self));
     }
 
     private ApiResponse peers() {
         List<ApiResponse.Peer> out = new ArrayList<>();
-        for (Node.PeerInfo p : await(node.peers())) {
-            out.add(new ApiResponse.Peer(p.id() == null ? null : p.id().toString(), p.id() == null ? "" : shown(p.id()),
-                    p.address(), p.outbound(), p.connected(), p.lastSeen(), p.source()));
+        Map<String, ApiResponse.Name> names = new LinkedHashMap<>();
+        for (Node.PeerInfo p : node != null ? await(node.peers()) : Node.knownPeers(home)) {
+            out.add(new ApiResponse.Peer(p.id() == null ? null : p.id().toString(), p.address(), p.outbound(), p.connected(),
+                    p.lastSeen(), p.source()));
+            if (p.id() != null) names.put(p.id().toString(), name(p.id()));
         }
-        return new ApiResponse.PeerList(out);
+        return new ApiResponse.PeerList(node != null, out, names);
     }
 
     private ApiResponse sync() {
-        List<ApiResponse.Feed> out = new ArrayList<>();
-        for (Replicator.FeedSync f : await(node.sync())) {
-            out.add(new ApiResponse.Feed(f.feed().toString(), shown(f.feed()), f.local(), f.bestSeen(), f.caughtUp()));
+        List<Replicator.FeedSync> feeds;
+        if (node != null) {
+            feeds = await(node.sync());
+        } else {
+            feeds = new ArrayList<>();
+            for (AuthorId f : Interest.feeds(store.indexes(), self, Interest.DEFAULT_HOPS)) {
+                long seq = store.headSeq(f);
+                feeds.add(new Replicator.FeedSync(f, seq, seq, false));
+            }
         }
-        return new ApiResponse.SyncList(out);
+        List<ApiResponse.Feed> out = new ArrayList<>();
+        Map<String, ApiResponse.Name> names = new LinkedHashMap<>();
+        for (Replicator.FeedSync f : feeds) {
+            out.add(new ApiResponse.Feed(f.feed().toString(), f.local(), f.bestSeen(), node != null && f.caughtUp(),
+                    store.indexes().follows(self, f.feed())));
+            names.put(f.feed().toString(), name(f.feed()));
+        }
+        return new ApiResponse.SyncList(node != null, out, names);
     }
 
     private ApiResponse setPetname(ApiRequest.SetPetname p) {
@@ -96,7 +133,8 @@ public final class NodeApi {
                 return new ApiResponse.Failed("the petname '" + name + "' is already yours for " + e.getKey(), FAILURE);
             }
         }
-        await(node.setPetname(author, name));
+        if (node != null) await(node.setPetname(author, name));
+        else store.indexes().setPetname(author, name);
         return new ApiResponse.Done();
     }
 
@@ -117,9 +155,10 @@ public final class NodeApi {
         return new ApiResponse.Published(entry.id().toString(), entry.header().seq());
     }
 
-    /** How people see {@code author} here: a petname, else the name they declare, else nothing. */
-    private String shown(AuthorId author) {
-        return store.indexes().petname(author).orElseGet(() -> store.indexes().about(author).map(Content.About::name).orElse(""));
+    /** How the user knows {@code author}: a petname and the name they declare, each if any. */
+    private ApiResponse.Name name(AuthorId author) {
+        return new ApiResponse.Name(store.indexes().petname(author).orElse(null),
+                store.indexes().about(author).map(Content.About::name).orElse(null));
     }
 
     private static <T> T await(Future<T> future) {
