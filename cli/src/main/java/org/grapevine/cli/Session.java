@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
@@ -143,20 +142,6 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    /** Gives {@code author} the user's own name for them (empty removes it): by the daemon's node when one runs. */
-    public void setPetname(AuthorId author, String name) {
-        if (attached == null) {
-            store().indexes().setPetname(author, name);
-            return;
-        }
-        try {
-            attached.node().setPetname(author, name).join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
-        }
-    }
-
     /**
      * Asks the local API: the daemon's when one runs on this home (over its control socket, or
      * in its own process for a command it runs), else this home's store alone. A failure becomes
@@ -252,36 +237,7 @@ public final class Session implements AutoCloseable {
      * characters after '@') of a known author's id or of someone met nearby, or a petname.
      */
     public AuthorId resolveAuthor(String text) {
-        String s = text.strip();
-        if (s.startsWith("@")) {
-            if (s.length() == 1 + IdText.BODY_CHARS) return AuthorId.parse(s);
-            if (s.length() < 5) throw new UserError(ExitCodes.USAGE, "id prefix '" + s + "' is too short: give at least 4 characters after '@'");
-            IdText.Prefix prefix = IdText.parsePrefix(IdText.Kind.AUTHOR, s);
-            java.util.Set<AuthorId> found = new java.util.LinkedHashSet<>(store().authorsWithPrefix(prefix, 2));
-            for (AuthorId near : nearbyIds()) {
-                if (prefix.matches(near.bytes())) found.add(near);
-            }
-            if (found.isEmpty()) throw new UserError("no known author's id starts with " + s);
-            if (found.size() > 1) throw new UserError("several known authors' ids start with " + s + ": type more of it");
-            return found.iterator().next();
-        }
-        for (Map.Entry<AuthorId, String> e : store().indexes().petnames().entrySet()) {
-            if (e.getValue().equals(s)) return e.getKey();
-        }
-        throw new UserError(ExitCodes.USAGE, "'" + s + "' is neither an id (starting with '@') nor one of your petnames");
-    }
-
-    /** The ids met over the LAN in this daemon run (none without a daemon). */
-    private List<AuthorId> nearbyIds() {
-        if (attached == null) return List.of();
-        try {
-            return attached.node().nearby().get().stream().map(Node.Nearby::id).filter(java.util.Objects::nonNull).toList();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return List.of();
-        } catch (java.util.concurrent.ExecutionException e) {
-            return List.of();
-        }
+        return AuthorId.parse(ask(new ApiRequest.ResolveAuthor(text), ApiResponse.Resolved.class).id());
     }
 
     /** Resolves a whole entry id or a unique prefix of a held one (at least 6 characters after '%'). */

@@ -6,6 +6,8 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import org.grapevine.node.store.Indexes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,13 +37,7 @@ public final class NameCommand implements Callable<Integer> {
         }
         try (Session s = home.open()) {
             AuthorId who = s.resolveAuthor(target);
-            var indexes = s.store().indexes();
-            indexes.petnames().forEach((id, existing) -> {
-                if (existing.equals(name) && !id.equals(who)) {
-                    throw new UserError("the petname '" + name + "' is already yours for " + id);
-                }
-            });
-            s.setPetname(who, name);
+            s.ask(new ApiRequest.SetPetname(who.toString(), name), ApiResponse.Done.class);
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(Render.JSON.createObjectNode().put("id", who.toString()).put("petname", name)));

@@ -14,7 +14,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.Peers.class, name = "peers"),
     @JsonSubTypes.Type(value = ApiRequest.Sync.class, name = "sync"),
     @JsonSubTypes.Type(value = ApiRequest.SetPetname.class, name = "set-petname"),
-    @JsonSubTypes.Type(value = ApiRequest.Publish.class, name = "publish")})
+    @JsonSubTypes.Type(value = ApiRequest.Publish.class, name = "publish"),
+    @JsonSubTypes.Type(value = ApiRequest.ResolveAuthor.class, name = "resolve-author")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
@@ -27,6 +28,9 @@ public sealed interface ApiRequest {
 
     /** Gives {@code author} the user's own name for them; an empty name removes it. */
     record SetPetname(String author, String name) implements ApiRequest {}
+
+    /** The author {@code text} names: a whole id, a unique prefix of a known one ('@' and at least 4 characters), or a petname. */
+    record ResolveAuthor(String text) implements ApiRequest {}
 
     /** Signs and stores a body of content type {@code type} as the user's next entry. */
     record Publish(int type, String body) implements ApiRequest {}

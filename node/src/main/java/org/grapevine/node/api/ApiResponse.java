@@ -13,6 +13,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.SyncList.class, name = "sync"),
     @JsonSubTypes.Type(value = ApiResponse.Done.class, name = "done"),
     @JsonSubTypes.Type(value = ApiResponse.Published.class, name = "published"),
+    @JsonSubTypes.Type(value = ApiResponse.Resolved.class, name = "resolved"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /** The node's identity, the name and description it declares (null before it declared any), and how long its log is. */
@@ -37,6 +38,9 @@ public sealed interface ApiResponse {
 
     /** The entry stored: its id and sequence number. */
     record Published(String id, long seq) implements ApiResponse {}
+
+    /** The id a text named. */
+    record Resolved(String id) implements ApiResponse {}
 
     /** The request could not be done: why, for the user, and the CLI's exit code for it. */
     record Failed(String message, int exit) implements ApiResponse {}

@@ -3,6 +3,8 @@ package org.grapevine.node.api;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.grapevine.gossip.replication.Replicator;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.IdText;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.ContentCodec;
@@ -72,6 +75,7 @@ public final class LocalApi {
             if (request instanceof ApiRequest.Peers) return peers();
             if (request instanceof ApiRequest.Sync) return sync();
             if (request instanceof ApiRequest.SetPetname p) return setPetname(p);
+            if (request instanceof ApiRequest.ResolveAuthor r) return resolveAuthor(r.text() == null ? "" : r.text().strip());
             if (request instanceof ApiRequest.Publish p) {
                 if (node == null) return new ApiResponse.Failed("publishing through the local API needs a running daemon", FAILURE);
                 return publish(p);
@@ -136,6 +140,27 @@ public final class LocalApi {
         if (node != null) await(node.setPetname(author, name));
         else store.indexes().setPetname(author, name);
         return new ApiResponse.Done();
+    }
+
+    private ApiResponse resolveAuthor(String s) {
+        if (s.startsWith("@")) {
+            if (s.length() == 1 + IdText.BODY_CHARS) return new ApiResponse.Resolved(AuthorId.parse(s).toString());
+            if (s.length() < 5) return new ApiResponse.Failed("id prefix '" + s + "' is too short: give at least 4 characters after '@'", USAGE);
+            IdText.Prefix prefix = IdText.parsePrefix(IdText.Kind.AUTHOR, s);
+            Set<AuthorId> found = new LinkedHashSet<>(store.authorsWithPrefix(prefix, 2));
+            if (node != null) {
+                for (Node.Nearby near : await(node.nearby())) {
+                    if (near.id() != null && prefix.matches(near.id().bytes())) found.add(near.id());
+                }
+            }
+            if (found.isEmpty()) return new ApiResponse.Failed("no known author's id starts with " + s, FAILURE);
+            if (found.size() > 1) return new ApiResponse.Failed("several known authors' ids start with " + s + ": type more of it", FAILURE);
+            return new ApiResponse.Resolved(found.iterator().next().toString());
+        }
+        for (Map.Entry<AuthorId, String> e : store.indexes().petnames().entrySet()) {
+            if (e.getValue().equals(s)) return new ApiResponse.Resolved(e.getKey().toString());
+        }
+        return new ApiResponse.Failed("'" + s + "' is neither an id (starting with '@') nor one of your petnames", USAGE);
     }
 
     private ApiResponse publish(ApiRequest.Publish p) {

@@ -81,6 +81,10 @@ class LocalApiIT {
         AuthorId bob = Identity.generate(RANDOM).id();
         assertEquals(new ApiResponse.Done(), call(new ApiRequest.SetPetname(bob.toString(), " bob ")));
         assertEquals(Optional.of("bob"), store.indexes().petname(bob));
+        assertEquals(new ApiResponse.Resolved(bob.toString()), call(new ApiRequest.ResolveAuthor("bob")), "a petname names its person");
+        assertEquals(new ApiResponse.Resolved(me.id().toString()), call(new ApiRequest.ResolveAuthor(me.id().toString().substring(0, 8))),
+                "a prefix of a known author's id");
+        assertEquals(2, assertInstanceOf(ApiResponse.Failed.class, call(new ApiRequest.ResolveAuthor("carol"))).exit());
         ApiResponse taken = call(new ApiRequest.SetPetname(Identity.generate(RANDOM).id().toString(), "bob"));
         assertEquals(1, assertInstanceOf(ApiResponse.Failed.class, taken).exit(), "one petname names one person");
 
