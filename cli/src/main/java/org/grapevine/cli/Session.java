@@ -133,6 +133,16 @@ public final class Session implements AutoCloseable {
      * when one runs (a daemon that is stopping stores nothing more: the call fails with "node closed").
      */
     public Entry publish(Content content) {
+        if (attached == null && ControlClient.answers(home.controlSocket())) {
+            ApiResponse.Published p = ask(new ApiRequest.Publish(content.type(),
+                    java.util.Base64.getEncoder().encodeToString(org.grapevine.identity.content.ContentCodec.encode(content))),
+                    ApiResponse.Published.class);
+            try {
+                return Entry.decode(java.util.Base64.getDecoder().decode(p.entry()));
+            } catch (Malformed | IllegalArgumentException e) {
+                throw new UserError(ExitCodes.INTERNAL, "the daemon handed back an entry that does not decode: " + e.getMessage());
+            }
+        }
         if (attached == null) return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
         try {
             return attached.node().publish(content).join();

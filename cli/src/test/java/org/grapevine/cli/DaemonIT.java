@@ -86,6 +86,8 @@ class DaemonIT {
         assertTrue(peers.toString().contains(aliceId) && peers.toString().contains("\"connected\":true"), peers::toString);
         // whoami, peers and sync ask the daemon through the typed local API (docs/LOCAL-API.md).
         assertEquals("bob", JSON.readTree(cli(bob, "whoami", "--json")).get("name").asText());
+        cli(bob, "profile", "--about", "grows grapes"); // signed and stored by bob's daemon, asked over the socket
+        assertEquals("grows grapes", JSON.readTree(cli(bob, "whoami", "--json")).get("about").asText());
         JsonNode sync = JSON.readTree(cli(bob, "sync", "--json"));
         assertTrue(sync.toString().contains(aliceId) && sync.toString().contains("\"following\":true"), sync::toString);
         // A petname given while the daemon holds the store is written by the daemon, and stays.

@@ -6,6 +6,9 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.content.Content;
+import org.grapevine.identity.BlobId;
+import org.grapevine.node.api.ApiResponse;
+import org.grapevine.node.api.ApiRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +30,9 @@ public final class ProfileCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            var current = s.store().indexes().about(s.self()).orElse(new Content.About("", "", null));
+            ApiResponse.Me me = s.ask(new ApiRequest.Whoami(), ApiResponse.Me.class);
+            var current = new Content.About(me.name() == null ? "" : me.name(), me.about() == null ? "" : me.about(),
+                    me.avatar() == null ? null : BlobId.parse(me.avatar()));
             var out = spec.commandLine().getOut();
             Content.About next = current;
             if (name != null || about != null) {

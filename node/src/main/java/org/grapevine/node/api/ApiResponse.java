@@ -16,8 +16,11 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.Resolved.class, name = "resolved"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
-    /** The node's identity, the name and description it declares (null before it declared any), and how long its log is. */
-    record Me(String id, String name, String about, long entries) implements ApiResponse {}
+    /**
+     * The node's identity; the name, description and avatar it declares (null before it declared
+     * any; the avatar null without one); and how long its log is.
+     */
+    record Me(String id, String name, String about, String avatar, long entries) implements ApiResponse {}
 
     /** How the user knows someone: their petname, and the name they declare (each null when none). */
     record Name(String petname, String declared) {}
@@ -36,8 +39,8 @@ public sealed interface ApiResponse {
 
     record Done() implements ApiResponse {}
 
-    /** The entry stored: its id and sequence number. */
-    record Published(String id, long seq) implements ApiResponse {}
+    /** The entry stored: its id, sequence number, and canonical bytes (base64). */
+    record Published(String id, long seq, String entry) implements ApiResponse {}
 
     /** The id a text named. */
     record Resolved(String id) implements ApiResponse {}

@@ -93,7 +93,8 @@ public final class LocalApi {
     private ApiResponse whoami() {
         var about = store.indexes().about(self);
         return new ApiResponse.Me(self.toString(), about.map(Content.About::name).orElse(null),
-                about.map(Content.About::description).orElse(null), store.headSeq(self));
+                about.map(Content.About::description).orElse(null),
+                about.map(Content.About::avatar).map(Object::toString).orElse(null), store.headSeq(self));
     }
 
     private ApiResponse peers() {
@@ -177,7 +178,7 @@ public final class LocalApi {
             return new ApiResponse.Failed("not a valid body of content type " + p.type() + ": " + e.getMessage(), USAGE);
         }
         Entry entry = await(node.publish(content));
-        return new ApiResponse.Published(entry.id().toString(), entry.header().seq());
+        return new ApiResponse.Published(entry.id().toString(), entry.header().seq(), Base64.getEncoder().encodeToString(entry.encode()));
     }
 
     /** How the user knows {@code author}: a petname and the name they declare, each if any. */

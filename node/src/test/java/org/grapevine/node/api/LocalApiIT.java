@@ -70,13 +70,15 @@ class LocalApiIT {
 
     @Test
     void aClientLearnsWhoTheNodeIsPublishesThroughItAndNamesSomeone() throws Exception {
-        assertEquals(new ApiResponse.Me(me.id().toString(), null, null, 0), call(new ApiRequest.Whoami()));
+        assertEquals(new ApiResponse.Me(me.id().toString(), null, null, null, 0), call(new ApiRequest.Whoami()));
 
         byte[] body = ContentCodec.encode(Content.Post.text("hello over the local API"));
         ApiResponse published = call(new ApiRequest.Publish(Content.POST, Base64.getEncoder().encodeToString(body)));
         ApiResponse.Published p = assertInstanceOf(ApiResponse.Published.class, published);
         assertEquals(1, p.seq());
         assertEquals(p.id(), store.get(me.id(), 1).orElseThrow().id().toString(), "stored as the user's first entry");
+        assertEquals(store.get(me.id(), 1).orElseThrow(), org.grapevine.identity.log.Entry.decode(Base64.getDecoder().decode(p.entry())),
+                "and handed back whole");
 
         AuthorId bob = Identity.generate(RANDOM).id();
         assertEquals(new ApiResponse.Done(), call(new ApiRequest.SetPetname(bob.toString(), " bob ")));
@@ -109,6 +111,6 @@ class LocalApiIT {
                 call(new ApiRequest.SetPetname(Identity.generate(RANDOM).id().toString(), "@bob")));
         assertTrue(badName.message().contains("'@'"), badName.message());
         assertEquals(0, store.headSeq(me.id()), "nothing was stored");
-        assertEquals(new ApiResponse.Me(me.id().toString(), null, null, 0), call(new ApiRequest.Whoami()), "and the node still answers");
+        assertEquals(new ApiResponse.Me(me.id().toString(), null, null, null, 0), call(new ApiRequest.Whoami()), "and the node still answers");
     }
 }
