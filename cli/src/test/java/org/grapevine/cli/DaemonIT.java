@@ -86,6 +86,7 @@ class DaemonIT {
         assertTrue(peers.toString().contains(aliceId) && peers.toString().contains("\"connected\":true"), peers::toString);
         // whoami, peers and sync ask the daemon through the typed local API (docs/LOCAL-API.md).
         assertEquals("bob", JSON.readTree(cli(bob, "whoami", "--json")).get("name").asText());
+        assertFalse(JSON.readTree(cli(bob, "follow", aliceId, "--json")).get("changed").asBoolean(), "bob follows alice already");
         cli(bob, "profile", "--about", "grows grapes"); // signed and stored by bob's daemon, asked over the socket
         assertEquals("grows grapes", JSON.readTree(cli(bob, "whoami", "--json")).get("about").asText());
         JsonNode sync = JSON.readTree(cli(bob, "sync", "--json"));

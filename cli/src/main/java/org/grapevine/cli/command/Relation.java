@@ -6,6 +6,8 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 
@@ -17,14 +19,14 @@ final class Relation {
         try (Session s = home.open()) {
             AuthorId who = s.resolveAuthor(target);
             if (who.equals(s.self())) throw new UserError(ExitCodes.USAGE, "that is your own id");
-            var indexes = s.store().indexes();
-            boolean already = follow ? indexes.follows(s.self(), who) : indexes.blocks(s.self(), who);
+            ApiResponse.PersonView person = s.ask(new ApiRequest.Person(who.toString()), ApiResponse.PersonView.class);
+            boolean already = follow ? person.follows() : person.blocks();
             String verb = (on ? "" : "un") + (follow ? "follow" : "block");
             Entry entry = null;
             if (already != on) {
                 entry = s.publish(follow ? new Content.Follow(who, on) : new Content.Block(who, on));
             }
-            String name = new Render(indexes, s.self()).who(who);
+            String name = new Render(Render.People.of(java.util.Map.of(who.toString(), person.name())), s.self()).who(who);
             if (json.on()) {
                 var o = Render.JSON.createObjectNode().put("target", who.toString()).put("action", verb)
                         .put("changed", entry != null);

@@ -15,7 +15,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.Sync.class, name = "sync"),
     @JsonSubTypes.Type(value = ApiRequest.SetPetname.class, name = "set-petname"),
     @JsonSubTypes.Type(value = ApiRequest.Publish.class, name = "publish"),
-    @JsonSubTypes.Type(value = ApiRequest.ResolveAuthor.class, name = "resolve-author")})
+    @JsonSubTypes.Type(value = ApiRequest.ResolveAuthor.class, name = "resolve-author"),
+    @JsonSubTypes.Type(value = ApiRequest.Person.class, name = "person")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
@@ -31,6 +32,9 @@ public sealed interface ApiRequest {
 
     /** The author {@code text} names: a whole id, a unique prefix of a known one ('@' and at least 4 characters), or a petname. */
     record ResolveAuthor(String text) implements ApiRequest {}
+
+    /** How the user stands with {@code author}: names, and whether the user follows or blocks them. */
+    record Person(String author) implements ApiRequest {}
 
     /** Signs and stores a body of content type {@code type} as the user's next entry. */
     record Publish(int type, String body) implements ApiRequest {}

@@ -14,6 +14,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.Done.class, name = "done"),
     @JsonSubTypes.Type(value = ApiResponse.Published.class, name = "published"),
     @JsonSubTypes.Type(value = ApiResponse.Resolved.class, name = "resolved"),
+    @JsonSubTypes.Type(value = ApiResponse.PersonView.class, name = "person"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /**
@@ -41,6 +42,9 @@ public sealed interface ApiResponse {
 
     /** The entry stored: its id, sequence number, and canonical bytes (base64). */
     record Published(String id, long seq, String entry) implements ApiResponse {}
+
+    /** Someone as the user stands with them. */
+    record PersonView(String id, Name name, boolean follows, boolean blocks) implements ApiResponse {}
 
     /** The id a text named. */
     record Resolved(String id) implements ApiResponse {}

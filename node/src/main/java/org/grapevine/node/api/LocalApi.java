@@ -75,6 +75,10 @@ public final class LocalApi {
             if (request instanceof ApiRequest.Peers) return peers();
             if (request instanceof ApiRequest.Sync) return sync();
             if (request instanceof ApiRequest.SetPetname p) return setPetname(p);
+            if (request instanceof ApiRequest.Person p) {
+                AuthorId who = AuthorId.parse(p.author());
+                return new ApiResponse.PersonView(who.toString(), name(who), store.indexes().follows(self, who), store.indexes().blocks(self, who));
+            }
             if (request instanceof ApiRequest.ResolveAuthor r) return resolveAuthor(r.text() == null ? "" : r.text().strip());
             if (request instanceof ApiRequest.Publish p) {
                 if (node == null) return new ApiResponse.Failed("publishing through the local API needs a running daemon", FAILURE);
