@@ -34,7 +34,7 @@ public final class Main {
      * no store; or they are clients of the local API (docs/LOCAL-API.md) and ask the daemon themselves.
      */
     private static final Set<String> LOCAL = Set.of("init", "daemon", "completion", "help", "testnet", "demo",
-            "whoami", "peers", "sync", "name", "profile", "follow", "unfollow", "block", "unblock");
+            "whoami", "peers", "sync", "name", "profile", "follow", "unfollow", "block", "unblock", "nearby");
 
     /**
      * While a daemon runs on the command's home it holds the store, so the command runs there,

@@ -6,7 +6,8 @@ import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
-import org.grapevine.node.Node;
+import org.grapevine.node.api.ApiResponse;
+import org.grapevine.node.api.ApiRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,23 +24,20 @@ public final class NearbyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Session s = home.open()) {
-            Node node = s.node().orElseThrow(() -> new UserError(
-                    "nearby lists whom the running daemon met on the LAN: start 'grapevine daemon' first"));
-            List<Node.Nearby> met = node.nearby().get();
-            var indexes = s.store().indexes();
-            Render render = new Render(indexes, s.self());
+            ApiResponse.NearbyList list = s.ask(new ApiRequest.Nearby(), ApiResponse.NearbyList.class);
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 var array = Render.JSON.createArrayNode();
-                for (Node.Nearby n : met) {
+                for (ApiResponse.Met n : list.met()) {
                     var o = array.addObject();
                     if (n.id() == null) {
                         o.putNull("id");
                     } else {
-                        o.put("id", n.id().toString());
-                        indexes.about(n.id()).ifPresent(a -> o.put("declared_name", a.name()));
-                        indexes.petname(n.id()).ifPresent(p -> o.put("petname", p));
-                        o.put("followed", indexes.follows(s.self(), n.id()));
+                        ApiResponse.Name name = list.names().get(n.id());
+                        o.put("id", n.id());
+                        if (name != null && name.declared() != null) o.put("declared_name", name.declared());
+                        if (name != null && name.petname() != null) o.put("petname", name.petname());
+                        o.put("followed", n.followed());
                     }
                     o.put("address", n.address()).put("first_seen", n.firstSeen()).put("last_seen", n.lastSeen())
                             .put("connected", n.connected());
@@ -47,15 +45,16 @@ public final class NearbyCommand implements Callable<Integer> {
                 out.println(Render.print(array));
                 return ExitCodes.OK;
             }
-            if (met.isEmpty()) out.println("nobody found on the LAN yet (is LAN discovery on? see 'grapevine daemon --help')");
-            for (Node.Nearby n : met) {
+            if (list.met().isEmpty()) out.println("nobody found on the LAN yet (is LAN discovery on? see 'grapevine daemon --help')");
+            for (ApiResponse.Met n : list.met()) {
                 if (n.id() == null) {
                     out.println(String.format("%-22s  (not connected yet)", n.address()));
                     continue;
                 }
-                String declared = indexes.about(n.id()).map(a -> "\"" + a.name() + "\" (self-declared)").orElse("");
-                String pet = indexes.petname(n.id()).map(p -> "known as " + p).orElse("");
-                String followed = indexes.follows(s.self(), n.id()) ? "followed" : "not followed";
+                ApiResponse.Name name = list.names().getOrDefault(n.id(), new ApiResponse.Name(null, null));
+                String declared = name.declared() == null ? "" : "\"" + name.declared() + "\" (self-declared)";
+                String pet = name.petname() == null ? "" : "known as " + name.petname();
+                String followed = n.followed() ? "followed" : "not followed";
                 out.println(String.format("%s  %-22s  %s  %s  %s  seen %s", n.id(), n.address(), declared, pet, followed,
                         Render.time(n.lastSeen())).replaceAll(" {3,}", "  "));
             }

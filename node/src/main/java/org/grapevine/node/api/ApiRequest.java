@@ -16,13 +16,17 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.SetPetname.class, name = "set-petname"),
     @JsonSubTypes.Type(value = ApiRequest.Publish.class, name = "publish"),
     @JsonSubTypes.Type(value = ApiRequest.ResolveAuthor.class, name = "resolve-author"),
-    @JsonSubTypes.Type(value = ApiRequest.Person.class, name = "person")})
+    @JsonSubTypes.Type(value = ApiRequest.Person.class, name = "person"),
+    @JsonSubTypes.Type(value = ApiRequest.Nearby.class, name = "nearby")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
 
     /** The peers connected and known. */
     record Peers() implements ApiRequest {}
+
+    /** The nodes the daemon met on the LAN in this run. */
+    record Nearby() implements ApiRequest {}
 
     /** How far each wanted feed is synced. */
     record Sync() implements ApiRequest {}

@@ -15,6 +15,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.Published.class, name = "published"),
     @JsonSubTypes.Type(value = ApiResponse.Resolved.class, name = "resolved"),
     @JsonSubTypes.Type(value = ApiResponse.PersonView.class, name = "person"),
+    @JsonSubTypes.Type(value = ApiResponse.NearbyList.class, name = "nearby"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /**
@@ -42,6 +43,11 @@ public sealed interface ApiResponse {
 
     /** The entry stored: its id, sequence number, and canonical bytes (base64). */
     record Published(String id, long seq, String entry) implements ApiResponse {}
+
+    /** A node met on the LAN: who (null until a dial proved it), where, when, whether connected, whether the user follows them. */
+    record Met(String id, String address, long firstSeen, long lastSeen, boolean connected, boolean followed) {}
+
+    record NearbyList(List<Met> met, Map<String, Name> names) implements ApiResponse {}
 
     /** Someone as the user stands with them. */
     record PersonView(String id, Name name, boolean follows, boolean blocks) implements ApiResponse {}

@@ -75,6 +75,7 @@ public final class LocalApi {
             if (request instanceof ApiRequest.Peers) return peers();
             if (request instanceof ApiRequest.Sync) return sync();
             if (request instanceof ApiRequest.SetPetname p) return setPetname(p);
+            if (request instanceof ApiRequest.Nearby) return nearby();
             if (request instanceof ApiRequest.Person p) {
                 AuthorId who = AuthorId.parse(p.author());
                 return new ApiResponse.PersonView(who.toString(), name(who), store.indexes().follows(self, who), store.indexes().blocks(self, who));
@@ -110,6 +111,18 @@ public final class LocalApi {
             if (p.id() != null) names.put(p.id().toString(), name(p.id()));
         }
         return new ApiResponse.PeerList(node != null, out, names);
+    }
+
+    private ApiResponse nearby() {
+        if (node == null) return new ApiResponse.Failed("nearby lists whom the running daemon met on the LAN: start 'grapevine daemon' first", FAILURE);
+        List<ApiResponse.Met> out = new ArrayList<>();
+        Map<String, ApiResponse.Name> names = new LinkedHashMap<>();
+        for (Node.Nearby n : await(node.nearby())) {
+            out.add(new ApiResponse.Met(n.id() == null ? null : n.id().toString(), n.address(), n.firstSeen(), n.lastSeen(), n.connected(),
+                    n.id() != null && store.indexes().follows(self, n.id())));
+            if (n.id() != null) names.put(n.id().toString(), name(n.id()));
+        }
+        return new ApiResponse.NearbyList(out, names);
     }
 
     private ApiResponse sync() {

@@ -23,13 +23,13 @@ class ApiCodecTest {
         assertEquals("{\"v\":1,\"response\":{\"kind\":\"failed\",\"message\":\"no\",\"exit\":2}}", json(ApiCodec.encode(new ApiResponse.Failed("no", 2))));
 
         List<ApiRequest> requests = List.of(new ApiRequest.Whoami(), new ApiRequest.Peers(), new ApiRequest.Sync(),
-                new ApiRequest.SetPetname("@a", ""), new ApiRequest.Publish(2, "AQI="), new ApiRequest.ResolveAuthor("bob"), new ApiRequest.Person("@a"));
+                new ApiRequest.SetPetname("@a", ""), new ApiRequest.Publish(2, "AQI="), new ApiRequest.ResolveAuthor("bob"), new ApiRequest.Person("@a"), new ApiRequest.Nearby());
         for (ApiRequest r : requests) assertEquals(r, ApiCodec.decodeRequest(ApiCodec.encode(r)));
         List<ApiResponse> responses = List.of(new ApiResponse.Me("@a", "alice", "", null, 3),
                 new ApiResponse.PeerList(true, List.of(new ApiResponse.Peer(null, "10.0.0.1:7733", true, false, 5, "BOOTSTRAP")),
                         java.util.Map.of("@a", new ApiResponse.Name("al", null))),
                 new ApiResponse.SyncList(false, List.of(new ApiResponse.Feed("@a", 3, 4, false, true)), java.util.Map.of()),
-                new ApiResponse.Done(), new ApiResponse.Published("%e", 4, "AA=="), new ApiResponse.Resolved("@b"), new ApiResponse.PersonView("@a", new ApiResponse.Name(null, "al"), true, false), new ApiResponse.Failed("why", 1));
+                new ApiResponse.Done(), new ApiResponse.Published("%e", 4, "AA=="), new ApiResponse.Resolved("@b"), new ApiResponse.NearbyList(List.of(new ApiResponse.Met(null, "10.0.0.2:7733", 1, 2, false, false)), java.util.Map.of()), new ApiResponse.PersonView("@a", new ApiResponse.Name(null, "al"), true, false), new ApiResponse.Failed("why", 1));
         for (ApiResponse r : responses) assertEquals(r, ApiCodec.decodeResponse(ApiCodec.encode(r)));
     }
 
