@@ -133,17 +133,18 @@ public final class Session implements AutoCloseable {
      * when one runs (a daemon that is stopping stores nothing more: the call fails with "node closed").
      */
     public Entry publish(Content content) {
-        if (attached == null && ControlClient.answers(home.controlSocket())) {
-            ApiResponse.Published p = ask(new ApiRequest.Publish(content.type(),
-                    java.util.Base64.getEncoder().encodeToString(org.grapevine.identity.content.ContentCodec.encode(content))),
-                    ApiResponse.Published.class);
+        if (attached == null) {
+            ApiRequest request = new ApiRequest.Publish(content.type(),
+                    java.util.Base64.getEncoder().encodeToString(org.grapevine.identity.content.ContentCodec.encode(content)));
+            Optional<ApiResponse> remote = askDaemon(request);
+            if (remote.isEmpty()) return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
+            ApiResponse.Published p = expect(remote.get(), request, ApiResponse.Published.class);
             try {
                 return Entry.decode(java.util.Base64.getDecoder().decode(p.entry()));
             } catch (Malformed | IllegalArgumentException e) {
                 throw new UserError(ExitCodes.INTERNAL, "the daemon handed back an entry that does not decode: " + e.getMessage());
             }
         }
-        if (attached == null) return new Publisher(unlock(), store(), Clock.systemUTC()).publish(content);
         try {
             return attached.node().publish(content).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -158,31 +159,32 @@ public final class Session implements AutoCloseable {
      * the user's one line and exit code; an answer of another kind than {@code type} is a bug.
      */
     public <T extends ApiResponse> T ask(ApiRequest request, Class<T> type) {
-        ApiResponse answer = answer(request);
+        ApiResponse answer = attached != null
+                ? LocalApi.daemon(attached.node(), attached.store(), home).handle(request)
+                : askDaemon(request).orElseGet(() -> LocalApi.storeOnly(store(), home, self).handle(request));
+        return expect(answer, request, type);
+    }
+
+    private static <T extends ApiResponse> T expect(ApiResponse answer, ApiRequest request, Class<T> type) {
         if (answer instanceof ApiResponse.Failed f) throw new UserError(f.exit(), f.message());
         if (!type.isInstance(answer)) throw new UserError(ExitCodes.INTERNAL, "the local API answered " + answer + " to " + request);
         return type.cast(answer);
     }
 
-    private ApiResponse answer(ApiRequest request) {
-        if (attached != null) return LocalApi.daemon(attached.node(), attached.store(), home).handle(request);
+    /** The answer of the daemon on this home's control socket; empty when none listens there. */
+    private Optional<ApiResponse> askDaemon(ApiRequest request) {
         Optional<byte[]> remote;
         try {
             remote = ControlClient.call(home.controlSocket(), ApiCodec.encode(request));
         } catch (IOException e) {
             throw new UserError(ExitCodes.FAILURE, "the daemon on " + home.dir() + " did not answer: " + e.getMessage());
         }
-        if (remote.isEmpty()) return LocalApi.storeOnly(store(), home, self).handle(request);
+        if (remote.isEmpty()) return Optional.empty();
         try {
-            return ApiCodec.decodeResponse(remote.get());
+            return Optional.of(ApiCodec.decodeResponse(remote.get()));
         } catch (Malformed e) {
             throw new UserError(ExitCodes.INTERNAL, "the daemon's answer did not decode: " + e.getMessage());
         }
-    }
-
-    /** Whether a daemon runs for this command (it runs inside one, or one answers on the home's socket). */
-    public boolean daemonRunning() {
-        return attached != null || ControlClient.answers(home.controlSocket());
     }
 
     /** The secret key, asking for the passphrase only if the keystore has one. */

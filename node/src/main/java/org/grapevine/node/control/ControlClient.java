@@ -17,11 +17,20 @@ import java.util.Optional;
 public final class ControlClient {
     private ControlClient() {}
 
-    /** True when a daemon answers on {@code socket}. */
-    public static boolean answers(Path socket) {
-        return Files.exists(socket) && isLive(socket);
+    /** A connection to the daemon on {@code socket}; empty when none listens there (no file, or one left by a daemon that died). */
+    private static Optional<SocketChannel> connect(Path socket) throws IOException {
+        if (!Files.exists(socket)) return Optional.empty();
+        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return Optional.of(ch);
+        } catch (IOException e) {
+            ch.close();
+            return Optional.empty();
+        }
     }
 
+    /** True when a daemon answers on {@code socket}. */
     static boolean isLive(Path socket) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             return ch.connect(UnixDomainSocketAddress.of(socket));
@@ -35,15 +44,9 @@ public final class ControlClient {
      * response (JSON); empty when no daemon listens there.
      */
     public static Optional<byte[]> call(Path socket, byte[] request) throws IOException {
-        if (!Files.exists(socket)) return Optional.empty();
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            ch.close();
-            return Optional.empty();
-        }
-        try (ch) {
+        Optional<SocketChannel> connected = connect(socket);
+        if (connected.isEmpty()) return Optional.empty();
+        try (SocketChannel ch = connected.get()) {
             ControlFrames.writeApiRequest(new DataOutputStream(Channels.newOutputStream(ch)), request);
             DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
             byte[][] result = new byte[1][];
@@ -78,15 +81,9 @@ public final class ControlClient {
      * daemon listens there (the caller then does the work itself).
      */
     public static Optional<Integer> run(Path socket, List<String> args, OutputStream out, OutputStream err) throws IOException {
-        if (!Files.exists(socket)) return Optional.empty();
-        SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            ch.connect(UnixDomainSocketAddress.of(socket));
-        } catch (IOException e) {
-            ch.close();
-            return Optional.empty(); // A socket file left by a daemon that died.
-        }
-        try (ch) {
+        Optional<SocketChannel> connected = connect(socket);
+        if (connected.isEmpty()) return Optional.empty();
+        try (SocketChannel ch = connected.get()) {
             ControlFrames.writeRequest(new DataOutputStream(Channels.newOutputStream(ch)), args);
             DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
             ControlFrames.FrameSink sink = new ControlFrames.FrameSink() {
