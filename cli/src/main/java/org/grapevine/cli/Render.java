@@ -1,12 +1,16 @@
 package org.grapevine.cli;
 
+import org.grapevine.node.Sizes;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import org.grapevine.identity.AuthorId;
@@ -19,75 +23,40 @@ import org.grapevine.identity.content.ContentKind;
 import org.grapevine.identity.content.ContentKinds;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.log.EntryHeader;
-import org.grapevine.node.blob.BlobStore;
-import org.grapevine.node.store.Indexes;
 
 /** How entries and people look on a terminal and in {@code --json}. */
 public final class Render {
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneId.systemDefault());
 
-    /** How the user knows people: from this home's indexes, or from what a local API response says. */
-    public interface People {
-        Optional<String> petname(AuthorId author);
-
-        /** The name they declare, if they declared one. */
-        Optional<String> declared(AuthorId author);
-
-        static People of(Indexes indexes) {
-            return new People() {
-                @Override
-                public Optional<String> petname(AuthorId author) {
-                    return indexes.petname(author);
-                }
-
-                @Override
-                public Optional<String> declared(AuthorId author) {
-                    return indexes.about(author).map(Content.About::name);
-                }
-            };
-        }
-
-        /** The names a local API response carries, by id text. */
-        static People of(java.util.Map<String, ApiResponse.Name> names) {
-            return new People() {
-                @Override
-                public Optional<String> petname(AuthorId author) {
-                    ApiResponse.Name n = names.get(author.toString());
-                    return n == null ? Optional.empty() : Optional.ofNullable(n.petname());
-                }
-
-                @Override
-                public Optional<String> declared(AuthorId author) {
-                    ApiResponse.Name n = names.get(author.toString());
-                    return n == null ? Optional.empty() : Optional.ofNullable(n.declared());
-                }
-            };
-        }
-    }
-
-    private final People people;
+    /** How the user knows people, by id text (as a local API response says). */
+    private final Map<String, ApiResponse.Name> names;
     private final AuthorId self;
-    /** Where to look up what is here of attachments; null when the caller does not show them. */
-    private final BlobStore blobs;
-
-    public Render(Indexes indexes, AuthorId self) {
-        this(indexes, self, null);
-    }
-
-    public Render(Indexes indexes, AuthorId self, BlobStore blobs) {
-        this(People.of(indexes), self, blobs);
-    }
+    /** What is here of attached blobs, by id text; null when the caller does not show it. */
+    private final Map<String, ApiResponse.Held> blobs;
 
     /** Rendering with how the user knows people given (a local API response's), with no attachments looked up. */
-    public Render(People people, AuthorId self) {
-        this(people, self, null);
+    public Render(Map<String, ApiResponse.Name> names, AuthorId self) {
+        this(names, self, null);
     }
 
-    private Render(People people, AuthorId self, BlobStore blobs) {
-        this.people = people;
+    /** Rendering with the names and the blobs (by id text) local API answers gave. */
+    public Render(Map<String, ApiResponse.Name> names, AuthorId self, Map<String, ApiResponse.Held> blobs) {
+        this.names = names;
         this.self = self;
         this.blobs = blobs;
+    }
+
+    /** How the entries of a local API answer look: with the names and the blobs it gives. */
+    public static Render of(ApiResponse.Entries entries, AuthorId self) {
+        return new Render(entries.names(), self, entries.blobs());
+    }
+
+    /** The entries of a local API answer. */
+    public static List<Entry> entries(ApiResponse.Entries entries) {
+        List<Entry> out = new ArrayList<>(entries.entries().size());
+        for (String e : entries.entries()) out.add(Session.decode(e));
+        return out;
     }
 
     /** Short form of an id for people: sigil and the first 10 characters. */
@@ -103,9 +72,10 @@ public final class Render {
     /** A person as shown: "you", their petname, or their self-declared name marked with '~', then a short id. */
     public String who(AuthorId author) {
         if (author.equals(self)) return "you";
-        Optional<String> pet = people.petname(author);
-        if (pet.isPresent()) return pet.get();
-        return people.declared(author).filter(n -> !n.isEmpty())
+        ApiResponse.Name name = names.get(author.toString());
+        if (name == null) return shortId(author);
+        if (name.petname() != null) return name.petname();
+        return Optional.ofNullable(name.declared()).filter(n -> !n.isEmpty())
                 .map(n -> "~" + n + " (" + shortId(author) + ")")
                 .orElse(shortId(author));
     }
@@ -115,7 +85,7 @@ public final class Render {
         Content c = content(entry);
         if (c instanceof Content.Dropped) return "[deleted]";
         if (ContentKinds.of(c) == null) return "[" + typeName(entry.header().contentType()) + "]";
-        return ContentKinds.summary(c, names);
+        return ContentKinds.summary(c, naming);
     }
 
     /** The entry as a block of text lines for the feed or a thread. */
@@ -125,13 +95,13 @@ public final class Render {
         out.append(indent).append(who(h.author())).append("  ").append(time(h.timestamp()))
                 .append("  ").append(shortId(entry.id())).append('\n');
         Content c = content(entry);
-        List<String> lines = ContentKinds.of(c) == null ? List.of(summary(entry).split("\n", -1)) : ContentKinds.lines(c, names);
+        List<String> lines = ContentKinds.of(c) == null ? List.of(summary(entry).split("\n", -1)) : ContentKinds.lines(c, naming);
         for (String line : lines) out.append(indent).append("  ").append(line).append('\n');
         return out.toString();
     }
 
     /** How kinds name people, ids and attachments here. */
-    private final ContentKind.Names names = new ContentKind.Names() {
+    private final ContentKind.Names naming = new ContentKind.Names() {
         @Override
         public String who(AuthorId author) {
             return Render.this.who(author);
@@ -159,13 +129,13 @@ public final class Render {
 
     /** How much of a blob is here: "local", "40% fetched" or "not here yet". */
     public String presence(BlobId blob) {
-        return presence(blobs.held(blob).orElse(null));
+        return presence(blobs.get(blob.toString()));
     }
 
-    public static String presence(BlobStore.Held h) {
+    public static String presence(ApiResponse.Held h) {
         if (h == null) return "not here yet";
         if (h.complete()) return "local";
-        return percent(h.chunksHeld(), h.chunks()) + "% fetched";
+        return percent(h.held(), h.chunks()) + "% fetched";
     }
 
     /** Whole percent of {@code part} in {@code whole}, never 100 before it is all there. */
@@ -209,9 +179,9 @@ public final class Render {
         ObjectNode o = JSON.createObjectNode().put("id", a.blob().toString()).put("name", a.name())
                 .put("size", a.size()).put("media_type", a.mediaType());
         if (blobs != null) {
-            BlobStore.Held h = blobs.held(a.blob()).orElse(null);
+            ApiResponse.Held h = blobs.get(a.blob().toString());
             o.put("local", h != null && h.complete());
-            o.put("fetched_percent", h == null ? 0 : h.complete() ? 100 : percent(h.chunksHeld(), h.chunks()));
+            o.put("fetched_percent", h == null ? 0 : h.complete() ? 100 : percent(h.held(), h.chunks()));
         }
         return o;
     }

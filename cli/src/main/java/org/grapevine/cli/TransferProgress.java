@@ -1,5 +1,7 @@
 package org.grapevine.cli;
 
+import org.grapevine.node.Sizes;
+
 import java.util.ArrayDeque;
 import java.util.Locale;
 import org.grapevine.identity.blob.BlobHasher;

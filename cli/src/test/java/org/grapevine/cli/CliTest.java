@@ -1,5 +1,7 @@
 package org.grapevine.cli;
 
+import org.grapevine.node.Sizes;
+
 import static org.grapevine.cli.CliUser.grapevine;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -78,7 +78,7 @@ class DaemonIT {
         // The daemon holds alice's store, so this post can only go through its control channel.
         Path socket = new Home(alice).controlSocket();
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
-        cli(alice, "post", "hello bob, from a daemon");
+        String hello = cli(alice, "post", "hello bob, from a daemon").strip();
 
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> texts(bob).contains("hello bob, from a daemon"));
@@ -94,6 +94,19 @@ class DaemonIT {
         // A petname given while the daemon holds the store is written by the daemon, and stays.
         cli(bob, "name", aliceId, "ally");
         assertTrue(JSON.readTree(cli(bob, "feed", "--json")).toString().contains("\"author_name\":\"ally\""));
+        // Every other command asks the daemon too: a reply with a photo, its thread, the log, the blob, a deletion, an invite.
+        Path photo = Files.write(tmp.resolve("grapes.jpg"), new byte[] {1, 2, 3});
+        String reply = cli(bob, "post", "--reply", hello.substring(0, 9), "lovely", "--attach", photo.toString()).strip();
+        String thread = cli(bob, "thread", reply);
+        assertTrue(thread.contains("hello bob, from a daemon") && thread.contains("lovely") && thread.contains("grapes.jpg  3 B  image/jpeg  local"), thread);
+        JsonNode log = JSON.readTree(cli(bob, "log", "--json"));
+        assertEquals(reply, log.get("entries").get(log.get("entries").size() - 1).get("id").asText(), log::toString);
+        String blob = JSON.readTree(cli(bob, "blob", "ls", "--json")).get(0).get("id").asText();
+        assertEquals("removed " + blob, cli(bob, "blob", "rm", blob).strip());
+        assertEquals("deleted " + reply, cli(bob, "delete", reply).strip());
+        assertFalse(cli(bob, "thread", hello).contains("lovely"), "the deleted reply left the thread");
+        String invite = cli(bob, "invite", "--address", "127.0.0.1").strip();
+        assertEquals("grapevine:127.0.0.1:" + b.port() + JSON.readTree(cli(bob, "whoami", "--json")).get("id").asText() + "/main", invite);
 
         for (Daemon d : List.of(b, a)) {
             d.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close the log pipe)

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,6 +36,12 @@ import org.grapevine.cli.GrapevineJar.Daemon;
 import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.node.Home;
+import org.grapevine.identity.Malformed;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.log.Entry;
+import org.grapevine.node.api.ApiCodec;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import org.grapevine.node.control.ControlClient;
 import org.grapevine.testnet.process.NetnsLan;
 import org.junit.jupiter.api.AfterAll;
@@ -83,19 +89,15 @@ class MeetupIT {
             return grapevine.run(home, args);
         }
 
-        /**
-         * Sends the daemon exactly the request a {@code grapevine ARGS --home HOME} process would
-         * send it, without starting a JVM: for polling, which would otherwise start one per poll.
-         */
-        String ask(String... args) throws IOException {
-            List<String> all = new ArrayList<>(List.of(args));
-            all.addAll(List.of("--home", home.toString()));
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int code = ControlClient.run(new Home(home).controlSocket(), all, out, err)
+        /** Asks the daemon over its local API, as a {@code grapevine} process would, without starting a JVM per poll. */
+        ApiResponse ask(ApiRequest request) throws IOException {
+            byte[] answer = ControlClient.call(new Home(home).controlSocket(), ApiCodec.encode(request))
                     .orElseThrow(() -> new IOException("no daemon answers on " + home));
-            if (code != 0) throw new IOException("grapevine " + all + ": exit " + code + ": " + err.toString(UTF_8));
-            return out.toString(UTF_8);
+            try {
+                return ApiCodec.decodeResponse(answer);
+            } catch (Malformed e) {
+                throw new IOException(e);
+            }
         }
 
         void post(String text) throws IOException, InterruptedException {
@@ -104,7 +106,14 @@ class MeetupIT {
 
         List<String> feedTexts() throws IOException {
             List<String> texts = new ArrayList<>();
-            for (JsonNode item : JSON.readTree(ask("feed", "--json"))) texts.add(item.path("text").asText());
+            ApiResponse.Entries feed = (ApiResponse.Entries) ask(new ApiRequest.Feed(20, false));
+            for (String e : feed.entries()) {
+                try {
+                    texts.add(((Content.Post) Entry.decode(Base64.getDecoder().decode(e)).decodeContent()).text());
+                } catch (Malformed bad) {
+                    throw new IOException(bad);
+                }
+            }
             return texts;
         }
 
@@ -194,7 +203,8 @@ class MeetupIT {
 
     @Test
     void aFollowMadeFromNearbyBringsAlicesPostToBob() throws Exception {
-        await().atMost(DISCOVERY).until(() -> entryFor(alice, bob.ask("nearby", "--json")).isPresent());
+        await().atMost(DISCOVERY).until(() -> ((ApiResponse.NearbyList) bob.ask(new ApiRequest.Nearby())).met().stream()
+                .anyMatch(m -> alice.id.equals(m.id())));
         JsonNode met = entryFor(alice, bob.cli("nearby", "--json")).orElseThrow();
         assertEquals(alice.endpoint(), met.path("address").asText(), met::toString);
         assertFalse(met.path("followed").asBoolean(), met::toString);

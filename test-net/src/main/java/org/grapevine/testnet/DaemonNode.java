@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -18,11 +19,19 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
+import org.grapevine.identity.Malformed;
 import org.grapevine.identity.blob.BlobHasher;
+import org.grapevine.identity.content.Content;
+import org.grapevine.identity.content.ContentCodec;
+import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
+import org.grapevine.node.api.ApiCodec;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import org.grapevine.node.control.ControlClient;
 import org.grapevine.testnet.process.Trace;
 
@@ -224,7 +233,7 @@ final class DaemonNode implements TestNode {
     @Override
     public void post(String text, Path attachment, String name, Posted posted) {
         BlobId blob = null;
-        List<String> args = new ArrayList<>(List.of("post"));
+        List<Content.Attachment> attachments = new ArrayList<>();
         if (attachment != null) {
             try {
                 blob = BlobHasher.of(attachment);
@@ -232,35 +241,28 @@ final class DaemonNode implements TestNode {
                 throw new ScenarioRunner.ScenarioFailure("cannot read the attachment " + name + ": " + e.getMessage());
             }
             network.watch(blob);
-            args.addAll(List.of("--attach", attachment.toString()));
+            var added = call(new ApiRequest.AddBlobs(List.of(attachment.toAbsolutePath().toString())), ApiResponse.BlobsAdded.class).added().get(0);
+            attachments.add(new Content.Attachment(BlobId.parse(added.id()), added.size(), added.mediaType(), added.name()));
         }
-        args.addAll(List.of("--", text));
-        String out = call(args).strip();
-        // The post is out when the command returns (a daemon takes a while over a command; timing
-        // from before the call would count that as delivery time).
-        long postedNanos = System.nanoTime();
-        EntryId entry;
-        try {
-            entry = EntryId.parse(out);
-        } catch (RuntimeException e) {
-            throw new ScenarioRunner.ScenarioFailure("node " + index + ": 'grapevine post' printed '" + out + "', not an entry id");
-        }
-        posted.posted(entry, blob, postedNanos);
+        EntryId entry = EntryId.parse(publish(new Content.Post(text, null, null, List.of(), attachments, "")).id());
+        // The post is out when the daemon answers (it takes a while over a request; timing from
+        // before the call would count that as delivery time).
+        posted.posted(entry, blob, System.nanoTime());
     }
 
     @Override
     public void declareName(String name) {
-        call(List.of("profile", "--name=" + name));
+        publish(new Content.About(name, "", null));
     }
 
     @Override
     public void follow(TestNode other, boolean introduce) {
-        if (!introduce) {
-            call(List.of("follow", other.id().toString()));
-            return;
+        if (introduce) {
+            InetSocketAddress a = other.address();
+            call(new ApiRequest.AddPeer(new PeerAddress(a.getHostString(), a.getPort(), other.id()).toString(), network.networkName()),
+                    ApiResponse.PeerAdded.class);
         }
-        InetSocketAddress a = other.address();
-        call(List.of("invite", "accept", "grapevine:" + a.getHostString() + ":" + a.getPort() + other.id() + "/" + network.networkName()));
+        publish(new Content.Follow(other.id(), true));
     }
 
     @Override
@@ -285,28 +287,55 @@ final class DaemonNode implements TestNode {
 
     @Override
     public List<String> feed(int limit, Function<AuthorId, String> nameOf) {
-        return call(List.of("feed", "--limit", String.valueOf(limit))).lines().filter(l -> !l.isBlank()).toList();
+        ApiResponse.Entries view = call(new ApiRequest.Feed(limit, false), ApiResponse.Entries.class);
+        List<String> lines = new ArrayList<>();
+        for (String encoded : view.entries()) {
+            Entry e;
+            Content c;
+            try {
+                e = Entry.decode(Base64.getDecoder().decode(encoded));
+                c = e.decodeContent();
+            } catch (Malformed bad) {
+                lines.add("(unreadable)");
+                continue;
+            }
+            ApiResponse.Name known = view.names().get(e.header().author().toString());
+            String who = known != null && known.declared() != null ? known.declared() : nameOf.apply(e.header().author());
+            StringBuilder b = new StringBuilder(who + ": " + (c instanceof Content.Post p ? p.text() : c.getClass().getSimpleName()));
+            if (c instanceof Content.Post p) {
+                for (Content.Attachment a : p.attachments()) {
+                    ApiResponse.Held h = view.blobs().get(a.blob().toString());
+                    b.append("  [").append(a.name()).append(", ").append(Report.human(a.size()))
+                            .append(h != null && h.complete() ? ", here" : ", not here yet").append(']');
+                }
+            }
+            lines.add(b.toString());
+        }
+        return lines;
     }
 
     long bytesSent() {
         return sentEarlier + sentNow;
     }
 
-    /** Runs one command in the daemon, as the CLI does; its output, or a failure naming the node and the command. */
-    private String call(List<String> args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Optional<Integer> code;
+    /** Signs and stores {@code content} as the node's next entry, through its daemon. */
+    private ApiResponse.Published publish(Content content) {
+        return call(new ApiRequest.Publish(content.type(), Base64.getEncoder().encodeToString(ContentCodec.encode(content))),
+                ApiResponse.Published.class);
+    }
+
+    /** Asks the daemon over its local API, as the CLI does; its answer, or a failure naming the node and the request. */
+    private <T extends ApiResponse> T call(ApiRequest request, Class<T> type) {
+        ApiResponse answer;
         try {
-            code = ControlClient.run(home.controlSocket(), args, out, err);
-        } catch (IOException e) {
-            throw new ScenarioRunner.ScenarioFailure("node " + index + " did not answer 'grapevine " + args.get(0) + "': " + e.getMessage());
+            Optional<byte[]> bytes = ControlClient.call(home.controlSocket(), ApiCodec.encode(request));
+            if (bytes.isEmpty()) throw new ScenarioRunner.ScenarioFailure("node " + index + "'s daemon is not running");
+            answer = ApiCodec.decodeResponse(bytes.get());
+        } catch (IOException | Malformed e) {
+            throw new ScenarioRunner.ScenarioFailure("node " + index + " did not answer " + request + ": " + e.getMessage());
         }
-        if (code.isEmpty()) throw new ScenarioRunner.ScenarioFailure("node " + index + "'s daemon is not running");
-        if (code.get() != 0) {
-            throw new ScenarioRunner.ScenarioFailure("node " + index + ": 'grapevine " + args.get(0) + "' failed: "
-                    + err.toString(StandardCharsets.UTF_8).strip());
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        if (answer instanceof ApiResponse.Failed f) throw new ScenarioRunner.ScenarioFailure("node " + index + ": " + request + " failed: " + f.message());
+        if (!type.isInstance(answer)) throw new ScenarioRunner.ScenarioFailure("node " + index + " answered " + answer + " to " + request);
+        return type.cast(answer);
     }
 }

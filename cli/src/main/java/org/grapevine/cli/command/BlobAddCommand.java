@@ -1,6 +1,7 @@
 package org.grapevine.cli.command;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
@@ -24,7 +25,7 @@ public final class BlobAddCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            Content.Attachment added = Attachments.add(s.blobs(), GrapevineCommand.of(spec).resolve(file), file);
+            Content.Attachment added = Attachments.add(s, List.of(GrapevineCommand.of(spec).resolve(file))).get(0);
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(Render.JSON.createObjectNode().put("id", added.blob().toString())

@@ -12,13 +12,12 @@ import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
-import org.grapevine.cli.Sizes;
 import org.grapevine.cli.TransferProgress;
 import org.grapevine.cli.UserError;
 import org.grapevine.identity.BlobId;
-import org.grapevine.identity.content.Content;
-import org.grapevine.node.Node;
-import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.Sizes;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,20 +51,18 @@ public final class BlobGetCommand implements Callable<Integer> {
         if (timeoutSeconds < 0) throw new UserError(ExitCodes.USAGE, "--timeout must be 0 (no limit) or more seconds");
         GrapevineCommand root = GrapevineCommand.of(spec);
         try (Session s = home.open()) {
-            BlobId id = s.resolveBlob(blob);
-            BlobStore blobs = s.blobs();
-            Optional<Content.Attachment> attachment = s.store().indexes().attachment(id);
-            if (!blobs.isComplete(id)) {
-                Node node = s.node().orElseThrow(() -> new UserError(notHere(blobs, id)));
-                if (!fetch(node, blobs, id, attachment, root.terminal())) return ExitCodes.FAILURE;
+            ApiResponse.BlobView view = s.ask(new ApiRequest.BlobStatus(blob), ApiResponse.BlobView.class);
+            if (view.path() == null) {
+                if (!view.running()) throw new UserError(notHere(view));
+                view = fetch(s, view, root.terminal());
             }
-            Path local = blobs.path(id).orElseThrow(() -> new UserError("blob " + id + " went away while it was being copied"));
-            Path result = output == null ? local : copy(local, target(root.resolve(output), id, attachment));
+            Path local = Path.of(view.path());
+            Path result = output == null ? local : copy(local, target(root.resolve(output), view));
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                var o = Render.JSON.createObjectNode().put("id", id.toString()).put("size", blobs.held(id).map(BlobStore.Held::size).orElse(0L))
+                var o = Render.JSON.createObjectNode().put("id", view.id()).put("size", view.held().size())
                         .put("path", result.toString());
-                attachment.ifPresent(a -> o.put("name", a.name()).put("media_type", a.mediaType()));
+                if (view.name() != null) o.put("name", view.name()).put("media_type", view.mediaType());
                 out.println(Render.print(o));
             } else {
                 out.println(result);
@@ -74,47 +71,44 @@ public final class BlobGetCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String notHere(BlobStore blobs, BlobId id) {
-        String part = blobs.held(id).map(h -> " (" + Render.presence(h) + ")").orElse("");
-        return "blob " + Render.shortId(id) + " is not here" + part + "; start 'grapevine daemon' to fetch it from peers";
+    private static String notHere(ApiResponse.BlobView view) {
+        String part = view.held() == null ? "" : " (" + Render.presence(view.held()) + ")";
+        return "blob " + Render.shortId(view.id()) + " is not here" + part + "; start 'grapevine daemon' to fetch it from peers";
     }
 
     /**
-     * Asks the node to fetch the blob and shows progress until it is here. False when the user
-     * went away (the fetch goes on in the daemon); a timeout is an error.
+     * Asks the daemon to fetch the blob and shows progress on stderr until it is here; the blob as
+     * it is then. A timeout is an error (the daemon fetches on).
      */
-    private boolean fetch(Node node, BlobStore blobs, BlobId id, Optional<Content.Attachment> attachment, boolean terminal) {
-        long size = blobs.held(id).map(BlobStore.Held::size).or(() -> attachment.map(Content.Attachment::size)).orElse(-1L);
-        if (size > blobs.maxSize()) {
-            throw new UserError("blob " + Render.shortId(id) + " is " + Sizes.human(size) + ", over this daemon's maximum blob size of "
-                    + Sizes.human(blobs.maxSize()) + " (daemon --blob-max)");
-        }
-        NodeCalls.await(() -> node.fetchBlob(id, size));
+    private ApiResponse.BlobView fetch(Session s, ApiResponse.BlobView view, boolean terminal) {
+        long known = view.held() != null ? view.held().size() : view.size();
+        s.ask(new ApiRequest.FetchBlob(view.id(), known), ApiResponse.Done.class);
         PrintWriter err = spec.commandLine().getErr();
-        TransferProgress progress = new TransferProgress(terminal, Render.shortId(id));
+        TransferProgress progress = new TransferProgress(terminal, Render.shortId(view.id()));
         long start = System.currentTimeMillis();
-        long known = size;
         while (true) {
-            Optional<Node.BlobProgress> p = NodeCalls.await(() -> node.blobProgress(id));
+            view = s.ask(new ApiRequest.BlobStatus(view.id()), ApiResponse.BlobView.class);
+            ApiResponse.Fetch p = view.fetch();
             long now = System.currentTimeMillis();
-            if (p.map(Node.BlobProgress::complete).orElse(false) || blobs.isComplete(id)) {
-                long got = p.map(Node.BlobProgress::size).filter(n -> n >= 0).orElse(known);
-                err.print(progress.done(now, got));
+            if (view.path() != null) {
+                err.print(progress.done(now, view.held().size()));
                 err.flush();
-                return true;
+                return view;
             }
-            TransferProgress.Sample sample = p.map(x -> new TransferProgress.Sample(x.size(),
-                            TransferProgress.Sample.heldBytes(x.size(), x.chunks(), x.held()), x.bytesReceived(), x.sources()))
-                    .orElse(new TransferProgress.Sample(known, 0, 0, 0));
+            TransferProgress.Sample sample = p == null ? new TransferProgress.Sample(known, 0, 0, 0)
+                    : new TransferProgress.Sample(p.size(), TransferProgress.Sample.heldBytes(p.size(), p.chunks(), p.held()),
+                            p.bytesReceived(), p.sources());
             if (sample.size() >= 0) known = sample.size();
             String line = progress.update(now, sample);
-            if (line != null) err.print(line);
-            if (err.checkError()) return false; // Flushes; fails once the user has gone (Ctrl-C on a forwarded command).
+            if (line != null) {
+                err.print(line);
+                err.flush();
+            }
             if (timeoutSeconds > 0 && now - start >= timeoutSeconds * 1000) {
                 err.print(progress.interrupted());
                 throw new UserError("gave up after " + timeoutSeconds + " s with " + Sizes.human(sample.held())
                         + (known >= 0 ? " of " + Sizes.human(known) : "") + " here; the daemon fetches on ('grapevine blob rm "
-                        + Render.shortId(id) + "' stops it)");
+                        + Render.shortId(view.id()) + "' stops it)");
             }
             try {
                 Thread.sleep(POLL_MILLIS);
@@ -126,10 +120,11 @@ public final class BlobGetCommand implements Callable<Integer> {
         }
     }
 
-    /** Where the copy goes: FILE, or inside it when it is a directory. */
-    private static Path target(Path file, BlobId id, Optional<Content.Attachment> attachment) {
+    /** Where the copy goes: FILE, or inside it when it is a directory (under the attachment's name, else the blob's hex id). */
+    private static Path target(Path file, ApiResponse.BlobView view) {
         if (!Files.isDirectory(file)) return file;
-        String name = attachment.map(Content.Attachment::name).map(BlobGetCommand::safeName).filter(n -> !n.isEmpty()).orElse(id.hex());
+        String name = Optional.ofNullable(view.name()).map(BlobGetCommand::safeName).filter(n -> !n.isEmpty())
+                .orElse(BlobId.parse(view.id()).hex());
         return file.resolve(name);
     }
 

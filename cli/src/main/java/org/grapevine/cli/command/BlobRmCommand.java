@@ -1,12 +1,11 @@
 package org.grapevine.cli.command;
 
-import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
-import org.grapevine.cli.UserError;
-import org.grapevine.identity.BlobId;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,21 +24,10 @@ public final class BlobRmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            BlobId id = s.resolveBlob(blob);
-            boolean removed;
-            if (s.node().isPresent()) {
-                removed = NodeCalls.await(() -> s.node().get().removeBlob(id));
-            } else {
-                try {
-                    removed = s.blobs().remove(id);
-                } catch (IOException e) {
-                    throw new UserError(ExitCodes.FAILURE, "cannot remove " + id + ": " + e.getMessage(), e);
-                }
-            }
-            if (!removed) throw new UserError("no blob " + id + " here" + (s.node().isPresent() ? " (any fetch of it is stopped)" : ""));
+            String id = s.ask(new ApiRequest.RemoveBlob(blob), ApiResponse.Resolved.class).id();
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                out.println(Render.print(Render.JSON.createObjectNode().put("removed", id.toString())));
+                out.println(Render.print(Render.JSON.createObjectNode().put("removed", id)));
             } else {
                 out.println("removed " + id);
             }

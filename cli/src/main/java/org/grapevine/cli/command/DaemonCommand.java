@@ -2,7 +2,6 @@ package org.grapevine.cli.command;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,9 +10,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.grapevine.cli.ExitCodes;
-import org.grapevine.cli.Main;
 import org.grapevine.cli.Session;
-import org.grapevine.cli.Sizes;
+import org.grapevine.cli.SizeConverter;
+import org.grapevine.node.Sizes;
 import org.grapevine.cli.UserError;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.transport.NetworkKey;
@@ -23,7 +22,6 @@ import org.grapevine.node.Node;
 import org.grapevine.node.api.LocalApi;
 import org.grapevine.node.control.ControlServer;
 import org.grapevine.node.store.Store;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -58,12 +56,12 @@ public final class DaemonCommand implements Callable<Integer> {
     @Option(names = "--mdns-interface", paramLabel = "IF", description = "Run LAN discovery on this network interface only (default: every LAN interface).")
     String mdnsInterface;
 
-    @Option(names = "--blob-auto-max", paramLabel = "SIZE", defaultValue = "20MiB", converter = Sizes.Converter.class,
+    @Option(names = "--blob-auto-max", paramLabel = "SIZE", defaultValue = "20MiB", converter = SizeConverter.class,
             description = "Fetch the attachments of followed people's posts unasked up to this size (default ${DEFAULT-VALUE}; "
                     + "bytes, or KiB, MiB, GiB); bigger ones on 'blob get'.")
     long blobAutoMax;
 
-    @Option(names = "--blob-max", paramLabel = "SIZE", defaultValue = "2GiB", converter = Sizes.Converter.class,
+    @Option(names = "--blob-max", paramLabel = "SIZE", defaultValue = "2GiB", converter = SizeConverter.class,
             description = "Store no blob larger than this (default ${DEFAULT-VALUE}).")
     long blobMax;
 
@@ -100,12 +98,11 @@ public final class DaemonCommand implements Callable<Integer> {
             }
             ControlServer control;
             try {
-                control = ControlServer.start(session.home().controlSocket(), DaemonCommand::runCommand, LocalApi.daemon(node, store, session.home())::handle);
+                control = ControlServer.start(session.home().controlSocket(), LocalApi.daemon(node, store, session.home())::handle);
             } catch (IOException e) {
                 node.close();
                 throw new UserError(ExitCodes.FAILURE, e.getMessage());
             }
-            Session.attach(new Session.Daemon(session.home(), session.self(), identity, store, node));
             if (extension != null) extension.started(node);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -123,7 +120,6 @@ public final class DaemonCommand implements Callable<Integer> {
                     // The socket file goes with the home directory's next daemon at worst.
                 }
                 node.close();
-                Session.detach();
                 store.close();
                 log(events, "stopped");
                 stopped.countDown();
@@ -143,14 +139,6 @@ public final class DaemonCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError(ExitCodes.FAILURE, "cannot start the daemon's extension: " + e.getMessage());
         }
-    }
-
-    /** Runs one command line that came over the control channel, in this process. */
-    private static int runCommand(List<String> args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(out);
-        cli.setErr(err);
-        return cli.execute(args.toArray(String[]::new));
     }
 
     private InetSocketAddress listenAddress() {

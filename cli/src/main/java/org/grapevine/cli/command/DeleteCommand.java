@@ -30,8 +30,8 @@ public final class DeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            EntryId id = s.resolveEntry(entry);
-            Entry target = s.entry(id);
+            Entry target = PostCommand.entry(s, entry);
+            EntryId id = target.id();
             if (!target.header().author().equals(s.self())) {
                 throw new UserError("you can only delete your own entries; use 'grapevine block' for someone else's");
             }

@@ -1,12 +1,14 @@
 package org.grapevine.cli.command;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
-import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,11 +31,13 @@ public final class FeedCommand implements Callable<Integer> {
     public Integer call() {
         if (limit < 1 || limit > 10_000) throw new UserError(ExitCodes.USAGE, "--limit must be between 1 and 10000, not " + limit);
         try (Session s = home.open()) {
-            // Deleted posts leave the feed; --all shows them as deleted, with every other kind of entry.
-            var entries = s.store().indexes().timelineOf(s.self(), limit,
-                    e -> all || (e.header().contentType() == Content.POST && e.hasContent()));
-            Render render = s.render();
+            ApiResponse.Entries view = s.ask(new ApiRequest.Feed(limit, all), ApiResponse.Entries.class);
+            List<Entry> entries = Render.entries(view);
+            Render render = Render.of(view, s.self());
             var out = spec.commandLine().getOut();
+            if (view.more()) {
+                spec.commandLine().getErr().println("grapevine: showing the newest " + entries.size() + " entries, all that fit in one answer");
+            }
             if (json.on()) {
                 out.println(Render.print(render.json(entries)));
             } else if (entries.isEmpty()) {

@@ -24,14 +24,6 @@ public final class GrapevineCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Show stack traces of errors.")
     boolean verbose;
 
-    /** The user's working directory, which the CLI passes along when the daemon runs the command. */
-    @Option(names = "--cwd", hidden = true, scope = ScopeType.INHERIT, paramLabel = "DIR")
-    Path cwd;
-
-    /** Whether the user's side is a terminal, which the CLI passes along when the daemon runs the command. */
-    @Option(names = "--tty", hidden = true, scope = ScopeType.INHERIT)
-    boolean tty;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,14 +36,14 @@ public final class GrapevineCommand implements Runnable {
         return (GrapevineCommand) spec.root().userObject();
     }
 
-    /** A path the user typed, made absolute against the user's working directory (not the daemon's). */
+    /** A path the user typed, made absolute against the user's working directory (the daemon has another). */
     public Path resolve(Path typed) {
-        return cwd == null ? typed.toAbsolutePath() : cwd.resolve(typed).normalize();
+        return typed.toAbsolutePath().normalize();
     }
 
-    /** Whether the user watches on a terminal: as the CLI said, or (run here, not in the daemon) as this process sees it. */
+    /** Whether the user watches on a terminal. */
     public boolean terminal() {
-        return tty || (!Session.inDaemon() && Session.onTerminal());
+        return Session.onTerminal();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.grapevine.cli.command;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.Collections;
@@ -12,9 +11,9 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.gossip.discovery.PeerAddress;
-import org.grapevine.gossip.discovery.PeerTable;
 import org.grapevine.identity.content.Content;
-import org.grapevine.node.Node;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,16 +39,13 @@ public final class InviteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            Node node = s.node().orElseThrow(() -> new UserError(
-                    "an invite names the address a running daemon listens on: start 'grapevine daemon' first"));
-            InetSocketAddress listen = node.listenAddress();
-            String host = address != null ? address
-                    : listen.getAddress().isAnyLocalAddress() ? lanAddress() : listen.getHostString();
-            String code = PREFIX + new PeerAddress(host, listen.getPort(), s.self()) + "/" + node.config().network().name();
+            ApiResponse.Reachable at = s.ask(new ApiRequest.Invite(), ApiResponse.Reachable.class);
+            String host = address != null ? address : at.anyInterface() ? lanAddress() : at.host();
+            String code = PREFIX + new PeerAddress(host, at.port(), s.self()) + "/" + at.network();
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(Render.JSON.createObjectNode().put("code", code).put("id", s.self().toString())
-                        .put("address", host + ":" + listen.getPort()).put("network", node.config().network().name())));
+                        .put("address", host + ":" + at.port()).put("network", at.network())));
             } else {
                 out.println(code);
             }
@@ -104,15 +100,9 @@ public final class InviteCommand implements Callable<Integer> {
             Code invite = Code.parse(code);
             try (Session s = home.open()) {
                 if (invite.address().expected().equals(s.self())) throw new UserError("that is your own invite");
-                var node = s.node();
-                if (node.isPresent() && !node.get().config().network().name().equals(invite.network())) {
-                    throw new UserError("the invite is for network '" + invite.network() + "' but the daemon runs '"
-                            + node.get().config().network().name() + "': restart it with --network " + invite.network());
-                }
-                if (node.isPresent()) node.get().addPeer(invite.address(), PeerTable.Source.INVITE);
-                else Node.rememberPeer(s.home(), invite.address(), PeerTable.Source.INVITE);
+                boolean running = s.ask(new ApiRequest.AddPeer(invite.address().toString(), invite.network()), ApiResponse.PeerAdded.class).running();
                 var who = invite.address().expected();
-                boolean followed = !s.store().indexes().follows(s.self(), who);
+                boolean followed = !s.ask(new ApiRequest.Person(who.toString()), ApiResponse.PersonView.class).follows();
                 if (followed) s.publish(new Content.Follow(who, true));
                 var out = spec.commandLine().getOut();
                 if (json.on()) {
@@ -120,7 +110,7 @@ public final class InviteCommand implements Callable<Integer> {
                             .put("address", invite.address().endpoint()).put("network", invite.network()).put("followed", followed)));
                 } else {
                     out.println("added " + invite.address().endpoint() + " and " + (followed ? "followed " : "already follow ") + who);
-                    if (node.isEmpty()) out.println("start 'grapevine daemon" + (invite.network().equals("main") ? "" : " --network " + invite.network()) + "' to connect");
+                    if (!running) out.println("start 'grapevine daemon" + (invite.network().equals("main") ? "" : " --network " + invite.network()) + "' to connect");
                 }
             }
             return ExitCodes.OK;

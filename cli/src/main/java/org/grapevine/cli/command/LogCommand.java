@@ -1,5 +1,9 @@
 package org.grapevine.cli.command;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
@@ -8,6 +12,8 @@ import org.grapevine.cli.UserError;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,17 +42,29 @@ public final class LogCommand implements Callable<Integer> {
         if (limit < 1 || limit > 100_000) throw new UserError(ExitCodes.USAGE, "--limit must be between 1 and 100000");
         try (Session s = home.open()) {
             AuthorId who = author == null ? s.self() : s.resolveAuthor(author);
-            var entries = s.store().log(who, from, limit);
-            Render render = s.render();
-            boolean forked = s.store().isForked(who);
+            // One answer holds a page of the log; the next asks from where it stopped.
+            ApiResponse.LogView first = s.ask(new ApiRequest.Log(who.toString(), from, limit), ApiResponse.LogView.class);
+            List<Entry> entries = new ArrayList<>(Render.entries(first.log()));
+            Map<String, ApiResponse.Name> names = new HashMap<>(first.log().names());
+            Map<String, ApiResponse.Held> blobs = new HashMap<>(first.log().blobs());
+            ApiResponse.LogView page = first;
+            while (page.log().more() && !entries.isEmpty() && entries.size() < limit) {
+                long next = entries.get(entries.size() - 1).header().seq() + 1;
+                page = s.ask(new ApiRequest.Log(who.toString(), next, limit - entries.size()), ApiResponse.LogView.class);
+                entries.addAll(Render.entries(page.log()));
+                names.putAll(page.log().names());
+                blobs.putAll(page.log().blobs());
+            }
+            Render render = new Render(names, s.self(), blobs);
+            boolean forked = first.forked();
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 var o = Render.JSON.createObjectNode().put("author", who.toString())
-                        .put("head", s.store().headSeq(who)).put("forked", forked);
+                        .put("head", first.head()).put("forked", forked);
                 o.set("entries", render.json(entries));
                 out.println(Render.print(o));
             } else {
-                out.println(render.who(who) + "  " + who + "  (" + s.store().headSeq(who) + " entries)");
+                out.println(render.who(who) + "  " + who + "  (" + first.head() + " entries)");
                 if (forked) out.println("WARNING: this author signed two different histories (a fork); nothing after the fork is accepted.");
                 for (Entry e : entries) {
                     String attached = Render.content(e) instanceof Content.Post p && !p.attachments().isEmpty()

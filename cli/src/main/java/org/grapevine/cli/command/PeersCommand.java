@@ -25,7 +25,7 @@ public final class PeersCommand implements Callable<Integer> {
             ApiResponse.PeerList list = s.ask(new ApiRequest.Peers(), ApiResponse.PeerList.class);
             boolean running = list.running();
             List<ApiResponse.Peer> peers = list.peers();
-            Render render = new Render(Render.People.of(list.names()), s.self());
+            Render render = new Render(list.names(), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 var array = Render.JSON.createArrayNode();

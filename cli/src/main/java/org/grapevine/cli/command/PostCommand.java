@@ -11,6 +11,8 @@ import org.grapevine.cli.UserError;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,8 +48,10 @@ public final class PostCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
         }
         try (Session s = home.open()) {
-            EntryId parent = reply == null ? null : s.resolveEntry(reply);
-            List<Content.Attachment> attachments = attachAll(s);
+            Entry parent = reply == null ? null : entry(s, reply);
+            GrapevineCommand root = GrapevineCommand.of(spec);
+            List<Content.Attachment> attachments = attach.isEmpty() ? List.of()
+                    : Attachments.add(s, attach.stream().map(root::resolve).toList());
             Content.Post post;
             try {
                 post = parent == null ? new Content.Post(text, null, null, List.of(), attachments, "") : replyTo(s, parent, attachments);
@@ -57,7 +61,8 @@ public final class PostCommand implements Callable<Integer> {
             Entry entry = s.publish(post);
             var out = spec.commandLine().getOut();
             if (json.on()) {
-                out.println(Render.print(s.render().json(entry)));
+                ApiResponse.Entries view = s.ask(new ApiRequest.GetEntry(entry.id().toString()), ApiResponse.Entries.class);
+                out.println(Render.print(Render.of(view, s.self()).json(entry)));
             } else {
                 out.println(entry.id());
             }
@@ -65,22 +70,17 @@ public final class PostCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Adds every file as a blob, after checking them all: a bad one stops the post before anything is added. */
-    private List<Content.Attachment> attachAll(Session s) {
-        GrapevineCommand root = GrapevineCommand.of(spec);
-        for (Path typed : attach) Attachments.check(s.blobs(), root.resolve(typed), typed);
-        List<Content.Attachment> out = new ArrayList<>();
-        for (Path typed : attach) out.add(Attachments.add(s.blobs(), root.resolve(typed), typed));
-        return out;
+    /** The held entry {@code text} names (a whole id or a unique prefix). */
+    static Entry entry(Session s, String text) {
+        return Session.decode(s.ask(new ApiRequest.GetEntry(text), ApiResponse.Entries.class).entries().get(0));
     }
 
     /** A reply joins the parent's thread: its root is the parent's root, or the parent itself. */
-    private Content.Post replyTo(Session s, EntryId parentId, List<Content.Attachment> attachments) {
-        Entry parent = s.entry(parentId);
-        EntryId root = parentId;
+    private Content.Post replyTo(Session s, Entry parent, List<Content.Attachment> attachments) {
+        EntryId root = parent.id();
         if (Render.content(parent) instanceof Content.Post p && p.isReply()) root = p.root();
         List<org.grapevine.identity.AuthorId> mentions =
                 parent.header().author().equals(s.self()) ? List.of() : List.of(parent.header().author());
-        return new Content.Post(text, root, parentId, mentions, attachments, "");
+        return new Content.Post(text, root, parent.id(), mentions, attachments, "");
     }
 }

@@ -26,7 +26,7 @@ final class Relation {
             if (already != on) {
                 entry = s.publish(follow ? new Content.Follow(who, on) : new Content.Block(who, on));
             }
-            String name = new Render(Render.People.of(java.util.Map.of(who.toString(), person.name())), s.self()).who(who);
+            String name = new Render(java.util.Map.of(who.toString(), person.name()), s.self()).who(who);
             if (json.on()) {
                 var o = Render.JSON.createObjectNode().put("target", who.toString()).put("action", verb)
                         .put("changed", entry != null);

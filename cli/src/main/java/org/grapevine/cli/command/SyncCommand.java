@@ -25,7 +25,7 @@ public final class SyncCommand implements Callable<Integer> {
             ApiResponse.SyncList list = s.ask(new ApiRequest.Sync(), ApiResponse.SyncList.class);
             boolean running = list.running();
             List<ApiResponse.Feed> feeds = list.feeds();
-            Render render = new Render(Render.People.of(list.names()), s.self());
+            Render render = new Render(list.names(), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 var array = Render.JSON.createArrayNode();

@@ -1,13 +1,14 @@
 package org.grapevine.cli.command;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
-import org.grapevine.cli.UserError;
 import org.grapevine.identity.EntryId;
-import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,12 +27,10 @@ public final class ThreadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
-            EntryId id = s.resolveEntry(entry);
-            Entry start = s.entry(id);
-            EntryId root = Render.content(start) instanceof Content.Post p && p.isReply() ? p.root() : id;
-            var entries = s.store().indexes().thread(root);
-            if (entries.isEmpty()) throw new UserError("no thread for " + id);
-            Render render = s.render();
+            ApiResponse.ThreadView view = s.ask(new ApiRequest.Thread(entry), ApiResponse.ThreadView.class);
+            EntryId root = EntryId.parse(view.root());
+            List<Entry> entries = Render.entries(view.thread());
+            Render render = Render.of(view.thread(), s.self());
             var out = spec.commandLine().getOut();
             if (json.on()) {
                 out.println(Render.print(render.json(entries)));
@@ -41,6 +40,7 @@ public final class ThreadCommand implements Callable<Integer> {
                     boolean isRoot = e.id().equals(root);
                     out.println(render.block(e, isRoot ? "" : "    "));
                 }
+                if (view.thread().more()) out.println("(" + entries.size() + " entries shown: the rest did not fit in one answer)");
             }
         }
         return ExitCodes.OK;

@@ -16,8 +16,10 @@ import org.grapevine.identity.Malformed;
 public final class ApiCodec {
     /** The version of the local API this node speaks. */
     public static final int VERSION = 1;
-    /** The largest message either side accepts. */
-    public static final int MAX_BYTES = 1 << 20;
+    /** The largest request a node accepts. */
+    public static final int MAX_REQUEST_BYTES = 1 << 20;
+    /** The largest response a client accepts (a node keeps its answers within it: long lists come in pages). */
+    public static final int MAX_RESPONSE_BYTES = 16 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -35,11 +37,11 @@ public final class ApiCodec {
     }
 
     public static ApiRequest decodeRequest(byte[] bytes) throws Malformed {
-        return decode(bytes, "request", ApiRequest.class);
+        return decode(bytes, MAX_REQUEST_BYTES, "request", ApiRequest.class);
     }
 
     public static ApiResponse decodeResponse(byte[] bytes) throws Malformed {
-        return decode(bytes, "response", ApiResponse.class);
+        return decode(bytes, MAX_RESPONSE_BYTES, "response", ApiResponse.class);
     }
 
     private static byte[] envelope(String field, Object value) {
@@ -52,8 +54,8 @@ public final class ApiCodec {
         }
     }
 
-    private static <T> T decode(byte[] bytes, String field, Class<T> type) throws Malformed {
-        if (bytes.length > MAX_BYTES) throw new Malformed("local API message of " + bytes.length + " bytes exceeds " + MAX_BYTES);
+    private static <T> T decode(byte[] bytes, int max, String field, Class<T> type) throws Malformed {
+        if (bytes.length > max) throw new Malformed("local API " + field + " of " + bytes.length + " bytes exceeds " + max);
         try {
             JsonNode root = JSON.readTree(bytes);
             if (root == null || !root.isObject()) throw new Malformed("a local API message is a JSON object");

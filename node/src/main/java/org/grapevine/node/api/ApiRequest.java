@@ -17,7 +17,18 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.Publish.class, name = "publish"),
     @JsonSubTypes.Type(value = ApiRequest.ResolveAuthor.class, name = "resolve-author"),
     @JsonSubTypes.Type(value = ApiRequest.Person.class, name = "person"),
-    @JsonSubTypes.Type(value = ApiRequest.Nearby.class, name = "nearby")})
+    @JsonSubTypes.Type(value = ApiRequest.Nearby.class, name = "nearby"),
+    @JsonSubTypes.Type(value = ApiRequest.Feed.class, name = "feed"),
+    @JsonSubTypes.Type(value = ApiRequest.Thread.class, name = "thread"),
+    @JsonSubTypes.Type(value = ApiRequest.Log.class, name = "log"),
+    @JsonSubTypes.Type(value = ApiRequest.GetEntry.class, name = "entry"),
+    @JsonSubTypes.Type(value = ApiRequest.AddBlobs.class, name = "add-blobs"),
+    @JsonSubTypes.Type(value = ApiRequest.Blobs.class, name = "blobs"),
+    @JsonSubTypes.Type(value = ApiRequest.BlobStatus.class, name = "blob"),
+    @JsonSubTypes.Type(value = ApiRequest.FetchBlob.class, name = "fetch-blob"),
+    @JsonSubTypes.Type(value = ApiRequest.RemoveBlob.class, name = "remove-blob"),
+    @JsonSubTypes.Type(value = ApiRequest.Invite.class, name = "invite"),
+    @JsonSubTypes.Type(value = ApiRequest.AddPeer.class, name = "add-peer")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
@@ -42,4 +53,43 @@ public sealed interface ApiRequest {
 
     /** Signs and stores a body of content type {@code type} as the user's next entry. */
     record Publish(int type, String body) implements ApiRequest {}
+
+    /** The newest entries of the user and the people they follow: posts only, or with {@code all} every kind (deleted posts too). */
+    record Feed(int limit, boolean all) implements ApiRequest {}
+
+    /** The thread {@code entry} belongs to (a whole id or a unique prefix of a held one: '%' and at least 6 characters). */
+    record Thread(String entry) implements ApiRequest {}
+
+    /** Up to {@code limit} entries of {@code author}'s log from sequence number {@code from}. */
+    record Log(String author, long from, int limit) implements ApiRequest {}
+
+    /** One held entry: a whole id or a unique prefix, as in {@link Thread}. */
+    record GetEntry(String entry) implements ApiRequest {}
+
+    /**
+     * Copies files (absolute paths on the node's machine) into the node's blobs, all checked
+     * before any is added: a missing, unreadable or too large file adds none.
+     */
+    record AddBlobs(java.util.List<String> paths) implements ApiRequest {}
+
+    /** The blobs held whole or in part. */
+    record Blobs() implements ApiRequest {}
+
+    /**
+     * One blob: {@code blob} a whole id or a unique prefix ('^' and at least 6 characters) of one
+     * held or attached to one of the user's newest posts.
+     */
+    record BlobStatus(String blob) implements ApiRequest {}
+
+    /** Starts fetching a blob from peers ({@code size} −1 when unknown); needs a running daemon. */
+    record FetchBlob(String blob, long size) implements ApiRequest {}
+
+    /** Stops any fetch of a blob and removes what is held of it. */
+    record RemoveBlob(String blob) implements ApiRequest {}
+
+    /** Where and on which network the running daemon can be reached, for an invite. */
+    record Invite() implements ApiRequest {}
+
+    /** Adds a peer's address ({@code HOST:PORT@ID}) from an invite for {@code network}, which must be the daemon's. */
+    record AddPeer(String address, String network) implements ApiRequest {}
 }

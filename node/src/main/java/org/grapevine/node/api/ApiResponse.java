@@ -16,6 +16,14 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.Resolved.class, name = "resolved"),
     @JsonSubTypes.Type(value = ApiResponse.PersonView.class, name = "person"),
     @JsonSubTypes.Type(value = ApiResponse.NearbyList.class, name = "nearby"),
+    @JsonSubTypes.Type(value = ApiResponse.Entries.class, name = "entries"),
+    @JsonSubTypes.Type(value = ApiResponse.ThreadView.class, name = "thread"),
+    @JsonSubTypes.Type(value = ApiResponse.LogView.class, name = "log"),
+    @JsonSubTypes.Type(value = ApiResponse.BlobsAdded.class, name = "blobs-added"),
+    @JsonSubTypes.Type(value = ApiResponse.BlobList.class, name = "blobs"),
+    @JsonSubTypes.Type(value = ApiResponse.BlobView.class, name = "blob"),
+    @JsonSubTypes.Type(value = ApiResponse.Reachable.class, name = "reachable"),
+    @JsonSubTypes.Type(value = ApiResponse.PeerAdded.class, name = "peer-added"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /**
@@ -54,6 +62,51 @@ public sealed interface ApiResponse {
 
     /** The id a text named. */
     record Resolved(String id) implements ApiResponse {}
+
+    /** How much of a blob is here: its size, whether whole, its chunks and how many of them are held. */
+    record Held(long size, boolean complete, int chunks, int held) {}
+
+    /**
+     * Entries, newest first or in log order as asked, as canonical bytes (base64); the names of the
+     * people their renderings name; what is here of the blobs they attach; and whether more were
+     * asked for than one answer holds ({@code more}: the list stops short, at the first that did not fit).
+     */
+    record Entries(List<String> entries, Map<String, Name> names, Map<String, Held> blobs, boolean more) implements ApiResponse {}
+
+    /** A thread: the id of its first post (which may not be here yet), and its entries held here in order. */
+    record ThreadView(String root, Entries thread) implements ApiResponse {}
+
+    /** A log: its author, how long it is here, whether its author forked it, and the entries asked for. */
+    record LogView(String author, long head, boolean forked, Entries log) implements ApiResponse {}
+
+    /** A file added as a blob: what a post attaching it records. */
+    record Added(String id, long size, String mediaType, String name) {}
+
+    /** The files added, in the order asked. */
+    record BlobsAdded(List<Added> added) implements ApiResponse {}
+
+    /** A blob held here, with the name and media type a post gives it (each null when no post held here attaches it). */
+    record Blob(String id, Held held, String name, String mediaType) {}
+
+    record BlobList(List<Blob> blobs) implements ApiResponse {}
+
+    /** How a blob's fetch goes: its size (−1 until known), chunks, how many are here, bytes received, from how many peers. */
+    record Fetch(long size, int chunks, int held, long bytesReceived, int sources, boolean complete) {}
+
+    /**
+     * One blob: its id; what is here of it (null: nothing), with its file when whole (else null);
+     * what a post held here says of it ({@code size} −1, {@code name} and {@code mediaType} null
+     * when none attaches it); while a daemon runs ({@code running}), how its fetch goes (null when
+     * none); and the largest blob the node stores.
+     */
+    record BlobView(String id, Held held, String path, long size, String name, String mediaType, boolean running,
+                    Fetch fetch, long maxSize) implements ApiResponse {}
+
+    /** Where the running daemon listens (a wildcard host when on every interface), and its network. */
+    record Reachable(String id, String host, int port, boolean anyInterface, String network) implements ApiResponse {}
+
+    /** An address added; {@code running} false when no daemon runs (then it is remembered for its next start). */
+    record PeerAdded(boolean running) implements ApiResponse {}
 
     /** The request could not be done: why, for the user, and the CLI's exit code for it. */
     record Failed(String message, int exit) implements ApiResponse {}

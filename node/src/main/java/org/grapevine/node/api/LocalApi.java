@@ -1,5 +1,7 @@
 package org.grapevine.node.api;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -10,6 +12,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.grapevine.gossip.discovery.PeerAddress;
+import org.grapevine.gossip.discovery.PeerTable;
 import org.grapevine.gossip.replication.Replicator;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.IdText;
@@ -19,6 +24,7 @@ import org.grapevine.identity.content.ContentCodec;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
 import org.grapevine.node.Node;
+import org.grapevine.node.blob.BlobStore;
 import org.grapevine.node.replication.Interest;
 import org.grapevine.node.store.Indexes;
 import org.grapevine.node.store.Store;
@@ -40,22 +46,26 @@ public final class LocalApi {
     private final AuthorId self;
     /** Null when no node runs. */
     private final Node node;
+    private final EntryViews entries;
+    private final BlobCalls blobs;
 
-    private LocalApi(Store store, Home home, AuthorId self, Node node) {
+    private LocalApi(Store store, Supplier<BlobStore> blobs, Home home, AuthorId self, Node node) {
         this.store = store;
         this.home = home;
         this.self = self;
         this.node = node;
+        this.entries = new EntryViews(store, blobs, self);
+        this.blobs = new BlobCalls(store, blobs, self, node);
     }
 
     /** The answers of a daemon whose node is {@code node}. */
     public static LocalApi daemon(Node node, Store store, Home home) {
-        return new LocalApi(store, home, node.id(), node);
+        return new LocalApi(store, node::blobFiles, home, node.id(), node);
     }
 
-    /** The answers of a home's store when no daemon runs. */
-    public static LocalApi storeOnly(Store store, Home home, AuthorId self) {
-        return new LocalApi(store, home, self, null);
+    /** The answers of a home's store and blob files (opened when first needed) when no daemon runs. */
+    public static LocalApi storeOnly(Store store, Supplier<BlobStore> blobs, Home home, AuthorId self) {
+        return new LocalApi(store, blobs, home, self, null);
     }
 
     /** Decodes a request, answers it, encodes the answer. */
@@ -85,6 +95,17 @@ public final class LocalApi {
                 if (node == null) return new ApiResponse.Failed("publishing through the local API needs a running daemon", FAILURE);
                 return publish(p);
             }
+            if (request instanceof ApiRequest.Feed f) return entries.feed(f);
+            if (request instanceof ApiRequest.Thread t) return entries.thread(t);
+            if (request instanceof ApiRequest.Log l) return entries.log(l);
+            if (request instanceof ApiRequest.GetEntry g) return entries.one(g);
+            if (request instanceof ApiRequest.AddBlobs a) return blobs.add(a);
+            if (request instanceof ApiRequest.Blobs) return blobs.list();
+            if (request instanceof ApiRequest.BlobStatus b) return blobs.status(b);
+            if (request instanceof ApiRequest.FetchBlob f) return blobs.fetch(f);
+            if (request instanceof ApiRequest.RemoveBlob r) return blobs.remove(r);
+            if (request instanceof ApiRequest.Invite) return reachable();
+            if (request instanceof ApiRequest.AddPeer a) return addPeer(a);
             return new ApiResponse.Failed("this node does not know the request " + request, USAGE);
         } catch (IllegalArgumentException e) { // a bad id among them
             return new ApiResponse.Failed(e.getMessage(), USAGE);
@@ -198,13 +219,43 @@ public final class LocalApi {
         return new ApiResponse.Published(entry.id().toString(), entry.header().seq(), Base64.getEncoder().encodeToString(entry.encode()));
     }
 
-    /** How the user knows {@code author}: a petname and the name they declare, each if any. */
+    private ApiResponse reachable() {
+        if (node == null) throw new IllegalStateException("an invite names the address a running daemon listens on: start 'grapevine daemon' first");
+        InetSocketAddress listen = node.listenAddress();
+        return new ApiResponse.Reachable(self.toString(), listen.getHostString(), listen.getPort(),
+                listen.getAddress().isAnyLocalAddress(), node.config().network().name());
+    }
+
+    private ApiResponse addPeer(ApiRequest.AddPeer a) {
+        PeerAddress address = PeerAddress.parse(a.address() == null ? "" : a.address());
+        if (node == null) {
+            try {
+                Node.rememberPeer(home, address, PeerTable.Source.INVITE);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot remember " + address.endpoint() + ": " + e.getMessage());
+            }
+            return new ApiResponse.PeerAdded(false);
+        }
+        String running = node.config().network().name();
+        if (!running.equals(a.network())) {
+            throw new IllegalStateException("the invite is for network '" + a.network() + "' but the daemon runs '"
+                    + running + "': restart it with --network " + a.network());
+        }
+        node.addPeer(address, PeerTable.Source.INVITE);
+        return new ApiResponse.PeerAdded(true);
+    }
+
     private ApiResponse.Name name(AuthorId author) {
+        return name(store, author);
+    }
+
+    /** How the user knows {@code author}: a petname and the name they declare, each if any. */
+    static ApiResponse.Name name(Store store, AuthorId author) {
         return new ApiResponse.Name(store.indexes().petname(author).orElse(null),
                 store.indexes().about(author).map(Content.About::name).orElse(null));
     }
 
-    private static <T> T await(Future<T> future) {
+    static <T> T await(Future<T> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {

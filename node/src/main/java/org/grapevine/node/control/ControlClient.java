@@ -2,18 +2,18 @@ package org.grapevine.node.control;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
+import org.grapevine.node.api.ApiCodec;
 
-/** The CLI's end of the control channel: hands a command line to a running daemon. */
+/** A client's end of the control channel: one local API request to a running daemon, one answer. */
 public final class ControlClient {
     private ControlClient() {}
 
@@ -47,63 +47,12 @@ public final class ControlClient {
         Optional<SocketChannel> connected = connect(socket);
         if (connected.isEmpty()) return Optional.empty();
         try (SocketChannel ch = connected.get()) {
-            ControlFrames.writeApiRequest(new DataOutputStream(Channels.newOutputStream(ch)), request);
-            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-            byte[][] result = new byte[1][];
-            ControlFrames.FrameSink sink = new ControlFrames.FrameSink() {
-                @Override
-                public void out(byte[] bytes) throws IOException {
-                    throw new IOException("output frame in answer to a local API request");
-                }
-
-                @Override
-                public void err(byte[] bytes) throws IOException {
-                    throw new IOException(new String(bytes, java.nio.charset.StandardCharsets.UTF_8).strip());
-                }
-
-                @Override
-                public void result(byte[] bytes) {
-                    result[0] = bytes;
-                }
-            };
-            Integer code;
-            do {
-                code = ControlFrames.readFrame(in, sink);
-            } while (code == null);
-            if (result[0] == null) throw new IOException("the daemon gave no result (exit code " + code + ")");
-            return Optional.of(result[0]);
-        }
-    }
-
-    /**
-     * Runs {@code args} in the daemon listening on {@code socket}, copying its output and errors to
-     * ours frame by frame as they arrive (a command that shows progress streams it). Empty when no
-     * daemon listens there (the caller then does the work itself).
-     */
-    public static Optional<Integer> run(Path socket, List<String> args, OutputStream out, OutputStream err) throws IOException {
-        Optional<SocketChannel> connected = connect(socket);
-        if (connected.isEmpty()) return Optional.empty();
-        try (SocketChannel ch = connected.get()) {
-            ControlFrames.writeRequest(new DataOutputStream(Channels.newOutputStream(ch)), args);
-            DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-            ControlFrames.FrameSink sink = new ControlFrames.FrameSink() {
-                @Override
-                public void out(byte[] bytes) throws IOException {
-                    out.write(bytes);
-                    out.flush();
-                }
-
-                @Override
-                public void err(byte[] bytes) throws IOException {
-                    err.write(bytes);
-                    err.flush();
-                }
-            };
-            Integer code;
-            do {
-                code = ControlFrames.readFrame(in, sink);
-            } while (code == null);
-            return Optional.of(code);
+            ControlFrames.write(new DataOutputStream(Channels.newOutputStream(ch)), ControlFrames.MAGIC, request);
+            try {
+                return Optional.of(ControlFrames.readBody(new DataInputStream(Channels.newInputStream(ch)), ApiCodec.MAX_RESPONSE_BYTES));
+            } catch (EOFException e) {
+                throw new IOException("the daemon closed the control channel without answering (stopping?)");
+            }
         }
     }
 }

@@ -40,6 +40,6 @@ class ApiCodecTest {
                 "{\"v\":1,\"request\":{\"op\":\"publish\",\"body\":\"AA==\"}}", "{\"v\":1,\"response\":{\"kind\":\"done\"}}")) {
             assertThrows(Malformed.class, () -> ApiCodec.decodeRequest(bad.getBytes(StandardCharsets.UTF_8)), bad);
         }
-        assertThrows(Malformed.class, () -> ApiCodec.decodeRequest(new byte[ApiCodec.MAX_BYTES + 1]));
+        assertThrows(Malformed.class, () -> ApiCodec.decodeRequest(new byte[ApiCodec.MAX_REQUEST_BYTES + 1]));
     }
 }

@@ -1,11 +1,10 @@
-package org.grapevine.cli;
+package org.grapevine.node;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 
 /** Byte counts as people read and type them: binary units (KiB, MiB, GiB), one decimal. */
 public final class Sizes {
@@ -48,17 +47,5 @@ public final class Sizes {
         BigDecimal bytes = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit)).setScale(0, RoundingMode.FLOOR);
         if (bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) throw new IllegalArgumentException("'" + s + "' is too large");
         return bytes.longValueExact();
-    }
-
-    /** For picocli options that take a size: a bad one is a usage error in one line. */
-    public static final class Converter implements CommandLine.ITypeConverter<Long> {
-        @Override
-        public Long convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
     }
 }
