@@ -51,13 +51,31 @@ public final class IdText {
     }
 
     /**
+     * {@code text} without the ASCII whitespace around it: space, tab, line feed, vertical tab,
+     * form feed and carriage return (U+0020, U+0009 to U+000D), and nothing else, so that every
+     * implementation trims alike (Unicode spaces such as U+00A0, U+0085 or U+2003 stay, and are
+     * then rejected as characters no id has).
+     */
+    public static String trim(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && asciiSpace(text.charAt(start))) start++;
+        while (end > start && asciiSpace(text.charAt(end - 1))) end--;
+        return text.substring(start, end);
+    }
+
+    private static boolean asciiSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    /**
      * Parses text of the given kind back to its 32 bytes.
      *
      * @throws InvalidIdException naming what is wrong: sigil, length, character or checksum
      */
     public static byte[] parse(Kind kind, String text) {
         if (text == null) throw new InvalidIdException("no " + kind.noun + " given");
-        String s = text.strip();
+        String s = trim(text);
         if (s.isEmpty() || s.charAt(0) != kind.sigil) {
             throw new InvalidIdException(kind.noun + " must start with '" + kind.sigil + "': " + abbreviate(s));
         }
@@ -93,7 +111,7 @@ public final class IdText {
      * 32-byte ids it could stand for, so a user may type a unique prefix instead of a whole id.
      */
     public static Prefix parsePrefix(Kind kind, String text) {
-        String s = text == null ? "" : text.strip();
+        String s = text == null ? "" : trim(text);
         if (s.isEmpty() || s.charAt(0) != kind.sigil) {
             throw new InvalidIdException(kind.noun + " must start with '" + kind.sigil + "': " + abbreviate(s));
         }

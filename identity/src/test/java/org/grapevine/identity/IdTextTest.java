@@ -81,6 +81,20 @@ class IdTextTest {
     }
 
     @Test
+    void onlyAsciiWhitespaceIsTrimmedSoEveryImplementationReadsTheSame() {
+        AuthorId id = new AuthorId(randomBytes(new Random(8)));
+        String text = id.toString();
+        for (String space : new String[] {" ", "\t", "\n", "\u000b", "\f", "\r"}) {
+            assertEquals(id, AuthorId.parse(space + text + space), () -> "trims U+" + Integer.toHexString(space.charAt(0)));
+        }
+        // Unicode spaces, which languages' trims disagree on, are not trimmed: they fail as characters no id has.
+        for (String space : new String[] {"\u00a0", "\u0085", "\u2003", "\u3000", "\u200b"}) {
+            assertThrows(InvalidIdException.class, () -> AuthorId.parse(text + space), () -> "U+" + Integer.toHexString(space.charAt(0)));
+            assertThrows(InvalidIdException.class, () -> AuthorId.parse(space + text), () -> "U+" + Integer.toHexString(space.charAt(0)));
+        }
+    }
+
+    @Test
     void lookAlikesReadAsZeroAndOne() {
         Random random = new Random(5);
         AuthorId id;

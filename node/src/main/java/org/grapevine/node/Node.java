@@ -210,7 +210,8 @@ public final class Node implements AutoCloseable {
         this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()), connections.connected());
         protocols.add(replication).add(blobs).add(addresses);
         extensions.forEach(protocols::add);
-        Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper());
+        Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper())
+                .withCapabilities(protocols.capabilities());
         if (hooks.handshakeTimeoutMillis() > 0) transportConfig = transportConfig.withHandshakeTimeout(hooks.handshakeTimeoutMillis());
         this.transport = new Transport(transportConfig, new Events());
     }

@@ -46,14 +46,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         void afterHandshake(ChannelHandlerContext ctx, TransportCiphers ciphers, StaticKeyBinding peer);
     }
 
-    HandshakeHandler(boolean initiator, Identity identity, NetworkKey network, int listenPort, long timeoutMillis, PipelineSetup setup) {
+    HandshakeHandler(boolean initiator, Identity identity, NetworkKey network, int listenPort, java.util.Set<String> capabilities,
+                     long timeoutMillis, PipelineSetup setup) {
         X25519KeyPair staticKey = X25519KeyPair.generate();
         byte[] prologue = new ByteWriter(PROLOGUE_PREFIX.length + 32).bytes(PROLOGUE_PREFIX).bytes(network.key()).toByteArray();
         this.noise = initiator
                 ? NoiseHandshake.initiator(NoiseProtocol.XX_25519_AESGCM_SHA256, prologue, staticKey)
                 : NoiseHandshake.responder(NoiseProtocol.XX_25519_AESGCM_SHA256, prologue, staticKey);
         this.network = network;
-        this.binding = StaticKeyBinding.sign(identity, network, staticKey, listenPort);
+        this.binding = StaticKeyBinding.sign(identity, network, staticKey, listenPort, capabilities);
         this.timeoutMillis = timeoutMillis;
         this.setup = setup;
     }

@@ -70,6 +70,11 @@ public final class PeerChannel implements PeerLink {
         return peer.listenPort();
     }
 
+    /** What the peer said in its handshake that it speaks beyond the base protocol. */
+    public java.util.Set<String> capabilities() {
+        return peer.capabilities();
+    }
+
     public boolean outbound() {
         return outbound;
     }

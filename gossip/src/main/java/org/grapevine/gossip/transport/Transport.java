@@ -34,6 +34,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.grapevine.gossip.handshake.TransportCiphers;
@@ -62,18 +63,23 @@ public final class Transport implements AutoCloseable {
      * {@code shaper} may put a handler under every connection (see {@link LinkShaper}).
      */
     public record Config(Identity identity, NetworkKey network, long handshakeTimeoutMillis, int idleSeconds,
-                         EventLoopGroup group, LinkShaper shaper, Scope scope) {
+                         EventLoopGroup group, LinkShaper shaper, Scope scope, Set<String> capabilities) {
         public static Config of(Identity identity, NetworkKey network) {
-            return new Config(identity, network, 5_000, 90, null, LinkShaper.NONE, Limits.nodeScope());
+            return new Config(identity, network, 5_000, 90, null, LinkShaper.NONE, Limits.nodeScope(), Set.of());
         }
 
         public Config withHandshakeTimeout(long millis) {
-            return new Config(identity, network, millis, idleSeconds, group, shaper, scope);
+            return new Config(identity, network, millis, idleSeconds, group, shaper, scope, capabilities);
         }
 
         public Config with(EventLoopGroup sharedGroup, LinkShaper linkShaper) {
             return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, sharedGroup,
-                    linkShaper == null ? LinkShaper.NONE : linkShaper, scope);
+                    linkShaper == null ? LinkShaper.NONE : linkShaper, scope, capabilities);
+        }
+
+        /** What this node tells every peer in its handshake that it speaks beyond the base protocol. */
+        public Config withCapabilities(Set<String> names) {
+            return new Config(identity, network, handshakeTimeoutMillis, idleSeconds, group, shaper, scope, Set.copyOf(names));
         }
 
     }
@@ -165,7 +171,7 @@ public final class Transport implements AutoCloseable {
                         .addLast("frame-length", new LengthFieldPrepender(2))
                         // XX handshake; replaced by the transport layers below once the peer is proved.
                         .addLast("handshake", new HandshakeHandler(initiator, config.identity(), config.network(),
-                                listenPort, config.handshakeTimeoutMillis(), Transport.this::afterHandshake))
+                                listenPort, config.capabilities(), config.handshakeTimeoutMillis(), Transport.this::afterHandshake))
                         .addLast("session", new Session(initiator, from));
             }
         };

@@ -19,12 +19,21 @@ public enum MessageType {
     BLOB_CANCEL(12),
     LOCATE(13),
     ROUTES(14),
-    FORK_PROOF(15);
+    FORK_PROOF(15),
+    /**
+     * Any other byte: a message this codec does not parse ({@link WireMessage.Extension}), which
+     * a protocol that claims its code handles and every other node ignores.
+     */
+    EXTENSION(-1);
+
+    /** The first type byte of the range for extensions; below it, the bytes are this protocol's (16 to 127 for its later versions). */
+    public static final int FIRST_EXTENSION = 128;
 
     private static final MessageType[] BY_BYTE = new MessageType[256];
 
     static {
         for (MessageType t : values()) {
+            if (t.code < 0) continue;
             if (BY_BYTE[t.code] != null) throw new ExceptionInInitializerError("two message types on byte " + t.code);
             BY_BYTE[t.code] = t;
         }
@@ -41,7 +50,7 @@ public enum MessageType {
         return code;
     }
 
-    /** The type a byte stands for, or null for one this node does not know. */
+    /** The type a byte stands for, or null for one this node does not parse (an extension's, or a later version's). */
     public static MessageType forByte(int b) {
         return b >= 0 && b < BY_BYTE.length ? BY_BYTE[b] : null;
     }

@@ -71,8 +71,15 @@ public final class WireCodec {
     public static Parts encodeParts(WireMessage message) {
         ByteWriter w = new ByteWriter(message instanceof BlobChunk ? 64 + 32 * WireMessage.MAX_PROOF : 64);
         byte[] body = NO_BODY;
-        w.u8(message.type().code());
-        if (message instanceof Clock c) {
+        if (message instanceof WireMessage.Extension x) {
+            w.u8(x.code());
+            body = x.body();
+        } else {
+            w.u8(message.type().code());
+        }
+        if (message instanceof WireMessage.Extension) {
+            // Its body is all of it.
+        } else if (message instanceof Clock c) {
             w.varint(c.feeds().size());
             for (FeedState f : c.feeds()) w.id(f.feed()).varint(f.seq()).u8(f.mode().ordinal()).u8(f.route());
         } else if (message instanceof Entries e) {
@@ -91,7 +98,7 @@ public final class WireCodec {
         } else if (message instanceof Pong p) {
             w.i64(p.nonce());
         } else if (message instanceof Goodbye g) {
-            w.u8(g.reason().ordinal()).string(g.detail());
+            w.u8(g.reason().code()).string(g.detail());
         } else if (message instanceof BlobWant b) {
             w.id(b.blob()).u8(b.hops()).bool(b.sizeKnown());
             if (b.sizeKnown()) w.varint(b.size());
@@ -140,6 +147,7 @@ public final class WireCodec {
         if (message instanceof Routes r) return 8 + 33 * r.routes().size();
         if (message instanceof Peers p) return 8 + 300 * p.peers().size();
         if (message instanceof BlobHave h) return 64 + h.bitmapLength();
+        if (message instanceof WireMessage.Extension x) return 64 + x.body().length;
         return 64;
     }
 
@@ -157,7 +165,8 @@ public final class WireCodec {
         ByteReader r = new ByteReader(bytes, offset, length);
         int type = r.u8("message type");
         MessageType known = MessageType.forByte(type);
-        if (known == null) throw new Malformed("unknown message type " + type);
+        if (type == 0) throw new Malformed("message type 0 is no message");
+        if (known == null) return new WireMessage.Extension(type, r.bytes(r.remaining(), "extension body"));
         WireMessage m;
         try {
             m = switch (known) {
@@ -176,6 +185,7 @@ public final class WireCodec {
                 case LOCATE -> new Locate(r.author("author"));
                 case ROUTES -> routes(r);
                 case FORK_PROOF -> new WireMessage.ForkProof(header(r, "first header"), header(r, "second header"));
+                case EXTENSION -> throw new IllegalStateException("no byte stands for EXTENSION");
             };
         } catch (IllegalArgumentException e) {
             throw new Malformed(e.getMessage());
@@ -214,8 +224,9 @@ public final class WireCodec {
             var feed = r.author("feed");
             long seq = r.varint(Long.MAX_VALUE, "sequence");
             Mode mode = Mode.forByte(r.u8("mode"));
-            if (mode == null) throw new Malformed("unknown feed mode");
-            feeds.add(new FeedState(feed, seq, mode, hops(r)));
+            int hops = hops(r);
+            if (mode != null) feeds.add(new FeedState(feed, seq, mode, hops)); // an unknown mode: the entry is ignored
+
         }
         return new Clock(feeds);
     }
@@ -239,14 +250,13 @@ public final class WireCodec {
             String host = r.string(WireMessage.MAX_HOST_BYTES, "host");
             int port = r.u16("port");
             var id = r.bool("has id") ? r.author("peer id") : null;
-            peers.add(new PeerAddress(host, port, id));
+            if (port != 0) peers.add(new PeerAddress(host, port, id)); // port 0: not an address (the node does not listen)
         }
         return new Peers(peers);
     }
 
     private static Goodbye goodbye(ByteReader r) throws Malformed {
-        Reason reason = Reason.forByte(r.u8("reason"));
-        if (reason == null) throw new Malformed("unknown goodbye reason");
+        Reason reason = Reason.forByte(r.u8("reason")); // OTHER for one this node does not know
         return new Goodbye(reason, r.string(WireMessage.MAX_DETAIL_BYTES, "detail"));
     }
 

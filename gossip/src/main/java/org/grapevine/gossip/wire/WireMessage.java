@@ -48,6 +48,7 @@ public sealed interface WireMessage {
         /** Send only notes of your latest sequence; I get the entries elsewhere. */
         LAZY;
 
+        /** The mode of a byte; null for one a later version may define (such a clock entry is ignored). */
         static Mode forByte(int b) {
             return b >= 0 && b < values().length ? values()[b] : null;
         }
@@ -226,10 +227,25 @@ public sealed interface WireMessage {
 
     /** Why a node hangs up; sent just before closing. */
     enum Reason {
-        SHUTDOWN, MALFORMED, INVALID_ENTRY, TOO_MANY_PEERS, DUPLICATE_CONNECTION, TIMEOUT, PROTOCOL;
+        SHUTDOWN(0), MALFORMED(1), INVALID_ENTRY(2), TOO_MANY_PEERS(3), DUPLICATE_CONNECTION(4), TIMEOUT(5), PROTOCOL(6),
+        /** A reason byte this node does not know (a later version's): received, never sent. */
+        OTHER(-1);
+
+        private final int code;
+
+        Reason(int code) {
+            this.code = code;
+        }
+
+        /** The byte on the wire; OTHER has none. */
+        public int code() {
+            if (code < 0) throw new IllegalArgumentException("the reason OTHER is not sent");
+            return code;
+        }
 
         static Reason forByte(int b) {
-            return b >= 0 && b < values().length ? values()[b] : null;
+            for (Reason r : values()) if (r.code == b) return r;
+            return OTHER;
         }
     }
 
@@ -476,5 +492,22 @@ public sealed interface WireMessage {
 
     private static void checkBlobSize(long size) {
         if (size < 0 || size > MAX_BLOB_SIZE) throw new IllegalArgumentException("blob size " + size + " not in 0.." + MAX_BLOB_SIZE);
+    }
+
+    /**
+     * A message of a type byte this codec does not parse: an extension's ({@code code} from
+     * {@link MessageType#FIRST_EXTENSION} up, its body its own) or a later version's. A protocol
+     * that claims the code handles it; every other node ignores it.
+     */
+    record Extension(int code, byte[] body) implements WireMessage {
+        public Extension {
+            if (code < 1 || code > 255 || MessageType.forByte(code) != null) throw new IllegalArgumentException("not an extension's type byte: " + code);
+            Objects.requireNonNull(body, "body");
+        }
+
+        @Override
+        public MessageType type() {
+            return MessageType.EXTENSION;
+        }
     }
 }

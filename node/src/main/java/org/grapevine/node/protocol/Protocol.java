@@ -19,6 +19,21 @@ public interface Protocol {
     /** The message types this protocol handles; no other protocol may claim them. */
     Set<MessageType> types();
 
+    /**
+     * The type bytes of messages of this protocol's own that the base protocol does not define
+     * ({@link MessageType#FIRST_EXTENSION} to 255), handed over as {@link WireMessage.Extension}.
+     * A peer that does not speak them ignores them; send them to peers whose {@link
+     * PeerChannel#capabilities()} name this protocol.
+     */
+    default Set<Integer> extensionTypes() {
+        return Set.of();
+    }
+
+    /** What this protocol adds to the capabilities every peer learns in the handshake. */
+    default Set<String> capabilities() {
+        return Set.of();
+    }
+
     /** A peer passed admission; it is in the node's connection table. */
     default void connected(PeerChannel peer) {}
 

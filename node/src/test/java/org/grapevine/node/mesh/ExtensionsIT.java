@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.grapevine.gossip.policy.Visibility;
@@ -221,6 +223,79 @@ class ExtensionsIT {
         alice.block(carol);
         net.waitFor("alice stops replicating carol",
                 () -> alice.node().sync().join().stream().noneMatch(f -> f.feed().equals(carol.id())));
+        net.assertNoInternalErrors();
+    }
+
+    /**
+     * A made-up protocol: on every connection it sends a greeting of an extension type byte,
+     * whether or not the peer says it speaks it (to show that one that does not ignores it), and
+     * answers a greeting with its own text reversed.
+     */
+    private static final class Echo implements Protocol {
+        static final int GREETING = 200;
+        static final int ANSWER = 201;
+        final Set<String> answersHeard = ConcurrentHashMap.newKeySet();
+        final Map<AuthorId, Set<String>> capabilitiesSeen = new ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public Set<MessageType> types() {
+            return Set.of();
+        }
+
+        @Override
+        public Set<Integer> extensionTypes() {
+            return Set.of(GREETING, ANSWER);
+        }
+
+        @Override
+        public Set<String> capabilities() {
+            return Set.of("test-echo/1");
+        }
+
+        @Override
+        public void connected(PeerChannel peer) {
+            capabilitiesSeen.put(peer.id(), peer.capabilities());
+            peer.send(new WireMessage.Extension(GREETING, "hello".getBytes(StandardCharsets.UTF_8)));
+            sent.incrementAndGet();
+        }
+
+        @Override
+        public void received(PeerChannel peer, WireMessage message, Runnable done) {
+            WireMessage.Extension x = (WireMessage.Extension) message;
+            String text = new String(x.body(), StandardCharsets.UTF_8);
+            if (x.code() == GREETING) peer.send(new WireMessage.Extension(ANSWER, new StringBuilder(text).reverse().toString().getBytes(StandardCharsets.UTF_8)));
+            else answersHeard.add(text);
+            done.run();
+        }
+    }
+
+    @Test
+    void aNodeSpeakingAMadeUpMessageAndOneThatDoesNotKeepReplicating() {
+        net = new TestNet(dir.resolve("net"));
+        Echo aliceEcho = new Echo();
+        Echo carolEcho = new Echo();
+        TestNode alice = net.node("alice", Identity.generate(RANDOM), List.of(aliceEcho));
+        TestNode bob = net.node("bob"); // speaks no extension
+        TestNode carol = net.node("carol", Identity.generate(RANDOM), List.of(carolEcho));
+        for (TestNode[] pair : new TestNode[][] {{alice, bob}, {bob, alice}, {carol, alice}, {bob, carol}, {carol, bob}}) pair[0].follow(pair[1]);
+        alice.connect(bob);
+        carol.connect(alice);
+        carol.connect(bob);
+
+        net.waitFor("alice and carol greeted each other", () -> aliceEcho.answersHeard.contains("olleh") && carolEcho.answersHeard.contains("olleh"));
+        assertEquals(Set.of("test-echo/1"), aliceEcho.capabilitiesSeen.get(carol.id()), "carol said in her handshake what she speaks");
+        assertEquals(Set.of(), aliceEcho.capabilitiesSeen.get(bob.id()), "bob speaks nothing more");
+        assertTrue(aliceEcho.sent.get() >= 2 && carolEcho.sent.get() >= 2, "bob was greeted too, though he does not speak it");
+
+        // Bob ignored what he does not speak: the connections stay and everything still crosses.
+        alice.post("after the greetings, from alice");
+        bob.post("after the greetings, from bob");
+        net.await(bob).sees(alice, "after the greetings, from alice");
+        net.await(alice).sees(bob, "after the greetings, from bob");
+        net.await(carol).sees(bob, "after the greetings, from bob");
+        assertTrue(alice.node().peers().join().stream().anyMatch(p -> bob.id().equals(p.id()) && p.connected()), "alice is still connected to bob");
+        assertTrue(carol.node().peers().join().stream().anyMatch(p -> bob.id().equals(p.id()) && p.connected()), "carol is still connected to bob");
         net.assertNoInternalErrors();
     }
 

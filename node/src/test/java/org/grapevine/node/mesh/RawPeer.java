@@ -82,7 +82,7 @@ final class RawPeer implements AutoCloseable {
             if (frame == null) throw new EOFException("closed during the handshake");
             byte[] payload = hs.readMessage(frame);
             StaticKeyBinding remote = StaticKeyBinding.verify(payload, network, hs.remoteStatic().orElseThrow());
-            writeFrame(s.getOutputStream(), hs.writeMessage(StaticKeyBinding.sign(identity, network, key, listenPort)));
+            writeFrame(s.getOutputStream(), hs.writeMessage(StaticKeyBinding.sign(identity, network, key, listenPort, java.util.Set.of())));
             return new RawPeer(s, hs.split(), remote);
         } catch (IOException | NoiseException | Malformed | RuntimeException e) {
             s.close();

@@ -103,4 +103,43 @@ class ProtocolsTest {
         assertTrue(e.getMessage().contains("LOCATE"), e.getMessage());
         assertFalse(protocols.handles(MessageType.PEERS), "nothing of a refused protocol is kept");
     }
+
+    @Test
+    void anExtensionGoesToTheProtocolThatClaimsItsByteAndOneNobodyClaimsIsIgnored() {
+        Recording echo = new Recording("echo") {
+            @Override
+            public Set<Integer> extensionTypes() {
+                return Set.of(200);
+            }
+
+            @Override
+            public Set<String> capabilities() {
+                return Set.of("echo/1");
+            }
+        };
+        Protocols protocols = new Protocols().add(echo);
+        int[] done = new int[1];
+        protocols.received(null, new WireMessage.Extension(201, new byte[] {1}), () -> done[0]++);
+        assertEquals(1, done[0], "a byte nobody claims is ignored");
+        protocols.received(null, new WireMessage.Extension(200, new byte[] {1}), () -> done[0]++);
+        protocols.flush();
+        assertEquals(List.of("echo EXTENSION", "echo flush"), log);
+        assertEquals(2, done[0]);
+        assertEquals(Set.of("echo/1"), protocols.capabilities());
+
+        Recording greedy = new Recording("greedy") {
+            @Override
+            public Set<Integer> extensionTypes() {
+                return Set.of(15);
+            }
+        };
+        assertThrows(IllegalArgumentException.class, () -> protocols.add(greedy), "the base protocol's bytes are not an extension's");
+        Recording twin = new Recording("twin") {
+            @Override
+            public Set<Integer> extensionTypes() {
+                return Set.of(200);
+            }
+        };
+        assertThrows(IllegalArgumentException.class, () -> protocols.add(twin), "one byte, one protocol");
+    }
 }
