@@ -38,9 +38,10 @@ class ContentKindsTest {
     }
 
     @Test
-    void onlyFollowsAndBlocksChangeWhatANodeWants() {
+    void onlyFollowsBlocksAndDeletionsOfThemChangeWhatANodeWants() {
         for (ContentKind<?> k : ContentKinds.all()) {
-            assertEquals(k.code() == Content.FOLLOW || k.code() == Content.BLOCK, ContentKinds.changesInterest(k.code()), k.name());
+            assertEquals(k.code() == Content.FOLLOW || k.code() == Content.BLOCK || k.code() == Content.DELETION,
+                    ContentKinds.changesInterest(k.code()), k.name());
         }
         assertFalse(ContentKinds.changesInterest(300));
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,12 @@ public final class Indexes {
         else map.remove(key);
     }
 
-    /** Drops the body of an earlier entry of the same author; anything else is ignored. */
+    /**
+     * Drops the body of an earlier entry of the same author; anything else is ignored. A deleted
+     * entry counts as never made: if it followed, blocked or described its author, the state is
+     * worked out again from the author's entries still held, so that it is the same on every node
+     * whatever order it learned things in (docs/PROTOCOL.md, "Deletion semantics").
+     */
     private void delete(AuthorId author, long seq, EntryId target) {
         store.locate(target).ifPresent(loc -> {
             Entry victim = store.decodeAt(loc);
@@ -118,9 +124,72 @@ public final class Indexes {
                 for (Content.Attachment a : ContentKinds.attachments(victim.header().contentType(), victim.content())) {
                     attachments.remove(concat(a.blob().bytes(), longBytes(loc)));
                 }
+                Effects undone = Effects.of(victim);
                 store.rewrite(loc, victim.withoutContent());
+                if (!undone.isEmpty()) recompute(author, undone);
             }
         });
+    }
+
+    /** Sets again what {@code undone} touched, as the author's held entries say it now. */
+    private void recompute(AuthorId author, Effects undone) {
+        Map<AuthorId, Boolean> follow = new HashMap<>();
+        Map<AuthorId, Boolean> block = new HashMap<>();
+        long[] about = {-1};
+        store.eachWithBody(author, (entry, loc) -> {
+            Effects e = Effects.of(entry);
+            e.follows.forEach((t, on) -> { if (undone.follows.containsKey(t)) follow.put(t, on); });
+            e.blocks.forEach((t, on) -> { if (undone.blocks.containsKey(t)) block.put(t, on); });
+            if (e.about) about[0] = loc;
+        });
+        for (AuthorId t : undone.follows.keySet()) edge(follows, author, t, follow.getOrDefault(t, false));
+        for (AuthorId t : undone.blocks.keySet()) edge(blocks, author, t, block.getOrDefault(t, false));
+        if (undone.about) {
+            if (about[0] >= 0) abouts.put(author.bytes(), about[0]);
+            else abouts.remove(author.bytes());
+        }
+    }
+
+    /** What an entry's kind does to the follow graph and the author's self-description. */
+    private static final class Effects implements ContentKind.Indexing {
+        final Map<AuthorId, Boolean> follows = new HashMap<>();
+        final Map<AuthorId, Boolean> blocks = new HashMap<>();
+        boolean about;
+
+        static Effects of(Entry entry) {
+            Effects e = new Effects();
+            ContentKind<?> kind = ContentKinds.forCode(entry.header().contentType());
+            if (kind != null && entry.hasContent()) kind.index(entry.header().author(), entry.content(), e);
+            return e;
+        }
+
+        boolean isEmpty() {
+            return follows.isEmpty() && blocks.isEmpty() && !about;
+        }
+
+        @Override
+        public void follow(AuthorId follower, AuthorId target, boolean on) {
+            follows.put(target, on);
+        }
+
+        @Override
+        public void block(AuthorId blocker, AuthorId target, boolean on) {
+            blocks.put(target, on);
+        }
+
+        @Override
+        public void about(AuthorId author) {
+            about = true;
+        }
+
+        @Override
+        public void reply(EntryId root) {}
+
+        @Override
+        public void attachment(BlobId blob) {}
+
+        @Override
+        public void delete(AuthorId author, EntryId target) {}
     }
 
     // ---- graph ----

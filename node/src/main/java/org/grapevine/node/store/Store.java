@@ -667,6 +667,16 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
+    /** Every entry of {@code author}'s log whose body is held, in sequence order, with its location. */
+    synchronized void eachWithBody(AuthorId author, java.util.function.ObjLongConsumer<Entry> visit) {
+        int feed = feedNumber(author, false);
+        if (feed == 0) return;
+        for (var e : log.subMap(location(feed, 1), true, location(feed, MAX_SEQ), true).entrySet()) {
+            Entry entry = decodeAt(e.getKey());
+            if (entry.hasContent()) visit.accept(entry, e.getKey());
+        }
+    }
+
     /** Every author the store holds a log for. */
     public synchronized List<AuthorId> authors() {
         List<AuthorId> out = new ArrayList<>();

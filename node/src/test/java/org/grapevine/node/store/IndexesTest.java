@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -216,6 +217,55 @@ class IndexesTest {
         reopen();
         assertFalse(store.get(doomed.id()).orElseThrow().hasContent());
         assertEquals(4, Logs.verifyLog(store, alice.id()));
+    }
+
+    /**
+     * The graph is a function of the log: one node stores alice's entries with their bodies and
+     * then her deletions; another gets the deleted entries already without bodies; a third is
+     * rebuilt from its journal. All three agree, and a deleted entry counts as never made.
+     */
+    @Test
+    void deletedFollowsBlocksAndProfilesCountAsNeverMadeWhateverOrderTheyArriveIn() throws java.io.IOException {
+        List<Entry> log = new ArrayList<>();
+        log.add(alice.next(new Content.About("Alice", "", null)));
+        log.add(alice.next(new Content.Follow(bob.id(), true)));
+        Entry unfollowBob = alice.next(new Content.Follow(bob.id(), false));
+        log.add(unfollowBob);
+        Entry followCarol = alice.next(new Content.Follow(carol.id(), true));
+        log.add(followCarol);
+        Entry blockDave = alice.next(new Content.Block(dave.id(), true));
+        log.add(blockDave);
+        Entry renamed = alice.next(new Content.About("Alice B.", "", null));
+        log.add(renamed);
+        log.add(alice.next(new Content.Deletion(unfollowBob.id(), "")));
+        log.add(alice.next(new Content.Deletion(followCarol.id(), "")));
+        log.add(alice.next(new Content.Deletion(blockDave.id(), "")));
+        log.add(alice.next(new Content.Deletion(renamed.id(), "")));
+        Set<EntryId> deleted = Set.of(unfollowBob.id(), followCarol.id(), blockDave.id(), renamed.id());
+
+        for (Entry e : log) add(e); // in order, with bodies, deleted afterwards
+        try (Store late = Store.open(dir.resolve("late.db"))) {
+            for (Entry e : log) late.append(deleted.contains(e.id()) ? e.withoutContent() : e);
+            for (Store s : List.of(store, late)) {
+                Indexes ix = s.indexes();
+                assertTrue(ix.follows(alice.id(), bob.id()), "the unfollow was deleted: the follow before it stands");
+                assertFalse(ix.follows(alice.id(), carol.id()), "a deleted follow was never made");
+                assertFalse(ix.blocks(alice.id(), dave.id()), "a deleted block was never made");
+                assertEquals("Alice", ix.about(alice.id()).orElseThrow().name(), "a deleted profile leaves the one before");
+            }
+        }
+        // The files as a crash leaves them: opening the copy rebuilds the store from its journal.
+        Path crashed = Files.createDirectories(dir.resolve("crashed")).resolve("store.db");
+        Files.copy(dir.resolve("store.db"), crashed);
+        Files.copy(dir.resolve("store.db.journal"), crashed.resolveSibling("store.db.journal"));
+        try (Store rebuilt = Store.open(crashed)) {
+            assertTrue(rebuilt.recovery().isPresent(), "rebuilt from the journal");
+            Indexes ix = rebuilt.indexes();
+            assertTrue(ix.follows(alice.id(), bob.id()));
+            assertFalse(ix.follows(alice.id(), carol.id()));
+            assertFalse(ix.blocks(alice.id(), dave.id()));
+            assertEquals("Alice", ix.about(alice.id()).orElseThrow().name());
+        }
     }
 
     @Test

@@ -181,7 +181,7 @@ class JournalTest {
             assertEquals(APPENDED, store.append(alice.next(new Content.Deletion(victim.id(), ""))).status());
             copyOpenStore(file, crashed);
         }
-        byte[] needle = secret.getBytes(StandardCharsets.UTF_8); System.err.println("JOURNAL " + new String(Files.readAllBytes(sibling(file, ".journal")), StandardCharsets.ISO_8859_1).replaceAll("[^ -~]", "."));
+        byte[] needle = secret.getBytes(StandardCharsets.UTF_8);
         assertFalse(contains(Files.readAllBytes(sibling(file, ".journal")), needle), "the body is still in the journal");
 
         // A crash before the close still drops the body again when the journal is replayed.

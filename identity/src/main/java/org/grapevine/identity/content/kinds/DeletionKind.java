@@ -28,6 +28,12 @@ public final class DeletionKind extends Kind<Deletion> {
         decoded(body).ifPresent(d -> indexing.delete(author, d.target()));
     }
 
+    /** A deleted follow or block counts as never made, so a deletion may change which feeds a node wants. */
+    @Override
+    public boolean changesInterest() {
+        return true;
+    }
+
     @Override
     public String summary(Deletion d, Names names) {
         return "deleted " + names.shortId(d.target());
