@@ -386,6 +386,25 @@ class MeshIT {
         net.assertNoInternalErrors();
     }
 
+    /** What a later version may send (PROTOCOL.md, "How the protocol grows") is ignored, and the connection stays. */
+    @Test
+    void whatALaterVersionMaySendIsIgnoredAndTheConnectionStays() throws Exception {
+        TestNode alice = net.node("alice");
+        try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
+            p.readTimeout(TestNet.PATIENCE);
+            assertTrue(p.remote().capabilities().isEmpty(), "a node with no extensions names none");
+            p.sendMessage(new byte[] {(byte) 255, 1, 2, 3});
+            p.sendMessage(new byte[] {16});
+            p.sendMessage(new ByteWriter(64).u8(1).varint(1).id(alice.id()).varint(1).u8(9).u8(255).toByteArray());
+            p.sendMessage(new ByteWriter(32).u8(4).varint(1).string("127.0.0.1").u16(0).bool(false).toByteArray());
+            p.send(new WireMessage.Ping(77));
+            WireMessage m = p.receive();
+            while (!(m instanceof WireMessage.Pong)) m = p.receive();
+            assertEquals(new WireMessage.Pong(77), m, "still connected, still answering");
+        }
+        net.assertNoInternalErrors();
+    }
+
     @Test
     void malformedMessagesAfterTheHandshakeCostTheSenderItsConnection() throws Exception {
         TestNode[] pair = servingPair();
@@ -403,7 +422,6 @@ class MeshIT {
         attacks.put("an empty message", p -> p.sendMessage(new byte[0]));
         attacks.put("message type 0", p -> p.sendMessage(new byte[] {0}));
         attacks.put("message type 8", p -> p.sendMessage(new byte[] {8, 0, 0}));
-        attacks.put("message type 255", p -> p.sendMessage(new byte[] {(byte) 255}));
         attacks.put("a ping with a trailing byte", p -> p.sendMessage(new ByteWriter(10).u8(5).i64(1).u8(0).toByteArray()));
         attacks.put("a truncated pong", p -> p.sendMessage(new byte[] {6, 1, 2, 3}));
         attacks.put("a clock of 4,097 feeds", p -> p.sendMessage(new ByteWriter(8).u8(1).varint(4_097).toByteArray()));
@@ -420,8 +438,7 @@ class MeshIT {
             env[env.length - 1] ^= 1;
             p.sendMessage(concat(new ByteWriter(8).u8(2).varint(1).varint(env.length).toByteArray(), env));
         });
-        attacks.put("a goodbye with reason 200", p -> p.sendMessage(new ByteWriter(8).u8(7).u8(200).varint(0).toByteArray()));
-        attacks.put("a peer list with a zero port", p -> p.sendMessage(new ByteWriter(32).u8(4).varint(1).string("127.0.0.1").u16(0).bool(false).toByteArray()));
+        attacks.put("a peer list with an empty host", p -> p.sendMessage(new ByteWriter(32).u8(4).varint(1).string("").u16(7).bool(false).toByteArray()));
         attacks.put("a peer list of 65", p -> p.sendMessage(new ByteWriter(8).u8(4).varint(65).toByteArray()));
         for (int i = 0; i < 12; i++) {
             byte[] junk = malformedMessage(random);
