@@ -11,6 +11,8 @@ import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.UserError;
 import org.grapevine.gossip.discovery.PeerAddress;
+import org.grapevine.gossip.transport.NetworkKey;
+import org.grapevine.identity.IdText;
 import org.grapevine.identity.content.Content;
 import org.grapevine.node.api.ApiRequest;
 import org.grapevine.node.api.ApiResponse;
@@ -39,6 +41,13 @@ public final class InviteCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Session s = home.open()) {
+            if (address != null) {
+                try {
+                    PeerAddress.checkHost(address);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(ExitCodes.USAGE, "--address: " + e.getMessage() + " (give a host name or an IP address, without a port)");
+                }
+            }
             ApiResponse.Reachable at = s.ask(new ApiRequest.Invite(), ApiResponse.Reachable.class);
             String host = address != null ? address : at.anyInterface() ? lanAddress() : at.host();
             String code = PREFIX + new PeerAddress(host, at.port(), s.self()) + "/" + at.network();
@@ -70,8 +79,8 @@ public final class InviteCommand implements Callable<Integer> {
     /** A parsed invite code. */
     record Code(PeerAddress address, String network) {
         static Code parse(String text) {
-            String s = text.strip();
-            if (!s.startsWith(PREFIX)) throw new UserError(ExitCodes.USAGE, "an invite code starts with '" + PREFIX + "'");
+            String s = IdText.trim(text);
+            if (!s.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) throw new UserError(ExitCodes.USAGE, "an invite code starts with '" + PREFIX + "'");
             s = s.substring(PREFIX.length());
             int slash = s.lastIndexOf('/');
             if (slash < 0 || slash == s.length() - 1) throw new UserError(ExitCodes.USAGE, "the invite code names no network");
@@ -82,7 +91,13 @@ public final class InviteCommand implements Callable<Integer> {
                 throw new UserError(ExitCodes.USAGE, "bad invite code: " + e.getMessage());
             }
             if (address.expected() == null) throw new UserError(ExitCodes.USAGE, "the invite code names no id");
-            return new Code(address, s.substring(slash + 1));
+            String network = s.substring(slash + 1);
+            try {
+                NetworkKey.named(network);
+            } catch (IllegalArgumentException e) {
+                throw new UserError(ExitCodes.USAGE, "bad invite code: " + e.getMessage());
+            }
+            return new Code(address, network);
         }
     }
 

@@ -21,8 +21,13 @@ public final class NetworkKey {
         this.key = key;
     }
 
+    /** A network name: 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
     public static NetworkKey named(String name) {
-        if (name == null || name.isBlank()) throw new IllegalArgumentException("a network needs a name");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("a network name is 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit, not '" + name + "'");
+        }
         return new NetworkKey(name, Hashing.sha256(("grapevine network " + name).getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -113,6 +113,7 @@ final class Journal implements AutoCloseable {
                 try {
                     length = in.readInt();
                     if (type < ENTRY || type > LAST_TYPE || length < 0 || length > MAX_PAYLOAD) break;
+                    if (type == CLOSE && length != 0) break; // a close mark is empty: opening cuts exactly its 9 bytes
                     payload = new byte[length];
                     in.readFully(payload);
                     stored = in.readInt();
