@@ -4,10 +4,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * What the three 32-byte ids share: the bytes (kept private, handed out as copies), equality and
+ * What the 32-byte ids share: the bytes (kept private, handed out as copies), equality and
  * order by value within one kind, hex and the typed text form of {@link IdText}.
  */
-public abstract sealed class Id32<T extends Id32<T>> implements Comparable<T> permits AuthorId, BlobId, EntryId {
+public abstract sealed class Id32<T extends Id32<T>> implements Comparable<T> permits AuthorId, BlobId, ChannelId, EntryId {
     private final byte[] bytes;
     private final IdText.Kind kind;
 

@@ -164,7 +164,8 @@ public final class IdText {
     public enum Kind {
         AUTHOR('@', "an author id"),
         ENTRY('%', "an entry id"),
-        BLOB('^', "a blob id");
+        BLOB('^', "a blob id"),
+        CHANNEL('#', "a channel id");
 
         final char sigil;
         final String noun;

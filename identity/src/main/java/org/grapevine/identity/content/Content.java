@@ -18,8 +18,8 @@ public interface Content {
     int ABOUT = 4;
     int REACTION = 5;
     int DELETION = 6;
-    /** Reserved for encrypted private messages; carried as {@link Opaque} until implemented. */
-    int PRIVATE_MESSAGE = 7;
+    /** A channel entry, sealed to the channel's members ({@link org.grapevine.identity.channel.Sealed}). */
+    int SEALED = 7;
 
     int MAX_MENTIONS = 64;
     int MAX_ATTACHMENTS = 32;

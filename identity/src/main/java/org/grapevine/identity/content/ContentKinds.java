@@ -9,6 +9,7 @@ import org.grapevine.identity.content.kinds.DeletionKind;
 import org.grapevine.identity.content.kinds.FollowKind;
 import org.grapevine.identity.content.kinds.PostKind;
 import org.grapevine.identity.content.kinds.ReactionKind;
+import org.grapevine.identity.content.kinds.SealedKind;
 
 /** The content kinds this node knows, by type code and by content class: the one registration list. */
 public final class ContentKinds {
@@ -18,10 +19,11 @@ public final class ContentKinds {
             new BlockKind(),
             new AboutKind(),
             new ReactionKind(),
-            new DeletionKind());
+            new DeletionKind(),
+            new SealedKind());
 
     /** Codes set aside for kinds to come, with their names; carried as {@link Content.Opaque} meanwhile. */
-    private static final Map<Integer, String> RESERVED = Map.of(Content.PRIVATE_MESSAGE, "private-message");
+    private static final Map<Integer, String> RESERVED = Map.of();
 
     private static final Map<Integer, ContentKind<?>> BY_CODE = new HashMap<>();
     private static final Map<Class<?>, ContentKind<?>> BY_CLASS = new HashMap<>();

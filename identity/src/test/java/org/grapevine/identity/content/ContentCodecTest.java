@@ -72,7 +72,7 @@ class ContentCodecTest {
                 new Deletion(entry(13), "posted by mistake"),
                 new Deletion(entry(13), ""),
                 new Opaque(999, new byte[] {1, 2, 3, (byte) 0xff}),
-                new Opaque(Content.PRIVATE_MESSAGE, new byte[] {0x42, 0, 0x42}),
+                new Opaque(42, new byte[] {0x42, 0, 0x42}),
                 new Opaque(0, new byte[0]),
                 new Opaque(0xffff, new byte[EntryHeader.MAX_CONTENT]));
     }
@@ -91,7 +91,7 @@ class ContentCodecTest {
     void opaqueBodiesArePassedOnByteForByte() throws Malformed {
         byte[] body = new byte[300];
         for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 7);
-        for (int type : new int[] {7, 999, 8, 0xffff}) {
+        for (int type : new int[] {42, 999, 8, 0xffff}) {
             Content c = ContentCodec.decode(type, body);
             assertEquals(new Opaque(type, body), c);
             assertEquals(type, c.type());

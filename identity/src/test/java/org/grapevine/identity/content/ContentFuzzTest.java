@@ -20,7 +20,7 @@ class ContentFuzzTest {
     private static final int PER_TYPE = 10_000;
     private static final int[] TYPES = {
         Content.POST, Content.FOLLOW, Content.BLOCK, Content.ABOUT, Content.REACTION, Content.DELETION,
-        Content.PRIVATE_MESSAGE, 999, 0,
+        Content.SEALED, 999, 0,
     };
 
     @Test
