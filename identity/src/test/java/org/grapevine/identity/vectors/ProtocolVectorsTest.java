@@ -41,7 +41,7 @@ import org.junit.jupiter.api.Test;
  * regenerated from the code, and the listed bytes are checked against the layout the document
  * describes with the JDK's own SHA-256 and Ed25519, apart from the code under test.
  */
-class ProtocolVectorsTest {
+public class ProtocolVectorsTest {
     private static final HexFormat HEX = HexFormat.of();
     private static final String ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
     /** DER prefix of an X.509 SubjectPublicKeyInfo for a raw Ed25519 key (RFC 8410). */
@@ -178,7 +178,7 @@ class ProtocolVectorsTest {
     }
 
     /** Walks up from the working directory (Surefire's is the module) to the one holding docs/PROTOCOL.md. */
-    static Path protocolDoc() {
+    public static Path protocolDoc() {
         for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
             Path doc = dir.resolve("docs").resolve("PROTOCOL.md");
             if (Files.isRegularFile(doc)) return doc;
@@ -200,7 +200,7 @@ class ProtocolVectorsTest {
     }
 
     /** Groups of {@code key: value} lines, separated by blank lines. */
-    static List<Map<String, String>> parse(List<String> block) {
+    public static List<Map<String, String>> parse(List<String> block) {
         List<Map<String, String>> groups = new ArrayList<>();
         Map<String, String> group = null;
         for (String line : block) {
