@@ -40,6 +40,11 @@ public record Home(Path dir) {
         return data().resolve("blobs");
     }
 
+    /** The channels this node holds, with their secrets, sealed under the identity's key. */
+    public Path channelBook() {
+        return data().resolve("channels.book");
+    }
+
     public Path peerFile() {
         return data().resolve("peers.txt");
     }

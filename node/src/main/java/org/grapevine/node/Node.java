@@ -2,6 +2,7 @@ package org.grapevine.node;
 
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -39,6 +41,8 @@ import org.grapevine.identity.Identity;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.blob.BlobStore;
+import org.grapevine.node.channel.ChannelBook;
+import org.grapevine.node.channel.ChannelProtocol;
 import org.grapevine.node.protocol.Protocol;
 import org.grapevine.node.protocol.Protocols;
 import org.grapevine.node.replication.Interest;
@@ -164,6 +168,8 @@ public final class Node implements AutoCloseable {
     private final Publisher publisher;
     private final NodeBlobs blobs;
     private final AddressExchange addresses;
+    /** Private channels: membership proven per connection, persona feeds, sealed entries. */
+    private final ChannelProtocol channels;
     private final PeerTable table = new PeerTable();
     private final DialPolicy dialPolicy;
     /** The connections kept and the dials under way. */
@@ -197,19 +203,27 @@ public final class Node implements AutoCloseable {
             return t;
         });
         this.dialPolicy = new DialPolicy(config.targetConnections(), identity.id());
-        // What extensions hide from some peers, replication must not ask those peers for either.
-        this.visibility = Visibility.all(extensions.stream().map(Protocol::visibility).toList());
+        try {
+            this.channels = new ChannelProtocol(identity, store, new ChannelBook(home.channelBook(), identity), new ChannelHost(), clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the channels: " + e.getMessage(), e);
+        }
+        List<Protocol> spoken = new ArrayList<>(extensions);
+        spoken.add(0, channels);
+        // What protocols hide from some peers, replication must not ask those peers for either.
+        this.visibility = Visibility.all(spoken.stream().map(Protocol::visibility).toList());
         this.connections = new Connections(new Connections.Context(identity.id(), table, lan, protocols, visibility,
                 id -> store.indexes().follows(identity.id(), id), clock, this::event, this::connect, this::onLoop));
         this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), clock),
                 config.blobs(), clock, this::event, peer -> onLoop(() -> connections.penalize(peer)));
         Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)),
                 clock, config.sourceSwitchMillis(), new ReplicationEvents(), visibility);
-        Interest interest = Interest.standard(config.hops()).with(extensions.stream().flatMap(p -> p.interest().stream()).toList());
+        Interest interest = Interest.standard(config.hops()).with(spoken.stream().flatMap(p -> p.interest().stream()).toList());
         this.replication = new ReplicationProtocol(replicator, store, identity.id(), interest, hooks.observer()::received);
+        replicator.authored(channels.ownPersonas());
         this.addresses = new AddressExchange(identity.id(), table, new Locator(config.tickMillis(), new Random()), connections.connected());
         protocols.add(replication).add(blobs).add(addresses);
-        extensions.forEach(protocols::add);
+        spoken.forEach(protocols::add);
         Transport.Config transportConfig = Transport.Config.of(identity, config.network()).with(hooks.group(), hooks.shaper())
                 .withCapabilities(protocols.capabilities());
         if (hooks.handshakeTimeoutMillis() > 0) transportConfig = transportConfig.withHandshakeTimeout(hooks.handshakeTimeoutMillis());
@@ -335,6 +349,41 @@ public final class Node implements AutoCloseable {
             replication.replicator().visibilityChanged(peer);
             blobs.visibilityChanged(peer);
         });
+    }
+
+    /** Runs {@code call} with the node's channels, on the node loop (every change to them happens there). */
+    public <T> CompletableFuture<T> channels(Function<ChannelProtocol, T> call) {
+        return onLoop(() -> call.apply(channels));
+    }
+
+    /** What the channel protocol asks of the node; every call comes on the node loop. */
+    private final class ChannelHost implements ChannelProtocol.Host {
+        @Override
+        public Entry publish(Identity author, Content content) {
+            Entry entry = new Publisher(author, store, clock).publish(content);
+            replication.published(entry);
+            return entry;
+        }
+
+        @Override
+        public void interestChanged() {
+            replication.refreshInterest();
+        }
+
+        @Override
+        public void visibilityChanged(AuthorId peer) {
+            Node.this.visibilityChanged(peer);
+        }
+
+        @Override
+        public void authored(Set<AuthorId> personas) {
+            replication.replicator().authored(personas);
+        }
+
+        @Override
+        public void event(String line) {
+            Node.this.event(line);
+        }
     }
 
     /** Gives {@code author} the user's own name for them (empty removes it), on the node loop. */

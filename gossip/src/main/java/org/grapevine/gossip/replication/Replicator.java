@@ -70,6 +70,15 @@ public final class Replicator {
         default void forked(AuthorId author) {}
     }
 
+    /**
+     * The feeds this node writes besides its own (channel personas): their routes are told as one
+     * hop, never as "the author is here".
+     */
+    public void authored(Set<AuthorId> feeds) {
+        routes.authored.clear();
+        routes.authored.addAll(feeds);
+    }
+
     /** Replication for the node {@code self}, whose own feed is {@code self}'s. */
     public Replicator(AuthorId self, FeedStore store, LongSupplier millis, long switchAfterMillis, Events events) {
         this(self, store, millis, switchAfterMillis, events, Visibility.PUBLIC);

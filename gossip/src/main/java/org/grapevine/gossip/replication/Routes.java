@@ -20,6 +20,8 @@ import org.grapevine.identity.AuthorId;
  */
 final class Routes {
     private final AuthorId self;
+    /** Feeds this node writes besides its own (channel personas). */
+    final Set<AuthorId> authored = new java.util.HashSet<>();
     private final Map<AuthorId, ReplicaPeer> peers;
     private final Set<AuthorId> wanted;
     private final Visibility visibility;
@@ -53,6 +55,9 @@ final class Routes {
      */
     int route(AuthorId feed, ReplicaPeer except) {
         if (feed.equals(self)) return 0;
+        // Feeds this node writes under another name (channel personas): one hop, so that a route
+        // never says that their author is here.
+        if (authored.contains(feed)) return 1;
         if (!wanted.contains(feed)) return WireMessage.NO_ROUTE;
         int best = WireMessage.NO_ROUTE;
         for (ReplicaPeer p : peers.values()) {

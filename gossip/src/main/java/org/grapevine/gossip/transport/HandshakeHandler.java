@@ -30,7 +30,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     static final byte[] PROLOGUE_PREFIX = "grapevine/1".getBytes(StandardCharsets.US_ASCII);
 
     /** Fired down the pipeline when the peer has proved who it is. */
-    record Completed(StaticKeyBinding peer) {}
+    /** The handshake ended: who the peer is, and the handshake hash both sides share (a value unique to this connection). */
+    record Completed(StaticKeyBinding peer, byte[] handshakeHash) {}
 
     private final NoiseHandshake noise;
     private final NetworkKey network;
@@ -121,7 +122,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         TransportCiphers ciphers = noise.split();
         setup.afterHandshake(ctx, ciphers, peer);
         ctx.pipeline().remove(this);
-        ctx.fireUserEventTriggered(new Completed(peer));
+        ctx.fireUserEventTriggered(new Completed(peer, ciphers.handshakeHash()));
     }
 
     private void fail(ChannelHandlerContext ctx, String reason) {

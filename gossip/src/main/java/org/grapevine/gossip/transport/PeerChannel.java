@@ -25,6 +25,8 @@ import org.grapevine.identity.AuthorId;
 public final class PeerChannel implements PeerLink {
     private final Channel channel;
     private final StaticKeyBinding peer;
+    /** Noise's handshake hash: the same on both sides, unique to this connection. */
+    private final byte[] handshakeHash;
     private final boolean outbound;
     private final ByteCounter bytes;
     private final LongSupplier nodeQueued;
@@ -39,8 +41,9 @@ public final class PeerChannel implements PeerLink {
     /** What may be named to this peer; everything not visible is left out of what is sent. */
     private volatile Visibility visibility = Visibility.PUBLIC;
 
-    PeerChannel(Channel channel, StaticKeyBinding peer, boolean outbound, ByteCounter bytes, Scope scope, LongSupplier nodeQueued,
+    PeerChannel(Channel channel, StaticKeyBinding peer, byte[] handshakeHash, boolean outbound, ByteCounter bytes, Scope scope, LongSupplier nodeQueued,
                 Consumer<String> cutOff, Backlog backlog) {
+        this.handshakeHash = handshakeHash.clone();
         this.scope = scope;
         this.backlog = backlog;
         this.channel = channel;
@@ -68,6 +71,11 @@ public final class PeerChannel implements PeerLink {
     /** The port the peer says it listens on (0 if it does not). Nothing checks it: dial it to find out. */
     public int listenPort() {
         return peer.listenPort();
+    }
+
+    /** The handshake hash both sides share: binds what is proven within this connection (membership tags) to it alone. */
+    public byte[] handshakeHash() {
+        return handshakeHash.clone();
     }
 
     /** What the peer said in its handshake that it speaks beyond the base protocol. */

@@ -262,7 +262,7 @@ public final class Transport implements AutoCloseable {
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof HandshakeHandler.Completed c) {
                 handshakeEnded(true);
-                peer = new PeerChannel(ctx.channel(), c.peer(), outbound, ctx.pipeline().get(ByteCounter.class),
+                peer = new PeerChannel(ctx.channel(), c.peer(), c.handshakeHash(), outbound, ctx.pipeline().get(ByteCounter.class),
                         Limits.peerScope(config.scope(), c.peer().author().toString()),
                         Transport.this::queuedTotal, reason -> {
                             if (closing) return;

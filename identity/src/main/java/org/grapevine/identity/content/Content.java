@@ -20,6 +20,8 @@ public interface Content {
     int DELETION = 6;
     /** A channel entry, sealed to the channel's members ({@link org.grapevine.identity.channel.Sealed}). */
     int SEALED = 7;
+    /** A persona's introduction to its channel, only inside a sealed body ({@link org.grapevine.identity.channel.Introduction}). */
+    int INTRODUCTION = 8;
 
     int MAX_MENTIONS = 64;
     int MAX_ATTACHMENTS = 32;

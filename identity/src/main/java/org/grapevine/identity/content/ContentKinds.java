@@ -8,6 +8,7 @@ import org.grapevine.identity.content.kinds.BlockKind;
 import org.grapevine.identity.content.kinds.DeletionKind;
 import org.grapevine.identity.content.kinds.FollowKind;
 import org.grapevine.identity.content.kinds.PostKind;
+import org.grapevine.identity.content.kinds.IntroductionKind;
 import org.grapevine.identity.content.kinds.ReactionKind;
 import org.grapevine.identity.content.kinds.SealedKind;
 
@@ -20,7 +21,8 @@ public final class ContentKinds {
             new AboutKind(),
             new ReactionKind(),
             new DeletionKind(),
-            new SealedKind());
+            new SealedKind(),
+            new IntroductionKind());
 
     /** Codes set aside for kinds to come, with their names; carried as {@link Content.Opaque} meanwhile. */
     private static final Map<Integer, String> RESERVED = Map.of();

@@ -116,9 +116,12 @@ public final class ReplicationProtocol implements Protocol {
         if (refresh) refreshInterest();
     }
 
-    /** The user stored {@code entry} in their own log: push it, and work out the wanted feeds again if its kind changes them. */
+    /**
+     * The node stored {@code entry} in a log it writes (the user's own, or a channel persona's):
+     * push it, and work out the wanted feeds again if its kind changes them.
+     */
     public void published(Entry entry) {
-        replicator.advanced(self);
+        replicator.advanced(entry.header().author());
         if (ContentKinds.changesInterest(entry.header().contentType())) refreshInterest();
     }
 

@@ -1,0 +1,117 @@
+package org.grapevine.node.channel;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
+import org.grapevine.identity.Identity;
+
+/**
+ * The channels a node holds, with their secrets: {@code data/channels.book}, AES-256-GCM under
+ * a key derived from the identity's seed (so the file is as safe as the key, and a node that
+ * cannot unlock the identity cannot read it), written whole to a temporary file and moved into
+ * place. Format: {@code "GVCB" | version u8 (1) | nonce [12] | ciphertext of the JSON list}.
+ */
+public final class ChannelBook {
+    private static final byte[] MAGIC = "GVCB".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LABEL = "grapevine/channel-book/1".getBytes(StandardCharsets.US_ASCII);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * One channel as kept: the local handle, its display name, network, root, owner persona (hex),
+     * the current epoch secret (hex), whether the user joined anonymously, the name the persona
+     * goes by, and the personas known to be members (hex).
+     */
+    public record Entry(String handle, String name, String network, String root, String owner, String secret,
+                        boolean anonymous, String as, List<String> personas) {
+        public Entry {
+            personas = List.copyOf(personas);
+        }
+
+        Entry withPersonas(List<String> all) {
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all);
+        }
+    }
+
+    private final Path file;
+    private final byte[] key;
+
+    public ChannelBook(Path file, Identity identity) {
+        this.file = file;
+        byte[] seed = identity.seed();
+        try {
+            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
+            hkdf.init(new HKDFParameters(seed, null, LABEL));
+            this.key = new byte[32];
+            hkdf.generateBytes(key, 0, 32);
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
+    }
+
+    /** The channels held; none when the file does not exist yet. */
+    public List<Entry> load() throws IOException {
+        if (!Files.exists(file)) return List.of();
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < MAGIC.length + 1 + 12 + 16 || !Arrays.equals(Arrays.copyOf(all, 4), MAGIC) || all[4] != 1) {
+            throw new IOException(file + " is not a channel book of this version");
+        }
+        byte[] plain;
+        try {
+            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, all, 5, 12));
+            gcm.updateAAD(MAGIC);
+            plain = gcm.doFinal(all, 17, all.length - 17);
+        } catch (GeneralSecurityException e) {
+            throw new IOException(file + " does not open with this identity's key (another identity's, or damaged)");
+        }
+        return new ArrayList<>(List.of(JSON.readValue(plain, Entry[].class)));
+    }
+
+    public void save(List<Entry> entries) throws IOException {
+        byte[] plain = JSON.writeValueAsBytes(entries);
+        byte[] nonce = new byte[12];
+        RANDOM.nextBytes(nonce);
+        byte[] sealed;
+        try {
+            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+            gcm.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(128, nonce));
+            gcm.updateAAD(MAGIC);
+            sealed = gcm.doFinal(plain);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed", e);
+        }
+        byte[] out = new byte[5 + 12 + sealed.length];
+        System.arraycopy(MAGIC, 0, out, 0, 4);
+        out[4] = 1;
+        System.arraycopy(nonce, 0, out, 5, 12);
+        System.arraycopy(sealed, 0, out, 17, sealed.length);
+        Files.createDirectories(file.getParent());
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(temp, out);
+        try (var ch = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

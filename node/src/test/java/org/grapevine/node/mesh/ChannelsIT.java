@@ -1,0 +1,118 @@
+package org.grapevine.node.mesh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.grapevine.gossip.wire.WireMessage;
+import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.Identity;
+import org.grapevine.identity.channel.ChannelInvite;
+import org.grapevine.identity.content.Content;
+import org.grapevine.node.channel.ChannelProtocol;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A channel among real nodes: its members read each other's posts; a node that is not a member,
+ * though connected to both and following both, holds none of it, and a raw peer that watches
+ * every message it gets is never named a persona.
+ */
+class ChannelsIT {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    @TempDir
+    Path dir;
+    private TestNet net;
+
+    @AfterEach
+    void stop() {
+        net.close();
+    }
+
+    private static List<String> texts(TestNode n, String handle) {
+        List<String> out = new ArrayList<>();
+        for (ChannelProtocol.Item i : n.node().channels(c -> c.entries(handle)).join()) {
+            if (i.content() instanceof Content.Post p) out.add(p.text());
+        }
+        return out;
+    }
+
+    @Test
+    void membersReadEachOthersPostsAndANonMemberLearnsNothing() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        TestNode carol = net.node("carol"); // not a member, but in the middle of everything
+        for (TestNode[] pair : new TestNode[][] {{alice, bob}, {bob, alice}, {carol, alice}, {carol, bob}, {alice, carol}, {bob, carol}}) {
+            pair[0].follow(pair[1]);
+        }
+        alice.connect(bob);
+        carol.connect(alice);
+        carol.connect(bob);
+
+        alice.node().channels(c -> c.create("wedding", "Ann & Bo", TestNet.NETWORK.name())).join();
+        ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+        bob.node().channels(c -> c.join(invite, "party", false, "bob")).join();
+        alice.node().channels(c -> c.post("wedding", Content.Post.text("the vows were lovely"), List.of())).join();
+        bob.node().channels(c -> c.post("party", Content.Post.text("and the cake!"), List.of())).join();
+        alice.post("a public post after the channel ones");
+
+        net.waitFor("bob reads alice's channel post", () -> texts(bob, "party").contains("the vows were lovely"));
+        net.waitFor("alice reads bob's", () -> texts(alice, "wedding").contains("and the cake!"));
+        net.await(carol).sees(alice, "a public post after the channel ones");
+
+        Set<AuthorId> personas = new java.util.HashSet<>();
+        for (ChannelProtocol.Member m : alice.node().channels(c -> c.members("wedding")).join()) personas.add(m.persona());
+        assertEquals(2, personas.size(), "alice knows both members");
+        assertTrue(alice.node().channels(c -> c.members("wedding")).join().stream()
+                .anyMatch(m -> bob.id().equals(m.member()) && m.name().equals("bob")), "bob revealed himself to the members");
+        for (AuthorId p : personas) {
+            assertEquals(0, carol.store().headSeq(p), "carol holds nothing of persona " + p);
+            assertFalse(carol.node().sync().join().stream().anyMatch(f -> f.feed().equals(p)), "carol does not even want it");
+        }
+
+        // Carol learns the personas' ids somehow and follows them in public: still nothing.
+        for (AuthorId p : personas) carol.node().publish(new Content.Follow(p, true)).join();
+        net.waitFor("carol wants the personas now", () -> personas.stream().allMatch(p ->
+                carol.node().sync().join().stream().anyMatch(f -> f.feed().equals(p))));
+        alice.post("a second public post");
+        bob.node().channels(c -> c.post("party", Content.Post.text("one more for members"), List.of())).join();
+        net.await(carol).sees(alice, "a second public post");
+        net.waitFor("alice reads bob's newest", () -> texts(alice, "wedding").contains("one more for members"));
+        for (AuthorId p : personas) assertEquals(0, carol.store().headSeq(p), "a follow of persona " + p + " brought carol nothing");
+
+        // A raw peer connected to alice and asking for everything: never named a persona.
+        try (RawPeer mallory = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
+            mallory.readTimeout(TestNet.PATIENCE);
+            List<WireMessage.FeedState> asks = new ArrayList<>();
+            for (AuthorId p : personas) asks.add(new WireMessage.FeedState(p, 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE));
+            asks.add(new WireMessage.FeedState(alice.id(), 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE));
+            mallory.send(new WireMessage.Clock(asks));
+            for (AuthorId p : personas) mallory.send(new WireMessage.Locate(p));
+            boolean caughtUp = false;
+            while (!caughtUp) {
+                WireMessage m = mallory.receive();
+                for (AuthorId p : personas) assertFalse(names(m, p), "a non-member was told of a persona: " + m);
+                if (m instanceof WireMessage.CaughtUp c && c.feed().equals(alice.id())) caughtUp = true;
+            }
+        }
+        net.assertNoInternalErrors();
+    }
+
+    private static boolean names(WireMessage m, AuthorId feed) {
+        if (m instanceof WireMessage.Clock c) return c.feeds().stream().anyMatch(f -> f.feed().equals(feed));
+        if (m instanceof WireMessage.Routes r) return r.routes().stream().anyMatch(x -> x.feed().equals(feed));
+        if (m instanceof WireMessage.Entries e) return e.entries().stream().anyMatch(x -> x.header().author().equals(feed));
+        if (m instanceof WireMessage.CaughtUp c) return c.feed().equals(feed);
+        if (m instanceof WireMessage.Peers p) return p.peers().stream().anyMatch(a -> feed.equals(a.id()));
+        if (m instanceof WireMessage.Extension x) return true; // a non-member gets no channel message at all
+        return false;
+    }
+}
