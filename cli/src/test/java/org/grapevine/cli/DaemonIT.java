@@ -192,6 +192,69 @@ class DaemonIT {
     }
 
     @Test
+    void aChannelsPostsAndPhotosReachItsMembersBitForBit() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        cli(alice, "init", "--name", "alice", "--no-passphrase");
+        String bobId = cli(bob, "init", "--name", "bob", "--no-passphrase").strip();
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns");
+        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns");
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0 && b.port() > 0);
+
+        String made = cli(alice, "channel", "create", "wedding", "--about", "Ann & Bo").strip();
+        assertTrue(made.startsWith("wedding  #"), made);
+        String code = cli(alice, "channel", "invite", "wedding", "--address", "127.0.0.1").strip();
+        assertTrue(code.startsWith("grapevine-channel:"), code);
+
+        // A damaged code, an unknown channel: one line and a non-zero exit each.
+        Run cut = run(bob, "channel", "join", code.substring(0, code.length() - 6));
+        assertEquals(ExitCodes.USAGE, cut.exitCode(), cut::describe);
+        assertEquals(1, cut.err().strip().lines().count(), cut::describe);
+        assertTrue(cut.err().contains("cut short") || cut.err().contains("damaged"), cut::describe);
+        Run none = run(bob, "channel", "feed", "nosuch");
+        assertEquals(ExitCodes.FAILURE, none.exitCode(), none::describe);
+        assertTrue(none.err().strip().startsWith("grapevine: no channel named 'nosuch'"), none::describe);
+
+        assertEquals("joined ann-bo (\"Ann & Bo\")", cli(bob, "channel", "join", code, "--as", "Bo").strip());
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        byte[] photo = new byte[700_000];
+        new java.util.Random(11).nextBytes(photo);
+        Files.write(work.resolve("vows.jpg"), photo);
+        String post = cliIn(work, alice, "channel", "post", "wedding", "the vows", "--attach", "vows.jpg").out().strip();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli(bob, "channel", "feed", "ann-bo", "--json").contains("the vows"));
+        cli(bob, "channel", "post", "ann-bo", "so moving", "--reply", post.substring(0, 9));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli(alice, "channel", "feed", "wedding", "--json").contains("so moving"));
+
+        JsonNode feed = JSON.readTree(cli(bob, "channel", "feed", "ann-bo", "--json"));
+        JsonNode comment = feed.get(0);
+        assertEquals("so moving", comment.get("text").asText());
+        assertEquals(post, comment.get("reply").asText(), "a comment is a reply");
+        assertEquals(bobId, comment.get("member").asText(), "bob joined by name");
+        assertEquals("Bo", comment.get("name").asText());
+        JsonNode vows = feed.get(1);
+        assertEquals("vows.jpg", vows.get("attachments").get(0).get("name").asText());
+        assertEquals(photo.length, vows.get("attachments").get(0).get("size").asLong());
+
+        Run saved = cliIn(work, bob, "channel", "photos", "ann-bo", "--save", "album");
+        assertEquals(work.resolve("album").resolve("vows.jpg").toString(), saved.out().strip(), saved::describe);
+        assertTrue(java.util.Arrays.equals(photo, Files.readAllBytes(work.resolve("album").resolve("vows.jpg"))), "the photo differs");
+        JsonNode members = JSON.readTree(cli(alice, "channel", "members", "wedding", "--json"));
+        assertEquals(2, members.size(), members::toString);
+        assertEquals(1, JSON.readTree(cli(alice, "channel", "ls", "--json")).size());
+    }
+
+    /** Runs one command to completion, whatever its exit code. */
+    private Run run(Path home, String... args) throws Exception {
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        Process p = command(home, args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "grapevine " + String.join(" ", args) + " did not finish");
+        return new Run(List.of(args), p.exitValue(), read(out), read(err));
+    }
+
+    @Test
     void aSecondDaemonOnTheSameHomeIsRefused() throws Exception {
         Path home = tmp.resolve("solo");
         cli(home, "init", "--no-passphrase");

@@ -216,7 +216,10 @@ public final class Node implements AutoCloseable {
                 id -> store.indexes().follows(identity.id(), id), clock, this::event, this::connect, this::onLoop));
         this.blobs = new NodeBlobs(new BlobStore(home.blobDir(), store, config.blobs().maxSize(), clock),
                 config.blobs(), clock, this::event, peer -> onLoop(() -> connections.penalize(peer)));
-        Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> blobs.stored(stored, this::followedOrSelf)),
+        Replicator replicator = new Replicator(identity.id(), new StoreFeeds(store, stored -> {
+                    blobs.stored(stored, this::followedOrSelf);
+                    channelBlobs(channels.stored(stored));
+                }),
                 clock, config.sourceSwitchMillis(), new ReplicationEvents(), visibility);
         Interest interest = Interest.standard(config.hops()).with(spoken.stream().flatMap(p -> p.interest().stream()).toList());
         this.replication = new ReplicationProtocol(replicator, store, identity.id(), interest, hooks.observer()::received);
@@ -317,6 +320,10 @@ public final class Node implements AutoCloseable {
         return author.equals(identity.id()) || store.indexes().follows(identity.id(), author);
     }
 
+    public Home home() {
+        return home;
+    }
+
     public InetSocketAddress listenAddress() {
         return listening;
     }
@@ -349,6 +356,14 @@ public final class Node implements AutoCloseable {
             replication.replicator().visibilityChanged(peer);
             blobs.visibilityChanged(peer);
         });
+    }
+
+    /** Fetches the attachments of channel posts that arrived, as the attachments of followed people's posts are (up to the automatic size). */
+    private void channelBlobs(List<org.grapevine.identity.channel.Sealing.BlobKey> keys) {
+        for (var k : keys) {
+            long size = org.grapevine.identity.channel.ChannelBlobs.encryptedSize(k.size());
+            if (size <= config.blobs().autoFetchMax() && size <= config.blobs().maxSize()) blobs.fetch(k.blob(), size);
+        }
     }
 
     /** Runs {@code call} with the node's channels, on the node loop (every change to them happens there). */

@@ -62,7 +62,7 @@ public final class InviteCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String lanAddress() {
+    static String lanAddress() {
         try {
             for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (!nif.isUp() || nif.isLoopback()) continue;

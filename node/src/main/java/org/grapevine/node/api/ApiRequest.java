@@ -28,7 +28,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.FetchBlob.class, name = "fetch-blob"),
     @JsonSubTypes.Type(value = ApiRequest.RemoveBlob.class, name = "remove-blob"),
     @JsonSubTypes.Type(value = ApiRequest.Invite.class, name = "invite"),
-    @JsonSubTypes.Type(value = ApiRequest.AddPeer.class, name = "add-peer")})
+    @JsonSubTypes.Type(value = ApiRequest.AddPeer.class, name = "add-peer"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelCreate.class, name = "channel-create"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelInvite.class, name = "channel-invite"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelJoin.class, name = "channel-join"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelList.class, name = "channel-list"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelFeed.class, name = "channel-feed"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelPost.class, name = "channel-post"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelMembers.class, name = "channel-members"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelLeave.class, name = "channel-leave")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
@@ -92,4 +100,26 @@ public sealed interface ApiRequest {
 
     /** Adds a peer's address ({@code HOST:PORT@ID}) from an invite for {@code network}, which must be the daemon's. */
     record AddPeer(String address, String network) implements ApiRequest {}
+
+    /** Creates a channel known here as {@code handle}, shown to members as {@code name}. */
+    record ChannelCreate(String handle, String name) implements ApiRequest {}
+
+    /** An invite code for the channel {@code handle}, naming {@code address} ({@code HOST:PORT@ID}, or null for none) as where to find the inviter. */
+    record ChannelInvite(String handle, String address) implements ApiRequest {}
+
+    /** Joins the channel of invite {@code code} as {@code handle} (null: from the channel's name), revealing the public id unless {@code anonymous}, going by {@code as}. */
+    record ChannelJoin(String code, String handle, boolean anonymous, String as) implements ApiRequest {}
+
+    record ChannelList() implements ApiRequest {}
+
+    /** The newest {@code limit} entries of the channel {@code handle}. */
+    record ChannelFeed(String handle, int limit) implements ApiRequest {}
+
+    /** Posts {@code text} into the channel {@code handle}, replying to {@code reply} (an entry id or prefix, or null), attaching files (absolute paths). */
+    record ChannelPost(String handle, String text, String reply, java.util.List<String> attach) implements ApiRequest {}
+
+    record ChannelMembers(String handle) implements ApiRequest {}
+
+    /** Stops holding the channel {@code handle}: its feeds are no longer replicated here. */
+    record ChannelLeave(String handle) implements ApiRequest {}
 }

@@ -24,6 +24,11 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.BlobView.class, name = "blob"),
     @JsonSubTypes.Type(value = ApiResponse.Reachable.class, name = "reachable"),
     @JsonSubTypes.Type(value = ApiResponse.PeerAdded.class, name = "peer-added"),
+    @JsonSubTypes.Type(value = ApiResponse.ChannelMade.class, name = "channel"),
+    @JsonSubTypes.Type(value = ApiResponse.ChannelCode.class, name = "channel-invite"),
+    @JsonSubTypes.Type(value = ApiResponse.ChannelList.class, name = "channels"),
+    @JsonSubTypes.Type(value = ApiResponse.ChannelFeed.class, name = "channel-feed"),
+    @JsonSubTypes.Type(value = ApiResponse.ChannelMembers.class, name = "channel-members"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /**
@@ -107,6 +112,33 @@ public sealed interface ApiResponse {
 
     /** An address added; {@code running} false when no daemon runs (then it is remembered for its next start). */
     record PeerAdded(boolean running) implements ApiResponse {}
+
+    /** A channel held here: its local handle, display name, id, network, how many personas are known, whether this node owns it. */
+    record Channel(String handle, String name, String id, String network, int personas, boolean owner) {}
+
+    record ChannelMade(Channel channel) implements ApiResponse {}
+
+    record ChannelCode(String code, String channel) implements ApiResponse {}
+
+    record ChannelList(List<Channel> channels) implements ApiResponse {}
+
+    /** A channel attachment: its blob, name, size, media type, whether it is here whole (and then its file), and the key that opens it (hex). */
+    record ChannelAttachment(String id, String name, long size, String mediaType, boolean here, String path, String key) {}
+
+    /**
+     * One channel entry: its id, the persona that wrote it, the public id that persona revealed
+     * (null: anonymous, or not known yet), the name it goes by, its sequence number, time, what it
+     * is ("post", "introduction", ...), its text, the entry it replies to, its attachments.
+     */
+    record ChannelItem(String id, String persona, String member, String name, long seq, long timestamp, String type, String text,
+                       String reply, List<ChannelAttachment> attachments) {}
+
+    record ChannelFeed(Channel channel, List<ChannelItem> items) implements ApiResponse {}
+
+    /** A member as this node knows them. */
+    record ChannelMember(String persona, String name, String member, boolean owner) {}
+
+    record ChannelMembers(Channel channel, List<ChannelMember> members) implements ApiResponse {}
 
     /** The request could not be done: why, for the user, and the CLI's exit code for it. */
     record Failed(String message, int exit) implements ApiResponse {}

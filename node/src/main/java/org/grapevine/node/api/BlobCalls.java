@@ -70,6 +70,11 @@ final class BlobCalls {
         return new ApiResponse.BlobsAdded(added);
     }
 
+    /** The file at {@code text}, checked as {@link #add} checks each file. */
+    Path checked(String text) {
+        return check(files.get(), text);
+    }
+
     /** The file at {@code text} if it is a readable regular file within the blob size limit; else one line saying what is wrong. */
     private static Path check(BlobStore blobs, String text) {
         Path file;

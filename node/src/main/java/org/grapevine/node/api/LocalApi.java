@@ -48,6 +48,7 @@ public final class LocalApi {
     private final Node node;
     private final EntryViews entries;
     private final BlobCalls blobs;
+    private final ChannelCalls channels;
 
     private LocalApi(Store store, Supplier<BlobStore> blobs, Home home, AuthorId self, Node node) {
         this.store = store;
@@ -56,6 +57,7 @@ public final class LocalApi {
         this.node = node;
         this.entries = new EntryViews(store, blobs, self);
         this.blobs = new BlobCalls(store, blobs, self, node);
+        this.channels = new ChannelCalls(node);
     }
 
     /** The answers of a daemon whose node is {@code node}. */
@@ -106,6 +108,14 @@ public final class LocalApi {
             if (request instanceof ApiRequest.RemoveBlob r) return blobs.remove(r);
             if (request instanceof ApiRequest.Invite) return reachable();
             if (request instanceof ApiRequest.AddPeer a) return addPeer(a);
+            if (request instanceof ApiRequest.ChannelCreate c) return channels.create(c);
+            if (request instanceof ApiRequest.ChannelInvite c) return channels.invite(c);
+            if (request instanceof ApiRequest.ChannelJoin c) return channels.join(c);
+            if (request instanceof ApiRequest.ChannelList) return channels.list();
+            if (request instanceof ApiRequest.ChannelFeed c) return channels.feed(c);
+            if (request instanceof ApiRequest.ChannelPost c) return channels.post(c, blobs);
+            if (request instanceof ApiRequest.ChannelMembers c) return channels.members(c);
+            if (request instanceof ApiRequest.ChannelLeave c) return channels.leave(c);
             return new ApiResponse.Failed("this node does not know the request " + request, USAGE);
         } catch (IllegalArgumentException e) { // a bad id among them
             return new ApiResponse.Failed(e.getMessage(), USAGE);

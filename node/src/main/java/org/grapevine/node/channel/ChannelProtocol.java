@@ -104,7 +104,8 @@ public final class ChannelProtocol implements Protocol {
         final Map<Key, Held> expected = new HashMap<>();
         final Map<Held, byte[]> sent = new HashMap<>();
         final Set<Held> proven = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        boolean tagsHeard;
+        /** Channels whose tag this node sent again after the peer proved them (so the peer, who may have joined since, can match it). */
+        final Set<Held> answered = new HashSet<>();
 
         Session(PeerChannel peer) {
             this.peer = peer;
@@ -137,6 +138,30 @@ public final class ChannelProtocol implements Protocol {
         this.host = host;
         this.clock = clock;
         for (ChannelBook.Entry e : book.load()) register(new Held(e, identity));
+        // Which blobs are the channels': hidden from non-members from the start.
+        for (String handle : byHandle.keySet()) entries(handle);
+    }
+
+    /**
+     * Entries were stored: those of a channel's personas are opened, so that the blobs they attach
+     * are known as channel blobs (hidden from non-members) before anyone asks for them. The keys of
+     * the blobs newly learned, for the node to fetch.
+     */
+    public List<Sealing.BlobKey> stored(List<Entry> entries) {
+        List<Sealing.BlobKey> learned = new ArrayList<>();
+        for (Entry e : entries) {
+            Held h = byPersona.get(e.header().author());
+            if (h == null || !e.hasContent() || e.header().contentType() != Content.SEALED) continue;
+            try {
+                Sealing.Opened o = Sealing.open((Sealed) e.decodeContent(), h.epoch, new Sealing.Place(h.id, e.header().author(), e.header().seq()));
+                for (Sealing.BlobKey k : o.keys()) {
+                    if (blobs.putIfAbsent(k.blob(), h) == null) learned.add(k);
+                }
+            } catch (Malformed bad) {
+                // Not readable here: it names no blob we know of.
+            }
+        }
+        return learned;
     }
 
     private void register(Held h) {
@@ -173,17 +198,27 @@ public final class ChannelProtocol implements Protocol {
         if (!peer.capabilities().contains(CAPABILITY)) return;
         Session s = new Session(peer);
         sessions.put(peer.id(), s);
+        offer(s, byHandle.values());
+    }
+
+    /**
+     * Sends {@code channels}' tags to the peer of {@code s} (padded with random ones), and notes
+     * the tags the peer would send for them. Once when the connection starts, and again for a
+     * channel created or joined while it lasts.
+     */
+    private void offer(Session s, java.util.Collection<Held> channels) {
+        PeerChannel peer = s.peer;
         byte mine = peer.outbound() ? MembershipTag.INITIATOR : MembershipTag.RESPONDER;
         byte theirs = peer.outbound() ? MembershipTag.RESPONDER : MembershipTag.INITIATOR;
         byte[] hash = peer.handshakeHash();
         List<byte[]> tags = new ArrayList<>();
-        for (Held h : byHandle.values()) {
+        for (Held h : channels) {
             byte[] tag = MembershipTag.of(h.epoch.tagKey(), mine, hash);
             s.sent.put(h, tag);
             s.expected.put(Key.of(MembershipTag.of(h.epoch.tagKey(), theirs, hash)), h);
             tags.add(tag);
         }
-        while (tags.size() < MembershipTag.padded(byHandle.size())) {
+        while (tags.size() < MembershipTag.padded(channels.size())) {
             byte[] noise = new byte[MembershipTag.BYTES];
             RANDOM.nextBytes(noise);
             tags.add(noise);
@@ -215,18 +250,24 @@ public final class ChannelProtocol implements Protocol {
     }
 
     private void tags(Session s, byte[] body) throws Malformed {
-        if (s.tagsHeard) throw new Malformed("tags sent twice in one connection");
-        s.tagsHeard = true;
         ByteReader r = new ByteReader(body);
         int n = r.length(MAX_TAGS, "tag count");
         if ((long) n * 32 > r.remaining()) throw new Malformed(n + " tags in " + r.remaining() + " bytes");
+        List<Held> proven = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Held h = s.expected.get(Key.of(r.bytes(32, "tag")));
-            if (h != null) s.proven.add(h);
+            if (h != null && byHandle.containsValue(h) && s.proven.add(h)) proven.add(h);
         }
         r.end("tags");
-        for (Held h : s.proven) sendFeeds(s, h);
-        if (!s.proven.isEmpty()) host.visibilityChanged(s.peer.id());
+        if (proven.isEmpty()) return;
+        List<Held> answer = new ArrayList<>();
+        for (Held h : proven) {
+            sendFeeds(s, h);
+            if (s.answered.add(h)) answer.add(h);
+        }
+        // The peer may have come to hold the channel after this node's tags went out: once more.
+        if (!answer.isEmpty()) offer(s, answer);
+        host.visibilityChanged(s.peer.id());
     }
 
     private void sendFeeds(Session s, Held h) {
@@ -329,6 +370,7 @@ public final class ChannelProtocol implements Protocol {
     private void add(Held h) {
         register(h);
         save();
+        for (Session s : sessions.values()) offer(s, List.of(h));
         host.authored(ownPersonas());
         host.interestChanged();
         if (store.headSeq(h.persona.id()) == 0) {
@@ -414,6 +456,27 @@ public final class ChannelProtocol implements Protocol {
             out.add(new Summary(h.entry.handle(), h.entry.name(), h.id, h.entry.network(), h.personas.size(), h.owner.equals(h.persona.id())));
         }
         return out;
+    }
+
+    /** One channel held, as {@link #list} shows it. */
+    public Summary summary(String handle) {
+        Held h = held(handle);
+        return new Summary(h.entry.handle(), h.entry.name(), h.id, h.entry.network(), h.personas.size(), h.owner.equals(h.persona.id()));
+    }
+
+    /**
+     * Stops holding the channel {@code handle}: its secret leaves the book and its personas are no
+     * longer replicated or served here (what is stored of them stays until the store drops it).
+     */
+    public void leave(String handle) {
+        Held h = held(handle);
+        byHandle.remove(handle);
+        byPersona.values().removeIf(x -> x == h);
+        blobs.values().removeIf(x -> x == h);
+        for (Session s : sessions.values()) s.proven.remove(h);
+        save();
+        host.authored(ownPersonas());
+        host.interestChanged();
     }
 
     /** Which channel a blob belongs to, if it is a channel blob this node knows. */

@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Set;
 import org.grapevine.gossip.wire.WireMessage;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.Identity;
+import org.grapevine.identity.blob.BlobHasher;
+import org.grapevine.identity.channel.ChannelBlobs;
+import org.grapevine.identity.channel.Sealing;
+import org.grapevine.identity.log.Entry;
 import org.grapevine.identity.channel.ChannelInvite;
 import org.grapevine.identity.content.Content;
 import org.grapevine.node.channel.ChannelProtocol;
@@ -56,6 +61,8 @@ class ChannelsIT {
         alice.connect(bob);
         carol.connect(alice);
         carol.connect(bob);
+        // The channel is made and joined while the members are connected: their tags go out then.
+        net.waitFor("alice and bob connected", () -> alice.connectedTo(bob) && bob.connectedTo(alice));
 
         alice.node().channels(c -> c.create("wedding", "Ann & Bo", TestNet.NETWORK.name())).join();
         ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
@@ -101,6 +108,84 @@ class ChannelsIT {
                 WireMessage m = mallory.receive();
                 for (AuthorId p : personas) assertFalse(names(m, p), "a non-member was told of a persona: " + m);
                 if (m instanceof WireMessage.CaughtUp c && c.feed().equals(alice.id())) caughtUp = true;
+            }
+        }
+        net.assertNoInternalErrors();
+    }
+
+    @Test
+    void aChannelPhotoReachesMembersWholeAndANonMemberAskingForItGetsTheAnswerOfAnUnknownBlob() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        alice.follow(bob);
+        bob.follow(alice);
+        alice.connect(bob);
+        alice.node().channels(c -> c.create("wedding", "wedding", TestNet.NETWORK.name())).join();
+        ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+        bob.node().channels(c -> c.join(invite, "wedding", true, "")).join();
+
+        byte[] photo = new byte[600_000];
+        RANDOM.nextBytes(photo);
+        byte[] key = ChannelBlobs.newKey();
+        java.nio.file.Path encrypted = dir.resolve("photo.enc");
+        try (var out = java.nio.file.Files.newOutputStream(encrypted)) {
+            ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
+        }
+        BlobId blob = alice.node().blobFiles().add(encrypted).id();
+        Content.Post post = new Content.Post("the photo", null, null, List.of(), List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "p.jpg")), "");
+        alice.node().channels(c -> c.post("wedding", post, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();
+        Entry open = alice.postAttaching("a public photo", java.nio.file.Files.write(dir.resolve("public.jpg"), new byte[] {1, 2, 3}));
+        BlobId publicBlob = ((Content.Post) open.decodeContent()).attachments().get(0).blob();
+
+        net.waitFor("bob's node fetched the channel photo by itself", () -> bob.node().blobFiles().isComplete(blob));
+        byte[] ciphertext = java.nio.file.Files.readAllBytes(bob.node().blobFiles().path(blob).orElseThrow());
+        java.io.ByteArrayOutputStream back = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i * (long) BlobHasher.CHUNK_SIZE < ciphertext.length; i++) {
+            int from = i * BlobHasher.CHUNK_SIZE;
+            int len = Math.min(BlobHasher.CHUNK_SIZE, ciphertext.length - from);
+            back.write(ChannelBlobs.decryptChunk(java.util.Arrays.copyOfRange(ciphertext, from, from + len), len, i, key, photo.length));
+        }
+        assertTrue(java.util.Arrays.equals(photo, back.toByteArray()), "bit for bit");
+
+        try (RawPeer mallory = RawPeer.connect(bob.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
+            mallory.readTimeout(TestNet.PATIENCE);
+            // The channel blob first, then a public one: the public answer shows the first want was handled.
+            mallory.send(new WireMessage.BlobWant(blob, 1, ciphertext.length));
+            mallory.send(new WireMessage.BlobGet(blob, List.of(0)));
+            mallory.send(new WireMessage.BlobWant(publicBlob, 1, -1));
+            while (true) {
+                WireMessage m = mallory.receive();
+                if (m instanceof WireMessage.BlobHave h && h.blob().equals(blob)) throw new AssertionError("told of the channel blob: " + m);
+                if (m instanceof WireMessage.BlobChunk c && c.blob().equals(blob)) throw new AssertionError("sent a chunk of the channel blob");
+                if (m instanceof WireMessage.BlobHave h && h.blob().equals(publicBlob)) break;
+            }
+        }
+        net.assertNoInternalErrors();
+    }
+
+    @Test
+    void aStrangerWhoSendsAMembersOwnTagsBackIsProvenForNothing() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        alice.node().channels(c -> c.create("wedding", "wedding", TestNet.NETWORK.name())).join();
+        alice.node().channels(c -> c.post("wedding", Content.Post.text("for members"), List.of())).join();
+        AuthorId persona = alice.node().channels(c -> c.members("wedding")).join().get(0).persona();
+        alice.post("in public");
+        try (RawPeer mallory = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK, 0, Set.of(ChannelProtocol.CAPABILITY))) {
+            mallory.readTimeout(TestNet.PATIENCE);
+            WireMessage m = mallory.receive();
+            while (!(m instanceof WireMessage.Extension first && first.code() == 128)) m = mallory.receive();
+            WireMessage.Extension tags = (WireMessage.Extension) m;
+            assertEquals(1 + 8 * 32, tags.body().length, "one channel's tag among seven random ones");
+            mallory.send(tags); // alice's own tags, reflected
+            // Handled in order on alice's loop: by her answer to the public feed, the tags were judged.
+            mallory.send(new WireMessage.Clock(List.of(new WireMessage.FeedState(persona, 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE),
+                    new WireMessage.FeedState(alice.id(), 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE))));
+            while (!(m instanceof WireMessage.CaughtUp c && c.feed().equals(alice.id()))) {
+                m = mallory.receive();
+                assertFalse(m instanceof WireMessage.Extension feeds && feeds.code() == 129, "told the channel's personas");
+                assertFalse(names(m, persona) && !(m instanceof WireMessage.Extension), "told of the persona: " + m);
             }
         }
         net.assertNoInternalErrors();

@@ -72,6 +72,12 @@ final class RawPeer implements AutoCloseable {
     /** As {@link #connect(InetSocketAddress, Identity, NetworkKey)}, saying it listens on {@code listenPort} (true or not). */
     static RawPeer connect(InetSocketAddress to, Identity identity, NetworkKey network, int listenPort)
             throws IOException, NoiseException, Malformed {
+        return connect(to, identity, network, listenPort, java.util.Set.of());
+    }
+
+    /** As {@link #connect(InetSocketAddress, Identity, NetworkKey, int)}, saying in the handshake it speaks {@code capabilities}. */
+    static RawPeer connect(InetSocketAddress to, Identity identity, NetworkKey network, int listenPort, java.util.Set<String> capabilities)
+            throws IOException, NoiseException, Malformed {
         Socket s = dial(to);
         try {
             DataInputStream in = new DataInputStream(s.getInputStream());
@@ -82,7 +88,7 @@ final class RawPeer implements AutoCloseable {
             if (frame == null) throw new EOFException("closed during the handshake");
             byte[] payload = hs.readMessage(frame);
             StaticKeyBinding remote = StaticKeyBinding.verify(payload, network, hs.remoteStatic().orElseThrow());
-            writeFrame(s.getOutputStream(), hs.writeMessage(StaticKeyBinding.sign(identity, network, key, listenPort, java.util.Set.of())));
+            writeFrame(s.getOutputStream(), hs.writeMessage(StaticKeyBinding.sign(identity, network, key, listenPort, capabilities)));
             return new RawPeer(s, hs.split(), remote);
         } catch (IOException | NoiseException | Malformed | RuntimeException e) {
             s.close();
