@@ -250,6 +250,36 @@ final class DaemonNode implements TestNode {
         posted.posted(entry, blob, System.nanoTime());
     }
 
+    private ChannelSteps.Api api() {
+        return new ChannelSteps.Api() {
+            @Override
+            public <T extends ApiResponse> T ask(ApiRequest request, Class<T> type) {
+                return call(request, type);
+            }
+        };
+    }
+
+    @Override
+    public void channelCreate(String name) {
+        ChannelSteps.create(api(), name);
+    }
+
+    @Override
+    public String channelInvite(String name) {
+        InetSocketAddress a = address();
+        return ChannelSteps.invite(api(), name, new PeerAddress(a.getHostString(), a.getPort(), id()).toString());
+    }
+
+    @Override
+    public void channelJoin(String code, String name) {
+        ChannelSteps.join(api(), code, name);
+    }
+
+    @Override
+    public void channelPost(String name, String text, Path attachment, String fileName, Posted posted) {
+        ChannelSteps.post(api(), name, text, attachment, posted);
+    }
+
     @Override
     public void declareName(String name) {
         publish(new Content.About(name, "", null));

@@ -87,6 +87,8 @@ public final class ScenarioRunner implements AutoCloseable {
     private TestNetwork network;
     private List<TestNode> nodes = List.of();
     private final Map<Integer, String> names = new HashMap<>();
+    /** Each channel of the scenario, by name, and the nodes that are its members. */
+    private final Map<String, Set<Integer>> channels = new HashMap<>();
     /** follower → followed, as the scenario made them. */
     private final Map<Integer, Set<Integer>> follows = new HashMap<>();
     /** author → nodes interested in it, from {@link #follows}; cleared when a follow is made. */
@@ -266,6 +268,18 @@ public final class ScenarioRunner implements AutoCloseable {
                     : made + " posts by " + p.who() + (down > 0 ? " (" + down + " of them down)" : ""));
         } else if (step instanceof Step.Attach a) {
             attach(a);
+        } else if (step instanceof Step.ChannelCreate c) {
+            live(c.node(), c.line()).channelCreate(c.name());
+            channels.put(c.name(), new java.util.TreeSet<>(List.of(c.node())));
+            say(name(c.node()) + " creates the channel " + c.name());
+        } else if (step instanceof Step.ChannelInvite c) {
+            String code = live(c.node(), c.line()).channelInvite(c.name());
+            List<Integer> guests = resolve(c.to()).stream().filter(j -> j != c.node() && nodes.get(j).alive()).toList();
+            inParallel(guests, j -> nodes.get(j).channelJoin(code, c.name()));
+            channels.get(c.name()).addAll(guests);
+            say(name(c.node()) + " invites " + guests.size() + " to " + c.name() + ", who join");
+        } else if (step instanceof Step.ChannelPost c) {
+            channelPost(c);
         } else if (step instanceof Step.Await a) {
             await(a);
         } else if (step instanceof Step.Wait w) {
@@ -358,6 +372,44 @@ public final class ScenarioRunner implements AutoCloseable {
         }
     }
 
+    /** The made-up file of {@code bytes} bytes a step attaches, in a directory of its own so it keeps its name. */
+    private Path madeUpFile(int line, String fileName, long bytes) throws IOException {
+        Path file = options.workDir().resolve("upload-" + line).resolve(fileName.replaceAll("[^A-Za-z0-9._-]", "_"));
+        Files.createDirectories(file.getParent());
+        byte[] buffer = new byte[1 << 20];
+        try (var outStream = Files.newOutputStream(file)) {
+            long left = bytes;
+            while (left > 0) {
+                int k = (int) Math.min(buffer.length, left);
+                random.nextBytes(buffer);
+                outStream.write(buffer, 0, k);
+                left -= k;
+            }
+        }
+        return file;
+    }
+
+    private void channelPost(Step.ChannelPost c) {
+        TestNode n = live(c.node(), c.line());
+        java.util.Set<Integer> members = channels.get(c.name());
+        if (!members.contains(c.node())) throw new ScenarioFailure("line " + c.line() + ": node " + c.node() + " is not a member of " + c.name());
+        try {
+            if (c.bytes() < 0) {
+                String text = c.text() != null ? c.text() : "a post of node " + c.node() + " in " + c.name();
+                n.channelPost(c.name(), text, null, null, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
+                say(name(c.node()) + " posts into " + c.name());
+                return;
+            }
+            String fileName = c.file() != null ? c.file() : "photo-" + c.node() + "-" + c.line() + ".jpg";
+            Path file = madeUpFile(c.line(), fileName, c.bytes());
+            n.channelPost(c.name(), "shared " + fileName, file, fileName, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
+            Files.delete(file);
+            say(name(c.node()) + " posts " + fileName + " (" + Report.human(c.bytes()) + ") into " + c.name());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot attach a file at line " + c.line(), e);
+        }
+    }
+
     private void attach(Step.Attach a) {
         TestNode n = live(a.node(), a.line());
         String fileName = a.name() != null ? a.name() : "file-" + a.node() + "-" + a.line() + ".bin";
@@ -408,6 +460,7 @@ public final class ScenarioRunner implements AutoCloseable {
             case DELIVERED, CONVERGED -> this::allDelivered;
             case BLOBS -> this::allBlobsFetched;
             case CONNECTED -> this::allConnected;
+            case CHANNEL -> () -> allDelivered(true) && allBlobsFetched(true);
         };
         long deadline = from + a.within().toNanos();
         boolean ok;
@@ -428,7 +481,7 @@ public final class ScenarioRunner implements AutoCloseable {
         int told = 0;
         Set<List<Integer>> explained = new HashSet<>(); // Each node's view of each feed once.
         for (Tracker.Post p : tracker.posts()) {
-            for (int n : interested(p.author)) {
+            for (int n : audience(p)) {
                 TestNode node = nodes.get(n);
                 if (!node.alive() || p.arrived.containsKey(n) || node.holdsUnseen(p.id) || !explained.add(List.of(n, p.author))) continue;
                 if (told++ == MAX_EXPLAINED) {
@@ -452,6 +505,14 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     // ---- who should have what ----
+
+    /** The nodes a post is for: its channel's other members, or those whose interest reaches its author. */
+    private Set<Integer> audience(Tracker.Post p) {
+        if (p.members == null) return interested(p.author);
+        Set<Integer> out = new HashSet<>(p.members);
+        out.remove(p.author);
+        return out;
+    }
 
     /**
      * The nodes whose interest reaches {@code author}: following it within {@code hops} hops.
@@ -485,9 +546,15 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private boolean allDelivered() {
+        return allDelivered(false);
+    }
+
+    /** Every post (or, with {@code channelsOnly}, every channel post) is at every live node it is for. */
+    private boolean allDelivered(boolean channelsOnly) {
         network.refresh();
         for (Tracker.Post p : tracker.posts()) {
-            for (int n : interested(p.author)) {
+            if (channelsOnly && p.members == null) continue;
+            for (int n : audience(p)) {
                 TestNode node = nodes.get(n);
                 if (!node.alive()) continue;
                 if (!p.arrived.containsKey(n) && !node.holdsUnseen(p.id)) return false;
@@ -497,10 +564,14 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     private boolean allBlobsFetched() {
+        return allBlobsFetched(false);
+    }
+
+    private boolean allBlobsFetched(boolean channelsOnly) {
         network.refresh();
         for (Tracker.Post p : tracker.posts()) {
-            if (p.blob == null) continue;
-            for (int n : interested(p.author)) {
+            if (p.blob == null || (channelsOnly && p.members == null)) continue;
+            for (int n : audience(p)) {
                 TestNode node = nodes.get(n);
                 if (node.alive() && !node.hasBlob(p.blob)) return false;
             }
@@ -517,6 +588,42 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     // ---- output ----
+
+    /** What the scenario's channels delivered among their members, and what reached anyone else (which must be nothing). */
+    record ChannelTally(int posts, long wanted, long delivered, long leakedEntries, long leakedBlobs) {}
+
+    private ChannelTally channelTally = new ChannelTally(0, 0, 0, 0, 0);
+
+    /** The channel tally of the latest report. */
+    ChannelTally channelTally() {
+        return channelTally;
+    }
+
+    private void channelReport(List<Tracker.Post> posts) {
+        int count = 0;
+        long wanted = 0, delivered = 0, leakedEntries = 0, leakedBlobs = 0;
+        for (Tracker.Post p : posts) {
+            if (p.members == null) continue;
+            count++;
+            for (int n = 0; n < nodes.size(); n++) {
+                if (n == p.author) continue;
+                TestNode node = nodes.get(n);
+                boolean has = p.arrived.containsKey(n) || (node.alive() && node.holdsUnseen(p.id));
+                if (p.members.contains(n)) {
+                    if (!node.alive()) continue;
+                    wanted++;
+                    if (has) delivered++;
+                } else {
+                    if (has) leakedEntries++;
+                    if (p.blob != null && node.alive() && node.hasBlob(p.blob)) leakedBlobs++;
+                }
+            }
+        }
+        channelTally = new ChannelTally(count, wanted, delivered, leakedEntries, leakedBlobs);
+        if (count == 0) return;
+        say(String.format(Locale.ROOT, "channels: %d posts, %d of %d copies at live members (%.1f%%); reached non-members: %d entries, %d blobs",
+                count, delivered, wanted, wanted == 0 ? 100.0 : 100.0 * delivered / wanted, leakedEntries, leakedBlobs));
+    }
 
     private Report report(String label) {
         network.refresh();
@@ -535,7 +642,7 @@ public final class ScenarioRunner implements AutoCloseable {
             int want = 0;
             int got = 0;
             long last = 0;
-            for (int n : interested(p.author)) {
+            for (int n : audience(p)) {
                 if (!nodes.get(n).alive()) continue;
                 want++;
                 Long at = p.arrived.get(n);
@@ -564,6 +671,7 @@ public final class ScenarioRunner implements AutoCloseable {
             lines.add(new Report.PostLine(p.id.toString().substring(0, 12), p.author, want, got, complete));
         }
         lines.sort(Comparator.comparingDouble((Report.PostLine l) -> l.completeMs() < 0 ? Double.MAX_VALUE : l.completeMs()).reversed());
+        channelReport(posts);
         long bytes = 0;
         for (int i = 0; i < nodes.size(); i++) bytes += network.bytesSent(i);
         int alive = (int) nodes.stream().filter(TestNode::alive).count();

@@ -153,6 +153,42 @@ final class SimNode implements TestNode {
         return new PeerAddress(a.getAddress().getHostAddress(), a.getPort(), other.id());
     }
 
+    /** This node's local API, answered in this JVM as a daemon answers it. */
+    private ChannelSteps.Api api() {
+        org.grapevine.node.api.LocalApi local = org.grapevine.node.api.LocalApi.daemon(node, store, home);
+        return new ChannelSteps.Api() {
+            @Override
+            public <T extends org.grapevine.node.api.ApiResponse> T ask(org.grapevine.node.api.ApiRequest request, Class<T> type) {
+                org.grapevine.node.api.ApiResponse answer = local.handle(request);
+                if (answer instanceof org.grapevine.node.api.ApiResponse.Failed f) {
+                    throw new ScenarioRunner.ScenarioFailure("node " + index + ": " + f.message());
+                }
+                return type.cast(answer);
+            }
+        };
+    }
+
+    @Override
+    public void channelCreate(String name) {
+        ChannelSteps.create(api(), name);
+    }
+
+    @Override
+    public String channelInvite(String name) {
+        InetSocketAddress a = address();
+        return ChannelSteps.invite(api(), name, new PeerAddress(a.getHostString(), a.getPort(), id()).toString());
+    }
+
+    @Override
+    public void channelJoin(String code, String name) {
+        ChannelSteps.join(api(), code, name);
+    }
+
+    @Override
+    public void channelPost(String name, String text, Path attachment, String fileName, Posted posted) {
+        ChannelSteps.post(api(), name, text, attachment, posted);
+    }
+
     @Override
     public boolean holdsUnseen(EntryId entry) {
         return store.get(entry).isPresent();

@@ -47,6 +47,18 @@ interface TestNode {
     /** Posts {@code text}, with {@code attachment} (a file, named {@code name}) unless it is null. */
     void post(String text, Path attachment, String name, Posted posted);
 
+    /** Creates a private channel it calls {@code name}. */
+    void channelCreate(String name);
+
+    /** An invite code to its channel {@code name}, naming where it can be reached. */
+    String channelInvite(String name);
+
+    /** Joins the channel of {@code code}, calling it {@code name}. */
+    void channelJoin(String code, String name);
+
+    /** Posts {@code text} into its channel {@code name}, with {@code attachment} (a file, named {@code fileName}) unless it is null. */
+    void channelPost(String name, String text, Path attachment, String fileName, Posted posted);
+
     /** Declares a display name for itself. */
     void declareName(String name);
 

@@ -284,8 +284,8 @@ class ExtensionsIT {
         carol.connect(bob);
 
         net.waitFor("alice and carol greeted each other", () -> aliceEcho.answersHeard.contains("olleh") && carolEcho.answersHeard.contains("olleh"));
-        assertEquals(Set.of("test-echo/1"), aliceEcho.capabilitiesSeen.get(carol.id()), "carol said in her handshake what she speaks");
-        assertEquals(Set.of(), aliceEcho.capabilitiesSeen.get(bob.id()), "bob speaks nothing more");
+        assertEquals(Set.of("test-echo/1", "channels/1"), aliceEcho.capabilitiesSeen.get(carol.id()), "carol said in her handshake what she speaks");
+        assertEquals(Set.of("channels/1"), aliceEcho.capabilitiesSeen.get(bob.id()), "bob speaks only what every node does");
         assertTrue(aliceEcho.sent.get() >= 2 && carolEcho.sent.get() >= 2, "bob was greeted too, though he does not speak it");
 
         // Bob ignored what he does not speak: the connections stay and everything still crosses.

@@ -392,7 +392,7 @@ class MeshIT {
         TestNode alice = net.node("alice");
         try (RawPeer p = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK)) {
             p.readTimeout(TestNet.PATIENCE);
-            assertTrue(p.remote().capabilities().isEmpty(), "a node with no extensions names none");
+            assertEquals(java.util.Set.of("channels/1"), p.remote().capabilities(), "a node names what every node speaks beyond the base protocol");
             p.sendMessage(new byte[] {(byte) 255, 1, 2, 3});
             p.sendMessage(new byte[] {16});
             p.sendMessage(new ByteWriter(64).u8(1).varint(1).id(alice.id()).varint(1).u8(9).u8(255).toByteArray());

@@ -26,7 +26,8 @@ final class LineParser {
             Map.entry("follow", "follow 1..4 -> 0, or follow random 5"),
             Map.entry("post", "post 0 \"hello\", or post all 10"),
             Map.entry("attach", "attach 3 2MiB \"wedding.jpg\""),
-            Map.entry("await", "await delivered within 10s"),
+            Map.entry("channel", "channel create 0 wedding, channel invite 0 wedding -> 1..11, channel post 3 wedding \"hi\", channel attach 3 wedding 8MiB \"photo.jpg\""),
+            Map.entry("await", "await delivered within 10s, or await channel within 60s"),
             Map.entry("wait", "wait 2s"),
             Map.entry("kill", "kill 3,5"),
             Map.entry("restart", "restart 3,5"),
@@ -37,7 +38,7 @@ final class LineParser {
             Map.entry("say", "say \"Alice posts a photo\""),
             Map.entry("name", "name 0 \"alice\""));
     /** The step names in the order the reference lists them. */
-    static final List<String> STEPS = List.of("nodes", "hops", "seed", "topology", "link", "follow", "post", "attach",
+    static final List<String> STEPS = List.of("nodes", "hops", "seed", "topology", "link", "follow", "post", "attach", "channel",
             "await", "wait", "kill", "restart", "partition", "heal", "report", "feeds", "say", "name");
     private static final List<String> LINK_SETTINGS = List.of("latency", "jitter", "loss");
 
@@ -89,6 +90,7 @@ final class LineParser {
             case "follow" -> follow();
             case "post" -> post();
             case "attach" -> new Step.Attach(line, node(), size(), optionalString("the file name", Step.Attach.MAX_NAME_BYTES));
+            case "channel" -> channel();
             case "await" -> await();
             case "wait" -> new Step.Wait(line, duration("the duration"));
             case "kill" -> new Step.Kill(line, nodeSet("the nodes to kill"));
@@ -173,6 +175,32 @@ final class LineParser {
             count = (int) ranged("the post count", 1, Step.Post.MAX_COUNT);
         }
         return new Step.Post(line, who, count, optionalString("the text", Step.Post.MAX_TEXT_BYTES));
+    }
+
+    private Step channel() {
+        String what = lower(word("create, invite, post or attach"));
+        return switch (what) {
+            case "create" -> new Step.ChannelCreate(line, node(), channelName());
+            case "invite" -> {
+                int node = node();
+                String name = channelName();
+                if (!peekIs(Type.ARROW)) throw missing("'->' and the nodes to invite");
+                pos++;
+                yield new Step.ChannelInvite(line, node, name, nodeSet("the nodes to invite after '->'"));
+            }
+            case "post" -> new Step.ChannelPost(line, node(), channelName(), optionalString("the text", Step.Post.MAX_TEXT_BYTES), -1, null);
+            case "attach" -> new Step.ChannelPost(line, node(), channelName(), null, size(), optionalString("the file name", Step.Attach.MAX_NAME_BYTES));
+            default -> throw unknown("channel step", what, List.of("create", "invite", "post", "attach"));
+        };
+    }
+
+    private String channelName() {
+        String w = word("the channel's name");
+        try {
+            return Step.checkChannelName(w);
+        } catch (IllegalArgumentException e) {
+            throw new LineError(e.getMessage());
+        }
     }
 
     private Step await() {

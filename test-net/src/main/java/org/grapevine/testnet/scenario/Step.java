@@ -142,6 +142,46 @@ public sealed interface Step {
         }
     }
 
+    /** A channel's name in a scenario: as {@code grapevine channel create NAME} takes it. */
+    static String checkChannelName(String name) {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9._-]{0,31}")) {
+            throw new IllegalArgumentException("a channel name is 1 to 32 of a-z, 0-9, '.', '_' and '-', not '" + name + "'");
+        }
+        return name;
+    }
+
+    /** {@code channel create NODE NAME}: the node creates a private channel it calls NAME. */
+    record ChannelCreate(int line, int node, String name) implements Step {
+        public ChannelCreate {
+            checkLine(line);
+            checkNode(node);
+            checkChannelName(name);
+        }
+    }
+
+    /** {@code channel invite NODE NAME -> NODES}: the node invites each of {@code to}, who joins at once. */
+    record ChannelInvite(int line, int node, String name, NodeSet to) implements Step {
+        public ChannelInvite {
+            checkLine(line);
+            checkNode(node);
+            checkChannelName(name);
+            Objects.requireNonNull(to, "to");
+        }
+    }
+
+    /**
+     * {@code channel post NODE NAME ["TEXT"]}, or {@code channel attach NODE NAME SIZE ["FILE"]}:
+     * the node posts into the channel, with an attachment of {@code bytes} made-up bytes (−1: none).
+     */
+    record ChannelPost(int line, int node, String name, String text, long bytes, String file) implements Step {
+        public ChannelPost {
+            checkLine(line);
+            checkNode(node);
+            checkChannelName(name);
+            if (bytes < -1 || bytes > Attach.MAX_BYTES) throw new IllegalArgumentException("size must be 0.." + Attach.MAX_BYTES);
+        }
+    }
+
     /** {@code await WHAT [within D]}: block until the condition holds; failing after {@code within} (default 30s). */
     record Await(int line, What what, Duration within) implements Step {
         public static final Duration DEFAULT_WITHIN = Duration.ofSeconds(30);
@@ -154,7 +194,9 @@ public sealed interface Step {
             /** Every live node has at least one connection. */
             CONNECTED,
             /** As {@link #DELIVERED}; the name reads better after faults. */
-            CONVERGED
+            CONVERGED,
+            /** Every channel post so far, with its attachment, is at every live member of its channel. */
+            CHANNEL
         }
 
         public Await {

@@ -26,6 +26,12 @@ final class StepText {
             return "post " + s.who() + (s.count() != 1 || s.text() == null ? " " + s.count() : "") + optional(s.text());
         }
         if (step instanceof Step.Attach s) return "attach " + s.node() + " " + Values.size(s.bytes()) + optional(s.name());
+        if (step instanceof Step.ChannelCreate s) return "channel create " + s.node() + " " + s.name();
+        if (step instanceof Step.ChannelInvite s) return "channel invite " + s.node() + " " + s.name() + " -> " + s.to();
+        if (step instanceof Step.ChannelPost s) {
+            return s.bytes() < 0 ? "channel post " + s.node() + " " + s.name() + optional(s.text())
+                    : "channel attach " + s.node() + " " + s.name() + " " + Values.size(s.bytes()) + optional(s.file());
+        }
         if (step instanceof Step.Await s) return "await " + lower(s.what()) + " within " + Values.duration(s.within());
         if (step instanceof Step.Wait s) return "wait " + Values.duration(s.duration());
         if (step instanceof Step.Kill s) return "kill " + s.nodes();

@@ -25,6 +25,8 @@ final class Validator {
     private int[] changedOn;
     private Step.Partition partition;
     private Step.Heal healed;
+    /** The channels created so far, by name. */
+    private final java.util.Set<String> channels = new java.util.HashSet<>();
 
     /** A problem on a line: {@link ScenarioParser} adds the source name. */
     record Problem(int line, String message) {}
@@ -102,6 +104,16 @@ final class Validator {
             set(step, s.who());
         } else if (step instanceof Step.Attach s) {
             node(step, s.node());
+        } else if (step instanceof Step.ChannelCreate s) {
+            node(step, s.node());
+            if (!channels.add(s.name())) problem(step, "the channel " + s.name() + " is created twice");
+        } else if (step instanceof Step.ChannelInvite s) {
+            node(step, s.node());
+            set(step, s.to());
+            if (!channels.contains(s.name())) problem(step, "no channel " + s.name() + " was created before this line");
+        } else if (step instanceof Step.ChannelPost s) {
+            node(step, s.node());
+            if (!channels.contains(s.name())) problem(step, "no channel " + s.name() + " was created before this line");
         } else if (step instanceof Step.Kill s) {
             set(step, s.nodes());
         } else if (step instanceof Step.Restart s) {
@@ -154,6 +166,12 @@ final class Validator {
             acting(step, s.who(), "post");
         } else if (step instanceof Step.Attach s) {
             acting(step, NodeSet.of(s.node()), "attach");
+        } else if (step instanceof Step.ChannelCreate s) {
+            acting(step, NodeSet.of(s.node()), "create a channel");
+        } else if (step instanceof Step.ChannelInvite s) {
+            acting(step, NodeSet.of(s.node()), "invite");
+        } else if (step instanceof Step.ChannelPost s) {
+            acting(step, NodeSet.of(s.node()), "post into a channel");
         } else if (step instanceof Step.Name s) {
             acting(step, NodeSet.of(s.node()), "declare a name");
         } else if (step instanceof Step.Feeds s) {
