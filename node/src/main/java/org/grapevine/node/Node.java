@@ -288,6 +288,8 @@ public final class Node implements AutoCloseable {
             node.tick();
         }).join();
         node.blobs.resume();
+        // Channel attachments that arrived before a stop and were not fetched whole yet.
+        node.onLoop(() -> node.channelBlobs(node.channels.blobsAtStart()));
         node.loop.scheduleWithFixedDelay(node.guarded(node::tick, false), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
         node.loop.scheduleWithFixedDelay(node.guarded(node::savePeers, false), 60, 60, TimeUnit.SECONDS);
         store.recovery().ifPresent(r -> node.event("store rebuilt from its journal after an unclean shutdown: "

@@ -277,7 +277,11 @@ final class DaemonNode implements TestNode {
 
     @Override
     public void channelPost(String name, String text, Path attachment, String fileName, Posted posted) {
-        ChannelSteps.post(api(), name, text, attachment, posted);
+        // The daemons report a blob once the plan names it: name the encrypted blob once it is known.
+        ChannelSteps.post(api(), name, text, attachment, (id, blob, at) -> {
+            if (blob != null) network.watch(blob);
+            posted.posted(id, blob, at);
+        });
     }
 
     @Override

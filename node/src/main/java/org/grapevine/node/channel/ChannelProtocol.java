@@ -139,7 +139,16 @@ public final class ChannelProtocol implements Protocol {
         this.clock = clock;
         for (ChannelBook.Entry e : book.load()) register(new Held(e, identity));
         // Which blobs are the channels': hidden from non-members from the start.
-        for (String handle : byHandle.keySet()) entries(handle);
+        for (String handle : byHandle.keySet()) {
+            for (Item i : entries(handle)) atStart.addAll(i.keys());
+        }
+    }
+
+    /** The keys of the channel blobs found in the store at start, for the node to fetch what it lacks of them. */
+    private final List<Sealing.BlobKey> atStart = new ArrayList<>();
+
+    public List<Sealing.BlobKey> blobsAtStart() {
+        return List.copyOf(atStart);
     }
 
     /**
