@@ -62,6 +62,7 @@ public final class MeshBench {
             System.err.println("meshbench: " + e.getMessage());
             System.err.println("usage: bench/mesh sync [--authors N] [--entries N] [--text-bytes N] [--verify-seconds S] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh propagation [--posts N] [--warmup N]");
+            System.err.println("       bench/mesh channel [--posts N] [--warmup N]");
             System.err.println("       bench/mesh idle [SECONDS] [--authors N] [--entries N]");
             System.err.println("       bench/mesh blob [--mib N] [--seeders N] [--warmup N] [--runs N] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh tcp [--mib N] [--runs N]");
@@ -75,6 +76,7 @@ public final class MeshBench {
             switch (options.mode) {
                 case "sync" -> bench.sync();
                 case "propagation" -> bench.propagation();
+                case "channel" -> bench.channel();
                 case "idle" -> bench.idle();
                 case "blob" -> BlobBench.blob(bench::node, options.intOpt("mib", 256), options.intOpt("seeders", 1),
                         options.intOpt("warmup", -1), options.intOpt("runs", 3), options.intOpt("timeout", 600), options.flags.get("jfr"));
@@ -347,6 +349,66 @@ public final class MeshBench {
         if (!line) throw new SetupFailure("the nodes did not stay in a line");
     }
 
+    // ---------------------------------------------------------------- channel
+
+    /**
+     * The line A - B - C, all three members of one channel: channel posts and public posts by A,
+     * alternating, each timed until C stores it, so both kinds are measured side by side.
+     */
+    private void channel() throws Exception {
+        int posts = options.intOpt("posts", 100);
+        int warmup = options.intOpt("warmup", 20);
+        header("channel", "line A - B - C, all members of one channel; " + warmup + " warm-up rounds, then " + posts
+                + " channel posts and " + posts + " public posts, alternating");
+        MeshNode a = node("A");
+        MeshNode b = node("B");
+        MeshNode c = node("C");
+        b.publish(new Content.Follow(a.id(), true));
+        c.publish(new Content.Follow(a.id(), true));
+        b.start("127.0.0.1", 2);
+        a.start("127.0.0.2", 2);
+        c.start("127.0.0.3", 2);
+        a.node().channels(ch -> ch.create("bench", "bench", a.node().config().network().name())).join();
+        var invite = a.node().channels(ch -> ch.invite("bench", List.of())).join();
+        b.node().channels(ch -> ch.join(invite, "bench", true, "")).join();
+        c.node().channels(ch -> ch.join(invite, "bench", true, "")).join();
+        AuthorId persona = a.node().channels(ch -> ch.members("bench")).join().stream()
+                .filter(org.grapevine.node.channel.ChannelProtocol.Member::owner).findFirst().orElseThrow().persona();
+        a.dial(b);
+        c.dial(b);
+        await("B connected to A and C", 30, () -> b.connectedPeers() == 2 && a.connectedPeers() == 1 && c.connectedPeers() == 1);
+        await("C holds A's introduction", 30, () -> c.head(persona) >= 1);
+
+        long[] channel = new long[posts];
+        long[] open = new long[posts];
+        for (int i = -warmup; i < posts; i++) {
+            long t0 = System.nanoTime();
+            Entry sealed = a.node().channels(ch -> ch.post("bench", Content.Post.text("channel post " + t0), List.of())).join();
+            long atC = waitFor(c, persona, sealed.header().seq(), t0);
+            long t1 = System.nanoTime();
+            Entry pub = a.publish(Content.Post.text("public post " + t1));
+            long atC2 = waitFor(c, a.id(), pub.header().seq(), t1);
+            if (i >= 0) {
+                channel[i] = atC - t0;
+                open[i] = atC2 - t1;
+            }
+        }
+        detail("channel post A -> B -> C stored: %s", stats(channel));
+        detail("public post  A -> B -> C stored: %s", stats(open));
+        double ratio = percentile(channel, 50) / (double) percentile(open, 50);
+        result(String.format(Locale.ROOT, "channel: A->B->C median %.2f ms for channel posts, %.2f ms for public ones: ratio %.2f (target within 10%%: %s)",
+                percentile(channel, 50) / 1e6, percentile(open, 50) / 1e6, ratio, ratio <= 1.10 ? "met" : "MISSED"));
+    }
+
+    /** When {@code node} stored entry {@code seq} of {@code feed}, waiting at most 10 s from {@code since}. */
+    private static long waitFor(MeshNode node, AuthorId feed, long seq, long since) throws SetupFailure {
+        while (node.head(feed) < seq) {
+            if (System.nanoTime() - since > 10_000_000_000L) throw new SetupFailure("entry " + seq + " of " + feed + " did not arrive within 10 s");
+            LockSupport.parkNanos(50_000);
+        }
+        return System.nanoTime();
+    }
+
     // ---------------------------------------------------------------- idle
 
     /** Two synced nodes with 100 feeds each; the bytes their one connection moves while nothing happens. */
@@ -547,6 +609,7 @@ public final class MeshBench {
             List<String> known = switch (mode) {
                 case "sync" -> List.of("authors", "entries", "text-bytes", "verify-seconds", "timeout", "jfr");
                 case "propagation" -> List.of("posts", "warmup");
+                case "channel" -> List.of("posts", "warmup");
                 case "idle" -> List.of("seconds", "authors", "entries");
                 case "blob" -> List.of("mib", "seeders", "warmup", "runs", "timeout", "jfr");
                 case "tcp" -> List.of("mib", "runs");
