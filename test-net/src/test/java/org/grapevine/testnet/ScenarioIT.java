@@ -50,6 +50,28 @@ class ScenarioIT {
 
     @Test
     @Timeout(180)
+    void aChannelReachesEveryGuestAndNothingOfItReachesAnyoneElse() throws Exception {
+        ScenarioRunner.Result r = run("small-wedding", """
+                nodes 8
+                topology random 3
+                follow all -> all
+                await connected within 20s
+                channel create 0 wedding
+                channel invite 0 wedding -> 1..3
+                channel attach 1 wedding 1MiB "vows.jpg"
+                kill 3
+                channel post 2 wedding "lovely"
+                restart 3
+                await channel within 60s
+                report "small wedding"
+                """);
+        assertTrue(r.awaitsOk(), r.lastText());
+        String told = story.toString(StandardCharsets.UTF_8);
+        assertTrue(told.contains("channels: 2 posts, 6 of 6 copies at live members (100.0%); reached non-members: 0 entries, 0 blobs"), told);
+    }
+
+    @Test
+    @Timeout(180)
     void theDemoDeliversEveryPostAndPhotoAndTheNodeThatWasOfflineCatchesUp() throws Exception {
         ScenarioRunner.Result r = runShipped("demo");
         assertTrue(r.awaitsOk(), r.lastText());

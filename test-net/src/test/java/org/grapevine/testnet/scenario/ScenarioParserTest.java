@@ -3,6 +3,7 @@ package org.grapevine.testnet.scenario;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -319,7 +320,7 @@ class ScenarioParserTest {
         assertEquals("t.txt:2: unknown step 'partiton'; did you mean 'partition'?", errorAt2("partiton 0 | 1"));
         assertEquals("t.txt:2: unknown step 'folow'; did you mean 'follow'?", errorAt2("folow all -> 0"));
         assertEquals("t.txt:2: unknown step 'Wiat'; did you mean 'wait'?", errorAt2("Wiat 2s"));
-        assertEquals("t.txt:2: unknown step 'explode' (one of nodes, hops, seed, topology, link, follow, post, attach, await, wait, "
+        assertEquals("t.txt:2: unknown step 'explode' (one of nodes, hops, seed, topology, link, follow, post, attach, channel, await, wait, "
                 + "kill, restart, partition, heal, report, feeds, say, name)", errorAt2("explode 3"));
         assertEquals("t.txt:2: unknown topology 'rign'; did you mean 'ring'?", errorAt2("topology rign"));
         assertEquals("t.txt:2: unknown topology 'mesh' (one of chain, ring, star, full, random)", errorAt2("topology mesh"));
@@ -380,7 +381,7 @@ class ScenarioParserTest {
                 t.txt:2: the duration '30' has no unit: write 30ms, 30s or 30m
                 t.txt:3: node 11 is out of range (the scenario has 10 nodes)
                 t.txt:4: the size '5' has no unit: write 5B, 5KiB, 5MiB or 5GiB
-                t.txt:5: unknown condition 'everything' (one of delivered, blobs, connected, converged)""", message);
+                t.txt:5: unknown condition 'everything' (one of delivered, blobs, connected, converged, channel)""", message);
     }
 
     @Test
@@ -449,6 +450,29 @@ class ScenarioParserTest {
         assertEquals("await delivered within 30s", step("await delivered").syntax());
         assertEquals("feeds", step("feeds all").syntax());
         assertNull(((Step.Report) step("report")).label());
+    }
+
+    @Test
+    void channelStepsParseCheckAndReadBack() throws ScenarioException {
+        List<Step> steps = ScenarioParser.parse("""
+                nodes 12
+                channel create 0 wedding
+                channel invite 0 wedding -> 1..11
+                channel post 3 wedding "so moving"
+                channel attach 4 wedding 8MiB "cake.jpg"
+                await channel within 60s
+                """, "t.txt").steps();
+        assertEquals(new Step.ChannelInvite(3, 0, "wedding", LineParser.parseNodeSet("1..11")), steps.get(2));
+        assertEquals(new Step.ChannelPost(5, 4, "wedding", null, 8L << 20, "cake.jpg"), steps.get(4));
+        for (Step s : steps.subList(1, steps.size())) {
+            boolean create = s instanceof Step.ChannelCreate;
+            String script = "nodes 12\n" + (create ? "" : "channel create 0 wedding\n") + s.syntax();
+            assertEquals(s.syntax(), ScenarioParser.parse(script, "t.txt").steps().get(create ? 1 : 2).syntax());
+        }
+        assertEquals("t.txt:2: no channel party was created before this line", error("nodes 3\nchannel post 0 party"));
+        assertEquals("t.txt:3: the channel wedding is created twice", error("nodes 3\nchannel create 0 wedding\nchannel create 1 wedding"));
+        assertTrue(error("nodes 3\nchannel create 0 Wedding!").contains("a channel name is 1 to 32"), error("nodes 3\nchannel create 0 Wedding!"));
+        assertTrue(error("nodes 3\nchannel open 0 x").contains("unknown channel step 'open'"), error("nodes 3\nchannel open 0 x"));
     }
 
     @ParameterizedTest
