@@ -123,6 +123,72 @@ final class BlobBench {
         }
     }
 
+    /**
+     * A channel attachment against a public blob of the same file: one seeder and one fetcher,
+     * both members of one channel; the file added as it is and, encrypted, as the blob of a channel
+     * post. Fetches alternate public, channel, public, ... after one untimed fetch of each; rates
+     * count the file's MiB.
+     */
+    static void channelBlob(Nodes nodes, int mib, int runs, int timeoutSeconds) throws Exception {
+        long size = (long) mib << 20;
+        header("channel-blob", String.format(Locale.ROOT, "one %d MiB file, public and as a channel attachment, one seeder, one fetcher, %d timed runs of each",
+                mib, runs));
+        Path dir = Files.createTempDirectory("grapevine-blobbench-");
+        try {
+            Path source = dir.resolve("source.bin");
+            byte[] sha = writeRandom(source, size);
+            MeshNode fetcher = nodes.node("F");
+            MeshNode seeder = nodes.node("S");
+            fetcher.start("127.0.0.1", 1);
+            seeder.start("127.0.0.2", 1);
+            String network = seeder.node().config().network().name();
+            seeder.node().channels(c -> c.create("bench", "bench", network)).join();
+            var invite = seeder.node().channels(c -> c.invite("bench", List.of())).join();
+            fetcher.node().channels(c -> c.join(invite, "bench", true, "")).join();
+            BlobId open = seeder.node().blobFiles().add(source).id();
+            byte[] key = org.grapevine.identity.channel.ChannelBlobs.newKey();
+            Path encrypted = dir.resolve("source.enc");
+            try (var in = Files.newInputStream(source); var out = new java.io.BufferedOutputStream(Files.newOutputStream(encrypted), 1 << 20)) {
+                org.grapevine.identity.channel.ChannelBlobs.encrypt(in, size, key, out);
+            }
+            BlobId sealed = seeder.node().blobFiles().add(encrypted).id();
+            long sealedSize = Files.size(encrypted);
+            Files.delete(encrypted);
+            Files.delete(source);
+            var post = new org.grapevine.identity.content.Content.Post("bench", null, null, List.of(),
+                    List.of(new org.grapevine.identity.content.Content.Attachment(sealed, size, "application/octet-stream", "bench.bin")), "");
+            var entry = seeder.node().channels(c -> c.post("bench", post, List.of(new org.grapevine.identity.channel.Sealing.BlobKey(sealed, key, size)))).join();
+            seeder.dial(fetcher);
+            await("the fetcher holds the channel post (so it is proven a member)", 30,
+                    () -> fetcher.head(entry.header().author()) >= entry.header().seq());
+            detail("public blob %s, channel blob %s (%d bytes encrypted)", open, sealed, sealedSize);
+
+            double[] publicRates = new double[runs];
+            double[] channelRates = new double[runs];
+            List<MeshNode> seeds = List.of(seeder);
+            fetchOnce(fetcher, seeds, open, size, timeoutSeconds, null);
+            fetcher.node().removeBlob(open).get(30, TimeUnit.SECONDS);
+            fetchOnce(fetcher, seeds, sealed, sealedSize, timeoutSeconds, null);
+            fetcher.node().removeBlob(sealed).get(30, TimeUnit.SECONDS);
+            for (int r = 0; r < runs; r++) {
+                Run p = fetchOnce(fetcher, seeds, open, size, timeoutSeconds, null);
+                if (!Arrays.equals(sha, sha256(fetcher.node().blobFiles().path(open).orElseThrow()))) throw new SetupFailure("the public copy differs");
+                fetcher.node().removeBlob(open).get(30, TimeUnit.SECONDS);
+                Run c = fetchOnce(fetcher, seeds, sealed, sealedSize, timeoutSeconds, null);
+                fetcher.node().removeBlob(sealed).get(30, TimeUnit.SECONDS);
+                publicRates[r] = mib / p.seconds;
+                channelRates[r] = mib / c.seconds;
+                detail("run %d: public %.1f MiB/s, channel %.1f MiB/s", r + 1, publicRates[r], channelRates[r]);
+            }
+            double pm = publicRates[medianIndex(publicRates)];
+            double cm = channelRates[medianIndex(channelRates)];
+            result(String.format(Locale.ROOT, "channel-blob: %d MiB: public median %.1f MiB/s, channel median %.1f MiB/s: %.0f%% (target at least 90%%: %s)",
+                    mib, pm, cm, 100 * cm / pm, cm >= 0.9 * pm ? "met" : "MISSED"));
+        } finally {
+            MeshNode.deleteTree(dir);
+        }
+    }
+
     /** The most warm-up fetches when warming up until the JIT is idle. */
     private static final int MAX_WARMUP = 10;
     /** The JIT counts as idle during a fetch when it compiled for at most this share of the fetch's time. */

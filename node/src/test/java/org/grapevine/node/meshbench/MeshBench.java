@@ -66,6 +66,7 @@ public final class MeshBench {
             System.err.println("       bench/mesh idle [SECONDS] [--authors N] [--entries N]");
             System.err.println("       bench/mesh blob [--mib N] [--seeders N] [--warmup N] [--runs N] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh tcp [--mib N] [--runs N]");
+            System.err.println("       bench/mesh channel-blob [--mib N] [--runs N] [--timeout S]");
             System.err.println("       add -v to print the nodes' event logs");
             System.exit(2);
             return;
@@ -81,6 +82,8 @@ public final class MeshBench {
                 case "blob" -> BlobBench.blob(bench::node, options.intOpt("mib", 256), options.intOpt("seeders", 1),
                         options.intOpt("warmup", -1), options.intOpt("runs", 3), options.intOpt("timeout", 600), options.flags.get("jfr"));
                 case "tcp" -> BlobBench.tcp(options.intOpt("mib", 256), options.intOpt("runs", 3));
+                case "channel-blob" -> BlobBench.channelBlob(bench::node, options.intOpt("mib", 256), options.intOpt("runs", 3),
+                        options.intOpt("timeout", 600));
                 default -> throw new IllegalStateException(options.mode);
             }
         } catch (SetupFailure e) {
@@ -613,7 +616,8 @@ public final class MeshBench {
                 case "idle" -> List.of("seconds", "authors", "entries");
                 case "blob" -> List.of("mib", "seeders", "warmup", "runs", "timeout", "jfr");
                 case "tcp" -> List.of("mib", "runs");
-                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, idle, blob, tcp)");
+                case "channel-blob" -> List.of("mib", "runs", "timeout");
+                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, channel, idle, blob, channel-blob, tcp)");
             };
             boolean verbose = false;
             List<String> positional = new ArrayList<>();
