@@ -96,6 +96,26 @@ class ScenarioModesIT {
 
     @Test
     @Timeout(180)
+    void daemonProcessesShareAChannelAmongItsMembersOnly() throws Exception {
+        Run run = testnet("""
+                nodes 5
+                topology ring
+                follow all -> all
+                await connected within 60s
+                channel create 0 party
+                channel invite 0 party -> 1,2
+                channel attach 1 party 1MiB "cake.jpg"
+                channel post 2 party "and the music!"
+                await channel within 60s
+                report "channel"
+                """, "--processes");
+        assertEquals(0, run.exit, run.story);
+        assertTrue(run.story.contains("channels: 2 posts, 4 of 4 copies at live members (100.0%); reached non-members: 0 entries, 0 blobs"), run.story);
+        noDaemonLeft();
+    }
+
+    @Test
+    @Timeout(180)
     void inNetworkNamespacesNodesFindEachOtherOverMdnsAndDeliver() throws Exception {
         Run run = testnet("""
                 nodes 3

@@ -250,7 +250,8 @@ final class DaemonNode implements TestNode {
         posted.posted(entry, blob, System.nanoTime());
     }
 
-    private ChannelSteps.Api api() {
+    @Override
+    public ChannelSteps.Api api() {
         return new ChannelSteps.Api() {
             @Override
             public <T extends ApiResponse> T ask(ApiRequest request, Class<T> type) {
@@ -260,23 +261,7 @@ final class DaemonNode implements TestNode {
     }
 
     @Override
-    public void channelCreate(String name) {
-        ChannelSteps.create(api(), name);
-    }
-
-    @Override
-    public String channelInvite(String name) {
-        InetSocketAddress a = address();
-        return ChannelSteps.invite(api(), name, new PeerAddress(a.getHostString(), a.getPort(), id()).toString());
-    }
-
-    @Override
-    public void channelJoin(String code, String name) {
-        ChannelSteps.join(api(), code, name);
-    }
-
-    @Override
-    public void channelPost(String name, String text, Path attachment, String fileName, Posted posted) {
+    public void channelPost(String name, String text, Path attachment, Posted posted) {
         // The daemons report a blob once the plan names it: name the encrypted blob once it is known.
         ChannelSteps.post(api(), name, text, attachment, (id, blob, at) -> {
             if (blob != null) network.watch(blob);

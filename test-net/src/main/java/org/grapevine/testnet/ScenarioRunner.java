@@ -396,13 +396,13 @@ public final class ScenarioRunner implements AutoCloseable {
         try {
             if (c.bytes() < 0) {
                 String text = c.text() != null ? c.text() : "a post of node " + c.node() + " in " + c.name();
-                n.channelPost(c.name(), text, null, null, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
+                n.channelPost(c.name(), text, null, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
                 say(name(c.node()) + " posts into " + c.name());
                 return;
             }
             String fileName = c.file() != null ? c.file() : "photo-" + c.node() + "-" + c.line() + ".jpg";
             Path file = madeUpFile(c.line(), fileName, c.bytes());
-            n.channelPost(c.name(), "shared " + fileName, file, fileName, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
+            n.channelPost(c.name(), "shared " + fileName, file, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
             Files.delete(file);
             say(name(c.node()) + " posts " + fileName + " (" + Report.human(c.bytes()) + ") into " + c.name());
         } catch (IOException e) {

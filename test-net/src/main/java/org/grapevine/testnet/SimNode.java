@@ -154,7 +154,8 @@ final class SimNode implements TestNode {
     }
 
     /** This node's local API, answered in this JVM as a daemon answers it. */
-    private ChannelSteps.Api api() {
+    @Override
+    public ChannelSteps.Api api() {
         org.grapevine.node.api.LocalApi local = org.grapevine.node.api.LocalApi.daemon(node, store, home);
         return new ChannelSteps.Api() {
             @Override
@@ -168,26 +169,6 @@ final class SimNode implements TestNode {
         };
     }
 
-    @Override
-    public void channelCreate(String name) {
-        ChannelSteps.create(api(), name);
-    }
-
-    @Override
-    public String channelInvite(String name) {
-        InetSocketAddress a = address();
-        return ChannelSteps.invite(api(), name, new PeerAddress(a.getHostString(), a.getPort(), id()).toString());
-    }
-
-    @Override
-    public void channelJoin(String code, String name) {
-        ChannelSteps.join(api(), code, name);
-    }
-
-    @Override
-    public void channelPost(String name, String text, Path attachment, String fileName, Posted posted) {
-        ChannelSteps.post(api(), name, text, attachment, posted);
-    }
 
     @Override
     public boolean holdsUnseen(EntryId entry) {

@@ -47,17 +47,29 @@ interface TestNode {
     /** Posts {@code text}, with {@code attachment} (a file, named {@code name}) unless it is null. */
     void post(String text, Path attachment, String name, Posted posted);
 
+    /** Its local API, as the CLI asks it. */
+    ChannelSteps.Api api();
+
     /** Creates a private channel it calls {@code name}. */
-    void channelCreate(String name);
+    default void channelCreate(String name) {
+        ChannelSteps.create(api(), name);
+    }
 
     /** An invite code to its channel {@code name}, naming where it can be reached. */
-    String channelInvite(String name);
+    default String channelInvite(String name) {
+        InetSocketAddress a = address();
+        return ChannelSteps.invite(api(), name, new org.grapevine.gossip.discovery.PeerAddress(a.getHostString(), a.getPort(), id()).toString());
+    }
 
     /** Joins the channel of {@code code}, calling it {@code name}. */
-    void channelJoin(String code, String name);
+    default void channelJoin(String code, String name) {
+        ChannelSteps.join(api(), code, name);
+    }
 
-    /** Posts {@code text} into its channel {@code name}, with {@code attachment} (a file, named {@code fileName}) unless it is null. */
-    void channelPost(String name, String text, Path attachment, String fileName, Posted posted);
+    /** Posts {@code text} into its channel {@code name}, with {@code attachment} (a file) unless it is null. */
+    default void channelPost(String name, String text, Path attachment, Posted posted) {
+        ChannelSteps.post(api(), name, text, attachment, posted);
+    }
 
     /** Declares a display name for itself. */
     void declareName(String name);
