@@ -63,6 +63,7 @@ public final class MeshBench {
             System.err.println("usage: bench/mesh sync [--authors N] [--entries N] [--text-bytes N] [--verify-seconds S] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh propagation [--posts N] [--warmup N]");
             System.err.println("       bench/mesh channel [--posts N] [--warmup N]");
+            System.err.println("       bench/mesh channels-held [--channels N] [--runs N]");
             System.err.println("       bench/mesh idle [SECONDS] [--authors N] [--entries N]");
             System.err.println("       bench/mesh blob [--mib N] [--seeders N] [--warmup N] [--runs N] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh tcp [--mib N] [--runs N]");
@@ -78,6 +79,7 @@ public final class MeshBench {
                 case "sync" -> bench.sync();
                 case "propagation" -> bench.propagation();
                 case "channel" -> bench.channel();
+                case "channels-held" -> bench.channelsHeld();
                 case "idle" -> bench.idle();
                 case "blob" -> BlobBench.blob(bench::node, options.intOpt("mib", 256), options.intOpt("seeders", 1),
                         options.intOpt("warmup", -1), options.intOpt("runs", 3), options.intOpt("timeout", 600), options.flags.get("jfr"));
@@ -403,6 +405,63 @@ public final class MeshBench {
                 percentile(channel, 50) / 1e6, percentile(open, 50) / 1e6, ratio, ratio <= 1.10 ? "met" : "MISSED"));
     }
 
+    /**
+     * What holding channels costs a connection: two fresh nodes holding the same N channels (or
+     * none), the second following the first, which has one public post. Per run: the time from
+     * the dial to the post stored at the second node, and the bytes the connection moved once the
+     * channels' personas are synced too. Runs alternate between no channels and N.
+     */
+    private void channelsHeld() throws Exception {
+        int channels = options.intOpt("channels", 100);
+        int runs = options.intOpt("runs", 5);
+        header("channels-held", "two nodes holding the same " + channels + " channels, or none; " + runs + " runs of each, alternating");
+        long[] firstNone = new long[runs];
+        long[] firstHeld = new long[runs];
+        long[] bytesNone = new long[runs];
+        long[] bytesHeld = new long[runs];
+        for (int r = 0; r < runs; r++) {
+            for (int held : new int[] {0, channels}) {
+                MeshNode a = node("A" + r + "-" + held);
+                MeshNode b = node("B" + r + "-" + held);
+                Entry post = a.publish(Content.Post.text("hello"));
+                b.publish(new Content.Follow(a.id(), true));
+                a.start("127.0.0.2", 2);
+                b.start("127.0.0.1", 2);
+                for (int i = 0; i < held; i++) {
+                    String name = "c" + i;
+                    a.node().channels(c -> c.create(name, name, a.node().config().network().name())).join();
+                    var invite = a.node().channels(c -> c.invite(name, List.of())).join();
+                    b.node().channels(c -> c.join(invite, name, true, "")).join();
+                }
+                long t0 = System.nanoTime();
+                b.dial(a);
+                long atB = waitFor(b, a.id(), post.header().seq(), t0);
+                await("the channels' personas synced", 60, () -> b.node().channels(c -> c.list()).join().stream().allMatch(x -> x.personas() == 2)
+                        && a.node().channels(c -> c.list()).join().stream().allMatch(x -> x.personas() == 2));
+                java.util.Set<AuthorId> theirs = new java.util.HashSet<>();
+                for (var x : b.node().channels(c -> c.list()).join()) {
+                    for (var m : b.node().channels(c -> c.members(x.handle())).join()) theirs.add(m.persona());
+                }
+                long bytes = b.node().bytesMoved().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                if (held == 0) {
+                    firstNone[r] = atB - t0;
+                    bytesNone[r] = bytes;
+                } else {
+                    firstHeld[r] = atB - t0;
+                    bytesHeld[r] = bytes;
+                }
+                detail("run %d, %d channels: first entry %.1f ms after the dial, %,d bytes on the connection (%d members known)",
+                        r + 1, held, (atB - t0) / 1e6, bytes, theirs.size());
+                closeAll();
+            }
+        }
+        long noneMedian = percentile(firstNone, 50);
+        long heldMedian = percentile(firstHeld, 50);
+        double perChannel = (percentile(bytesHeld, 50) - percentile(bytesNone, 50)) / (double) channels;
+        result(String.format(Locale.ROOT, "channels-held: dial to first entry median %.1f ms with %d channels, %.1f ms with none; %.0f bytes per channel held "
+                + "on the connection (tags, personas and each persona's sealed introduction, both ways)", heldMedian / 1e6, channels, noneMedian / 1e6, perChannel));
+    }
+
     /** When {@code node} stored entry {@code seq} of {@code feed}, waiting at most 10 s from {@code since}. */
     private static long waitFor(MeshNode node, AuthorId feed, long seq, long since) throws SetupFailure {
         while (node.head(feed) < seq) {
@@ -613,11 +672,12 @@ public final class MeshBench {
                 case "sync" -> List.of("authors", "entries", "text-bytes", "verify-seconds", "timeout", "jfr");
                 case "propagation" -> List.of("posts", "warmup");
                 case "channel" -> List.of("posts", "warmup");
+                case "channels-held" -> List.of("channels", "runs");
                 case "idle" -> List.of("seconds", "authors", "entries");
                 case "blob" -> List.of("mib", "seeders", "warmup", "runs", "timeout", "jfr");
                 case "tcp" -> List.of("mib", "runs");
                 case "channel-blob" -> List.of("mib", "runs", "timeout");
-                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, channel, idle, blob, channel-blob, tcp)");
+                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, channel, channels-held, idle, blob, channel-blob, tcp)");
             };
             boolean verbose = false;
             List<String> positional = new ArrayList<>();
