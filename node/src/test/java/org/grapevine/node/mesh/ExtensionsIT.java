@@ -253,9 +253,30 @@ class ExtensionsIT {
             return Set.of("test-echo/1");
         }
 
+        /** The peers connected now, and those that answered: a peer whose connection was replaced before it answered is greeted again. */
+        final Map<AuthorId, PeerChannel> connected = new ConcurrentHashMap<>();
+        final Set<AuthorId> answered = ConcurrentHashMap.newKeySet();
+
         @Override
         public void connected(PeerChannel peer) {
             capabilitiesSeen.put(peer.id(), peer.capabilities());
+            connected.put(peer.id(), peer);
+            greet(peer);
+        }
+
+        @Override
+        public void disconnected(AuthorId peer) {
+            connected.remove(peer);
+        }
+
+        @Override
+        public void tick() {
+            for (PeerChannel p : connected.values()) {
+                if (p.capabilities().contains("test-echo/1") && !answered.contains(p.id())) greet(p);
+            }
+        }
+
+        private void greet(PeerChannel peer) {
             peer.send(new WireMessage.Extension(GREETING, "hello".getBytes(StandardCharsets.UTF_8)));
             sent.incrementAndGet();
         }
@@ -264,8 +285,12 @@ class ExtensionsIT {
         public void received(PeerChannel peer, WireMessage message, Runnable done) {
             WireMessage.Extension x = (WireMessage.Extension) message;
             String text = new String(x.body(), StandardCharsets.UTF_8);
-            if (x.code() == GREETING) peer.send(new WireMessage.Extension(ANSWER, new StringBuilder(text).reverse().toString().getBytes(StandardCharsets.UTF_8)));
-            else answersHeard.add(text);
+            if (x.code() == GREETING) {
+                peer.send(new WireMessage.Extension(ANSWER, new StringBuilder(text).reverse().toString().getBytes(StandardCharsets.UTF_8)));
+            } else {
+                answersHeard.add(text);
+                answered.add(peer.id());
+            }
             done.run();
         }
     }
