@@ -191,6 +191,53 @@ class ChannelsIT {
         net.assertNoInternalErrors();
     }
 
+    /**
+     * A raw peer that holds the channel's invite proves itself with the right tag for its
+     * connection (and is told the personas); the same tag sent in a second connection proves
+     * nothing there.
+     */
+    @Test
+    void aTagIsGoodForItsOwnConnectionOnly() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        alice.node().channels(c -> c.create("wedding", "wedding", TestNet.NETWORK.name())).join();
+        alice.post("in public");
+        ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+        byte[] tagKey = org.grapevine.identity.channel.ChannelKeys.epoch(invite.secret(), invite.channel()).tagKey();
+        Identity member = Identity.generate(RANDOM);
+        byte[] captured;
+        try (RawPeer first = RawPeer.connect(alice.address(), member, TestNet.NETWORK, 0, Set.of(ChannelProtocol.CAPABILITY))) {
+            first.readTimeout(TestNet.PATIENCE);
+            captured = org.grapevine.identity.channel.MembershipTag.of(tagKey, org.grapevine.identity.channel.MembershipTag.INITIATOR, first.handshakeHash());
+            first.send(tags(captured));
+            WireMessage m = first.receive();
+            while (!(m instanceof WireMessage.Extension x && x.code() == 129)) m = first.receive();
+        }
+        try (RawPeer second = RawPeer.connect(alice.address(), member, TestNet.NETWORK, 0, Set.of(ChannelProtocol.CAPABILITY))) {
+            second.readTimeout(TestNet.PATIENCE);
+            second.send(tags(captured)); // replayed from the first connection
+            second.send(new WireMessage.Clock(List.of(new WireMessage.FeedState(alice.id(), 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE))));
+            WireMessage m = null;
+            while (!(m instanceof WireMessage.CaughtUp c && c.feed().equals(alice.id()))) {
+                m = second.receive();
+                assertFalse(m instanceof WireMessage.Extension x && x.code() == 129, "a tag from another connection proved membership");
+            }
+        }
+        net.assertNoInternalErrors();
+    }
+
+    /** A ChannelTags message: the tags given, padded to eight with random ones. */
+    private static WireMessage.Extension tags(byte[]... tags) {
+        org.grapevine.identity.ByteWriter w = new org.grapevine.identity.ByteWriter(8 + 8 * 32).varint(8);
+        for (byte[] t : tags) w.bytes(t);
+        for (int i = tags.length; i < 8; i++) {
+            byte[] noise = new byte[32];
+            RANDOM.nextBytes(noise);
+            w.bytes(noise);
+        }
+        return new WireMessage.Extension(128, w.toByteArray());
+    }
+
     private static boolean names(WireMessage m, AuthorId feed) {
         if (m instanceof WireMessage.Clock c) return c.feeds().stream().anyMatch(f -> f.feed().equals(feed));
         if (m instanceof WireMessage.Routes r) return r.routes().stream().anyMatch(x -> x.feed().equals(feed));

@@ -51,6 +51,11 @@ final class RawPeer implements AutoCloseable {
         this.remote = remote;
     }
 
+    /** The handshake hash this connection shares with the node (what membership tags bind to). */
+    byte[] handshakeHash() {
+        return ciphers.handshakeHash();
+    }
+
     static byte[] prologue(NetworkKey network) {
         return new ByteWriter(PROLOGUE_PREFIX.length + 32).bytes(PROLOGUE_PREFIX).bytes(network.key()).toByteArray();
     }
