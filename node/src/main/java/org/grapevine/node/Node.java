@@ -288,8 +288,12 @@ public final class Node implements AutoCloseable {
             node.tick();
         }).join();
         node.blobs.resume();
-        // Channel attachments that arrived before a stop and were not fetched whole yet.
-        node.onLoop(() -> node.channelBlobs(node.channels.blobsAtStart()));
+        // Channel attachments that arrived before a stop and were not fetched whole yet; and where
+        // this node is now, for its channels' members.
+        node.onLoop(() -> {
+            node.channelBlobs(node.channels.blobsAtStart());
+            node.channels.announce();
+        });
         node.loop.scheduleWithFixedDelay(node.guarded(node::tick, false), config.tickMillis(), config.tickMillis(), TimeUnit.MILLISECONDS);
         node.loop.scheduleWithFixedDelay(node.guarded(node::savePeers, false), 60, 60, TimeUnit.SECONDS);
         store.recovery().ifPresent(r -> node.event("store rebuilt from its journal after an unclean shutdown: "
@@ -395,6 +399,22 @@ public final class Node implements AutoCloseable {
         @Override
         public void authored(Set<AuthorId> personas) {
             replication.replicator().authored(personas);
+        }
+
+        @Override
+        public List<String> reachableAt() {
+            if (listening == null) return List.of();
+            return List.of(new PeerAddress(LanAddress.of(listening), listening.getPort(), identity.id()).toString());
+        }
+
+        @Override
+        public void dial(String address) {
+            try {
+                PeerAddress a = PeerAddress.parse(address);
+                if (!identity.id().equals(a.expected())) addPeer(a, PeerTable.Source.INVITE);
+            } catch (IllegalArgumentException bad) {
+                // An address this node cannot read: the member's others may do.
+            }
         }
 
         @Override

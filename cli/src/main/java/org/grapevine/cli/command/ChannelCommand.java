@@ -21,6 +21,7 @@ import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.channel.ChannelBlobs;
+import org.grapevine.node.LanAddress;
 import org.grapevine.node.Sizes;
 import org.grapevine.node.api.ApiRequest;
 import org.grapevine.node.api.ApiResponse;
@@ -94,7 +95,7 @@ public final class ChannelCommand implements Runnable {
         public Integer call() {
             try (Session s = home.open()) {
                 ApiResponse.Reachable at = s.ask(new ApiRequest.Invite(), ApiResponse.Reachable.class);
-                String host = address != null ? address : at.anyInterface() ? InviteCommand.lanAddress() : at.host();
+                String host = address != null ? address : at.anyInterface() ? LanAddress.first() : at.host();
                 try {
                     PeerAddress.checkHost(host);
                 } catch (IllegalArgumentException e) {

@@ -1,10 +1,5 @@
 package org.grapevine.cli.command;
 
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.net.NetworkInterface;
-import java.net.SocketException;
-import java.util.Collections;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.Render;
@@ -14,6 +9,7 @@ import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.transport.NetworkKey;
 import org.grapevine.identity.IdText;
 import org.grapevine.identity.content.Content;
+import org.grapevine.node.LanAddress;
 import org.grapevine.node.api.ApiRequest;
 import org.grapevine.node.api.ApiResponse;
 import picocli.CommandLine.Command;
@@ -49,7 +45,7 @@ public final class InviteCommand implements Callable<Integer> {
                 }
             }
             ApiResponse.Reachable at = s.ask(new ApiRequest.Invite(), ApiResponse.Reachable.class);
-            String host = address != null ? address : at.anyInterface() ? lanAddress() : at.host();
+            String host = address != null ? address : at.anyInterface() ? LanAddress.first() : at.host();
             String code = PREFIX + new PeerAddress(host, at.port(), s.self()) + "/" + at.network();
             var out = spec.commandLine().getOut();
             if (json.on()) {
@@ -60,20 +56,6 @@ public final class InviteCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    static String lanAddress() {
-        try {
-            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
-                if (!nif.isUp() || nif.isLoopback()) continue;
-                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-                    if (a instanceof Inet4Address && !a.isLinkLocalAddress()) return a.getHostAddress();
-                }
-            }
-        } catch (SocketException e) {
-            // Fall through to loopback.
-        }
-        return "127.0.0.1";
     }
 
     /** A parsed invite code. */

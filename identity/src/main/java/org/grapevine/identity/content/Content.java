@@ -22,6 +22,8 @@ public interface Content {
     int SEALED = 7;
     /** A persona's introduction to its channel, only inside a sealed body ({@link org.grapevine.identity.channel.Introduction}). */
     int INTRODUCTION = 8;
+    /** Where a member's node can be reached, only inside a sealed body ({@link org.grapevine.identity.channel.Reachable}). */
+    int REACHABLE = 9;
 
     int MAX_MENTIONS = 64;
     int MAX_ATTACHMENTS = 32;

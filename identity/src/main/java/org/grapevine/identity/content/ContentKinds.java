@@ -9,6 +9,7 @@ import org.grapevine.identity.content.kinds.DeletionKind;
 import org.grapevine.identity.content.kinds.FollowKind;
 import org.grapevine.identity.content.kinds.PostKind;
 import org.grapevine.identity.content.kinds.IntroductionKind;
+import org.grapevine.identity.content.kinds.ReachableKind;
 import org.grapevine.identity.content.kinds.ReactionKind;
 import org.grapevine.identity.content.kinds.SealedKind;
 
@@ -22,7 +23,8 @@ public final class ContentKinds {
             new ReactionKind(),
             new DeletionKind(),
             new SealedKind(),
-            new IntroductionKind());
+            new IntroductionKind(),
+            new ReachableKind());
 
     /** Codes set aside for kinds to come, with their names; carried as {@link Content.Opaque} meanwhile. */
     private static final Map<Integer, String> RESERVED = Map.of();

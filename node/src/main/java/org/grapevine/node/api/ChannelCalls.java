@@ -125,6 +125,8 @@ final class ChannelCalls {
         List<ApiResponse.ChannelItem> items = new ArrayList<>();
         List<ChannelProtocol.Item> newestFirst = new ArrayList<>(all.items());
         java.util.Collections.reverse(newestFirst);
+        // Where members' nodes are is for the nodes, not for reading.
+        newestFirst.removeIf(i -> i.content() instanceof org.grapevine.identity.channel.Reachable);
         for (ChannelProtocol.Item i : newestFirst.subList(0, Math.min(r.limit(), newestFirst.size()))) {
             ChannelProtocol.Member m = byPersona.get(i.persona());
             String text = "";

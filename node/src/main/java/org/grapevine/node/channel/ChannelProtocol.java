@@ -29,6 +29,7 @@ import org.grapevine.identity.channel.ChannelInvite;
 import org.grapevine.identity.channel.ChannelKeys;
 import org.grapevine.identity.channel.Introduction;
 import org.grapevine.identity.channel.MembershipTag;
+import org.grapevine.identity.channel.Reachable;
 import org.grapevine.identity.channel.Sealed;
 import org.grapevine.identity.channel.Sealing;
 import org.grapevine.identity.content.Content;
@@ -70,6 +71,12 @@ public final class ChannelProtocol implements Protocol {
 
         /** The feeds this node writes besides its own. */
         void authored(Set<AuthorId> personas);
+
+        /** Where this node can be reached ({@code HOST:PORT@ID}), for the members of its channels. */
+        List<String> reachableAt();
+
+        /** A member's node can be reached at {@code address} ({@code HOST:PORT@ID}): dial it as an invite's address is. */
+        void dial(String address);
 
         void event(String line);
     }
@@ -166,6 +173,7 @@ public final class ChannelProtocol implements Protocol {
                 for (Sealing.BlobKey k : o.keys()) {
                     if (blobs.putIfAbsent(k.blob(), h) == null) learned.add(k);
                 }
+                if (o.content() instanceof Reachable r && !e.header().author().equals(h.persona.id())) r.addresses().forEach(host::dial);
             } catch (Malformed bad) {
                 // Not readable here: it names no blob we know of.
             }
@@ -387,6 +395,32 @@ public final class ChannelProtocol implements Protocol {
                     h.entry.as(), h.entry.anonymous());
             publish(h, intro, List.of());
         }
+        announce(h);
+    }
+
+    /**
+     * Tells the members of every channel held (but those joined anonymously: the id would name
+     * this node) where this node can be reached, when that is not what it told them last.
+     */
+    public void announce() {
+        for (Held h : byHandle.values()) announce(h);
+    }
+
+    private void announce(Held h) {
+        if (h.entry.anonymous()) return;
+        List<String> here = host.reachableAt();
+        if (here.isEmpty()) return;
+        Reachable last = null;
+        for (Entry e : store.log(h.persona.id(), 1, Integer.MAX_VALUE)) {
+            if (!e.hasContent() || e.header().contentType() != Content.SEALED) continue;
+            try {
+                Sealing.Opened o = Sealing.open((Sealed) e.decodeContent(), h.epoch, new Sealing.Place(h.id, h.persona.id(), e.header().seq()));
+                if (o.content() instanceof Reachable r) last = r;
+            } catch (Malformed bad) {
+                // Not one of ours to read.
+            }
+        }
+        if (last == null || !last.addresses().equals(here)) publish(h, new Reachable(here), List.of());
     }
 
     private void checkNewHandle(String handle) {

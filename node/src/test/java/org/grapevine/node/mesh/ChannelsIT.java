@@ -226,6 +226,30 @@ class ChannelsIT {
         net.assertNoInternalErrors();
     }
 
+    /** Members tell each other where their nodes are: two guests who met only through the host go on without her. */
+    @Test
+    void membersFindEachOtherWithoutTheOneWhoInvitedThem() {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        // One connection each while alice is up, so that only their own sealed addresses (not
+        // what alice passes on) can explain how they reach each other once she is gone.
+        TestNode bob = net.node("bob", TestNet.targetConnections(1));
+        TestNode carol = net.node("carol", TestNet.targetConnections(1));
+        alice.node().channels(c -> c.create("wedding", "wedding", TestNet.NETWORK.name())).join();
+        ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+        bob.node().channels(c -> c.join(invite, "wedding", false, "bob")).join();
+        carol.node().channels(c -> c.join(invite, "wedding", false, "carol")).join();
+        bob.connect(alice);
+        carol.connect(alice);
+        net.waitFor("bob knows where carol is from her sealed address", () -> bob.node().peers().join().stream()
+                .anyMatch(p -> carol.id().equals(p.id()) && (p.connected() || p.source().equals("INVITE"))));
+
+        alice.stop();
+        bob.node().channels(c -> c.post("wedding", Content.Post.text("alice has left; we go on"), List.of())).join();
+        net.waitFor("carol reads bob without alice", () -> texts(carol, "wedding").contains("alice has left; we go on"));
+        net.assertNoInternalErrors();
+    }
+
     /** A ChannelTags message: the tags given, padded to eight with random ones. */
     private static WireMessage.Extension tags(byte[]... tags) {
         org.grapevine.identity.ByteWriter w = new org.grapevine.identity.ByteWriter(8 + 8 * 32).varint(8);
