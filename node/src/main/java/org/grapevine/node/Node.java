@@ -310,7 +310,8 @@ public final class Node implements AutoCloseable {
 
     /** Starts fetching a blob from peers (size −1 when unknown); a no-op for one held whole. */
     public CompletableFuture<Void> fetchBlob(BlobId blob, long size) {
-        return blobs.fetch(blob, size);
+        // A channel blob is wanted from peers only, never relayed (PROTOCOL.md, "Replication among members").
+        return channels.isChannelBlob(blob) ? blobs.fetch(blob, size, 1) : blobs.fetch(blob, size);
     }
 
     public CompletableFuture<Optional<BlobProgress>> blobProgress(BlobId blob) {
@@ -368,7 +369,7 @@ public final class Node implements AutoCloseable {
     private void channelBlobs(List<org.grapevine.identity.channel.Sealing.BlobKey> keys) {
         for (var k : keys) {
             long size = org.grapevine.identity.channel.ChannelBlobs.encryptedSize(k.size());
-            if (size <= config.blobs().autoFetchMax() && size <= config.blobs().maxSize()) blobs.fetch(k.blob(), size);
+            if (size <= config.blobs().autoFetchMax() && size <= config.blobs().maxSize()) blobs.fetch(k.blob(), size, 1);
         }
     }
 

@@ -248,7 +248,12 @@ final class NodeBlobs implements Protocol, AutoCloseable {
 
     /** Starts fetching a blob (size −1 when unknown); a no-op for one held whole. */
     CompletableFuture<Void> fetch(BlobId blob, long size) {
-        return CompletableFuture.runAsync(guarded(() -> swarm.fetch(blob, size, config.hops())), thread);
+        return fetch(blob, size, config.hops());
+    }
+
+    /** As {@link #fetch(BlobId, long)}, the wants going {@code hops} hops (1: only to peers, who never relay it). */
+    CompletableFuture<Void> fetch(BlobId blob, long size, int hops) {
+        return CompletableFuture.runAsync(guarded(() -> swarm.fetch(blob, size, hops)), thread);
     }
 
     /** Fetch progress, or what is held when no fetch ran in this process. */

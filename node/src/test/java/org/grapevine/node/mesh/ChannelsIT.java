@@ -250,6 +250,42 @@ class ChannelsIT {
         net.assertNoInternalErrors();
     }
 
+    /** A member's node wants a channel blob with one hop only, so nobody relays it (a raw member peer sees the want). */
+    @Test
+    void aChannelBlobIsWantedFromPeersOnlyNeverRelayed() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        alice.node().channels(c -> c.create("wedding", "wedding", TestNet.NETWORK.name())).join();
+        ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+        bob.node().channels(c -> c.join(invite, "wedding", true, "")).join();
+        byte[] tagKey = org.grapevine.identity.channel.ChannelKeys.epoch(invite.secret(), invite.channel()).tagKey();
+        byte[] photo = new byte[100_000];
+        RANDOM.nextBytes(photo);
+        byte[] key = ChannelBlobs.newKey();
+        java.nio.file.Path encrypted = dir.resolve("photo.enc");
+        try (var out = java.nio.file.Files.newOutputStream(encrypted)) {
+            ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
+        }
+        BlobId blob = alice.node().blobFiles().add(encrypted).id();
+
+        try (RawPeer member = RawPeer.connect(bob.address(), Identity.generate(RANDOM), TestNet.NETWORK, 0, Set.of(ChannelProtocol.CAPABILITY))) {
+            member.readTimeout(TestNet.PATIENCE);
+            member.send(tags(org.grapevine.identity.channel.MembershipTag.of(tagKey, org.grapevine.identity.channel.MembershipTag.INITIATOR,
+                    member.handshakeHash())));
+            WireMessage m = member.receive();
+            while (!(m instanceof WireMessage.Extension x && x.code() == 129)) m = member.receive();
+            // Bob learns of the photo from alice's post, and wants it: from his peers, one hop.
+            Content.Post post = new Content.Post("p", null, null, List.of(), List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "p.jpg")), "");
+            alice.node().channels(c -> c.post("wedding", post, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();
+            bob.connect(alice);
+            while (!(m instanceof WireMessage.BlobWant w && w.blob().equals(blob))) m = member.receive();
+            assertEquals(1, ((WireMessage.BlobWant) m).hops(), "a channel blob's want goes one hop");
+        }
+        net.waitFor("bob holds the photo", () -> bob.node().blobFiles().isComplete(blob));
+        net.assertNoInternalErrors();
+    }
+
     /** A ChannelTags message: the tags given, padded to eight with random ones. */
     private static WireMessage.Extension tags(byte[]... tags) {
         org.grapevine.identity.ByteWriter w = new org.grapevine.identity.ByteWriter(8 + 8 * 32).varint(8);
