@@ -182,7 +182,16 @@ public final class Node implements AutoCloseable {
     /** At most this many messages per drain of the inbox. */
     static final int DRAIN_MESSAGES = 256;
     /** A message from a peer, waiting for the node loop. */
-    private record Inbound(PeerChannel peer, WireMessage message, int bytes) {}
+    /**
+     * A message from a peer, waiting for the node loop; or, with no message, the peer's admission:
+     * it goes through the same queue as the peer's messages, so that none of them is handled (or
+     * dropped as coming from a connection not admitted) before the connection is.
+     */
+    private record Inbound(PeerChannel peer, WireMessage message, int bytes) {
+        static Inbound admission(PeerChannel peer) {
+            return new Inbound(peer, null, 0);
+        }
+    }
     private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
     /** Whether a drain of {@link #inbox} is scheduled or running. */
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -623,7 +632,10 @@ public final class Node implements AutoCloseable {
     private final class Events implements TransportEvents {
         @Override
         public void connected(PeerChannel peer) {
-            onLoop(() -> connections.admit(peer));
+            // Netty reports the connection before any of its messages: queued behind the messages
+            // of other peers and ahead of its own.
+            inbox.add(Inbound.admission(peer));
+            if (draining.compareAndSet(false, true)) onLoop(Node.this::drainInbox);
         }
 
         @Override
@@ -667,6 +679,11 @@ public final class Node implements AutoCloseable {
                 Inbound in = inbox.poll();
                 if (in == null) break;
                 PeerChannel peer = in.peer();
+                if (in.message() == null) {
+                    protocols.flush(); // the run before ends: the new peer's protocols start from a settled state
+                    connections.admit(peer);
+                    continue;
+                }
                 if (!connections.current(peer)) {
                     peer.handled(in.bytes());
                     continue;
