@@ -183,13 +183,22 @@ public final class Node implements AutoCloseable {
     static final int DRAIN_MESSAGES = 256;
     /** A message from a peer, waiting for the node loop. */
     /**
-     * A message from a peer, waiting for the node loop; or, with no message, the peer's admission:
-     * it goes through the same queue as the peer's messages, so that none of them is handled (or
-     * dropped as coming from a connection not admitted) before the connection is.
+     * What a connection brings the node loop, in the order it happened: its admission, its
+     * messages, its end (with the reason). All three go through one queue, so that no message is
+     * handled (or dropped as coming from a connection not admitted) before its connection is
+     * admitted, and no connection is admitted after its end was handled.
      */
-    private record Inbound(PeerChannel peer, WireMessage message, int bytes) {
+    private record Inbound(PeerChannel peer, WireMessage message, int bytes, String closed) {
+        Inbound(PeerChannel peer, WireMessage message, int bytes) {
+            this(peer, message, bytes, null);
+        }
+
         static Inbound admission(PeerChannel peer) {
-            return new Inbound(peer, null, 0);
+            return new Inbound(peer, null, 0, null);
+        }
+
+        static Inbound end(PeerChannel peer, String reason) {
+            return new Inbound(peer, null, 0, reason);
         }
     }
     private final Queue<Inbound> inbox = new ConcurrentLinkedQueue<>();
@@ -658,7 +667,8 @@ public final class Node implements AutoCloseable {
 
         @Override
         public void disconnected(PeerChannel peer, String reason) {
-            onLoop(() -> connections.disconnected(peer, reason));
+            inbox.add(Inbound.end(peer, reason));
+            if (draining.compareAndSet(false, true)) onLoop(Node.this::drainInbox);
         }
 
         @Override
@@ -680,8 +690,9 @@ public final class Node implements AutoCloseable {
                 if (in == null) break;
                 PeerChannel peer = in.peer();
                 if (in.message() == null) {
-                    protocols.flush(); // the run before ends: the new peer's protocols start from a settled state
-                    connections.admit(peer);
+                    protocols.flush(); // the run before ends: protocols hear of connections from a settled state
+                    if (in.closed() == null) connections.admit(peer);
+                    else connections.disconnected(peer, in.closed());
                     continue;
                 }
                 if (!connections.current(peer)) {
