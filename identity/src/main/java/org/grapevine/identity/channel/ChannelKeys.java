@@ -36,6 +36,7 @@ public final class ChannelKeys {
     static final byte[] EPOCH_ID = label("grapevine/channel/epoch-id/1");
     static final byte[] CONTENT = label("grapevine/channel/content/1");
     static final byte[] TAG = label("grapevine/channel/tag/1");
+    static final byte[] BOOK = label("grapevine/channel-book/1");
 
     private ChannelKeys() {}
 
@@ -117,6 +118,16 @@ public final class ChannelKeys {
         checkSecret(secret);
         byte[] salt = channel.bytes();
         return new Epoch(hkdf(secret, salt, EPOCH_ID), hkdf(secret, salt, CONTENT), hkdf(secret, salt, TAG));
+    }
+
+    /** The key that seals a node's list of channels and their secrets: HKDF(ikm = identity seed, salt = none, info = "grapevine/channel-book/1"). */
+    public static byte[] bookKey(Identity identity) {
+        byte[] seed = identity.seed();
+        try {
+            return hkdf(seed, null, BOOK);
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
     }
 
     static byte[] hkdf(byte[] ikm, byte[] salt, byte[] info) {

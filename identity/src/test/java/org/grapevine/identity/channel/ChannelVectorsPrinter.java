@@ -35,9 +35,7 @@ public final class ChannelVectorsPrinter {
     private ChannelVectorsPrinter() {}
 
     public static void main(String[] args) {
-        System.out.println("```text");
-        groups().get(0).forEach((k, v) -> System.out.println(k + ": " + v));
-        System.out.println("```");
+        System.out.println(org.grapevine.identity.vectors.ProtocolVectorsTest.fenced(groups()));
     }
 
     static byte[] seq(int first) {

@@ -2,7 +2,6 @@ package org.grapevine.identity.channel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,13 +33,7 @@ class ChannelVectorsTest {
     @BeforeAll
     static void readDocument() throws IOException {
         String doc = Files.readString(ProtocolVectorsTest.protocolDoc(), StandardCharsets.UTF_8);
-        List<String> lines = doc.lines().toList();
-        int i = lines.indexOf("### Channel test vectors");
-        if (i < 0) fail("PROTOCOL.md has no \"### Channel test vectors\" heading");
-        while (i < lines.size() && !lines.get(i).equals("```text")) i++;
-        int end = i + 1;
-        while (end < lines.size() && !lines.get(end).equals("```")) end++;
-        v = ProtocolVectorsTest.parse(lines.subList(i + 1, end)).get(0);
+        v = ProtocolVectorsTest.parse(ProtocolVectorsTest.block(doc, "### Channel test vectors")).get(0);
     }
 
     @Test

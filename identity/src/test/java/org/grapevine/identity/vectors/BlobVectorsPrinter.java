@@ -23,14 +23,7 @@ public final class BlobVectorsPrinter {
     private BlobVectorsPrinter() {}
 
     public static void main(String[] args) {
-        System.out.println("```text");
-        StringBuilder out = new StringBuilder();
-        for (Map<String, String> group : groups()) {
-            if (out.length() > 0) out.append('\n');
-            group.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
-        }
-        System.out.print(out);
-        System.out.println("```");
+        System.out.println(ProtocolVectorsTest.fenced(groups()));
     }
 
     /** One documented blob: a name for people, its size and how its bytes are made. */

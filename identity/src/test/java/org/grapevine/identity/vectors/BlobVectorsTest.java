@@ -31,7 +31,7 @@ class BlobVectorsTest {
     @BeforeAll
     static void readDocument() throws IOException {
         String doc = Files.readString(ProtocolVectorsTest.protocolDoc(), StandardCharsets.UTF_8);
-        documented = ProtocolVectorsTest.parse(blobBlock(doc));
+        documented = ProtocolVectorsTest.parse(ProtocolVectorsTest.block(doc, "### Blob test vectors"));
     }
 
     @Test
@@ -101,19 +101,6 @@ class BlobVectorsTest {
             assertEquals(v.get("id_hex"), BlobId.parse(v.get("id")).hex(), where + ": text form parses");
             assertEquals(v.get("id_hex"), BlobHasher.of(blob).hex(), where + ": BlobHasher.of");
         }
-    }
-
-    /** The lines of the first ```text fence after the "### Blob test vectors" heading. */
-    static List<String> blobBlock(String markdown) {
-        List<String> lines = markdown.lines().toList();
-        int i = lines.indexOf("### Blob test vectors");
-        if (i < 0) fail("PROTOCOL.md has no \"### Blob test vectors\" heading");
-        while (i < lines.size() && !lines.get(i).equals("```text")) i++;
-        int start = i + 1;
-        int end = start;
-        while (end < lines.size() && !lines.get(end).equals("```")) end++;
-        if (start >= lines.size() || end >= lines.size()) fail("no closed ```text block under \"### Blob test vectors\"");
-        return lines.subList(start, end);
     }
 
     private static byte[] slice(byte[] b, int off, int len) {

@@ -188,15 +188,30 @@ public class ProtocolVectorsTest {
 
     /** The lines of the first ```text fence after the "## Test vectors" heading. */
     static List<String> vectorBlock(String markdown) {
+        return block(markdown, "## Test vectors");
+    }
+
+    /** The lines of the first ```text fence after the line {@code heading} of the document. */
+    public static List<String> block(String markdown, String heading) {
         List<String> lines = markdown.lines().toList();
-        int i = lines.indexOf("## Test vectors");
-        if (i < 0) fail("PROTOCOL.md has no \"## Test vectors\" heading");
+        int i = lines.indexOf(heading);
+        if (i < 0) fail("PROTOCOL.md has no \"" + heading + "\" heading");
         while (i < lines.size() && !lines.get(i).equals("```text")) i++;
         int start = i + 1;
         int end = start;
         while (end < lines.size() && !lines.get(end).equals("```")) end++;
-        if (start >= lines.size() || end >= lines.size()) fail("no closed ```text block under \"## Test vectors\"");
+        if (start >= lines.size() || end >= lines.size()) fail("no closed ```text block under \"" + heading + "\"");
         return lines.subList(start, end);
+    }
+
+    /** Vector groups as the document holds them: fenced, {@code key: value} lines, a blank line between groups. */
+    public static String fenced(List<Map<String, String>> groups) {
+        StringBuilder out = new StringBuilder("```text\n");
+        for (int g = 0; g < groups.size(); g++) {
+            if (g > 0) out.append('\n');
+            groups.get(g).forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+        }
+        return out.append("```").toString();
     }
 
     /** Groups of {@code key: value} lines, separated by blank lines. */

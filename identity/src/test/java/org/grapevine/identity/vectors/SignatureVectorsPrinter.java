@@ -39,14 +39,7 @@ public final class SignatureVectorsPrinter {
     private SignatureVectorsPrinter() {}
 
     public static void main(String[] args) {
-        System.out.println("```text");
-        StringBuilder out = new StringBuilder();
-        for (Map<String, String> group : groups()) {
-            if (out.length() > 0) out.append('\n');
-            group.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
-        }
-        System.out.print(out);
-        System.out.println("```");
+        System.out.println(ProtocolVectorsTest.fenced(groups()));
     }
 
     /** The signing key of the crafted vectors: its scalar, its nonce prefix and its encoded point. */

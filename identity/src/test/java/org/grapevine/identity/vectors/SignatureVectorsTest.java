@@ -3,7 +3,6 @@ package org.grapevine.identity.vectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -30,7 +29,7 @@ class SignatureVectorsTest {
     @BeforeAll
     static void readDocument() throws IOException {
         String doc = Files.readString(ProtocolVectorsTest.protocolDoc(), StandardCharsets.UTF_8);
-        documented = ProtocolVectorsTest.parse(block(doc));
+        documented = ProtocolVectorsTest.parse(ProtocolVectorsTest.block(doc, "### Signature test vectors"));
     }
 
     @Test
@@ -102,16 +101,4 @@ class SignatureVectorsTest {
         return Edwards.smallOrder(check);
     }
 
-    /** The lines of the first ```text fence after the "### Signature test vectors" heading. */
-    private static List<String> block(String markdown) {
-        List<String> lines = markdown.lines().toList();
-        int i = lines.indexOf("### Signature test vectors");
-        if (i < 0) fail("PROTOCOL.md has no \"### Signature test vectors\" heading");
-        while (i < lines.size() && !lines.get(i).equals("```text")) i++;
-        int start = i + 1;
-        int end = start;
-        while (end < lines.size() && !lines.get(end).equals("```")) end++;
-        if (start >= lines.size() || end >= lines.size()) fail("no closed ```text block under \"### Signature test vectors\"");
-        return lines.subList(start, end);
-    }
 }

@@ -16,10 +16,8 @@ import java.util.List;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
-import org.bouncycastle.crypto.digests.SHA256Digest;
-import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
-import org.bouncycastle.crypto.params.HKDFParameters;
 import org.grapevine.identity.Identity;
+import org.grapevine.identity.channel.ChannelKeys;
 
 /**
  * The channels a node holds, with their secrets: {@code data/channels.book}, AES-256-GCM under
@@ -29,7 +27,6 @@ import org.grapevine.identity.Identity;
  */
 public final class ChannelBook {
     private static final byte[] MAGIC = "GVCB".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] LABEL = "grapevine/channel-book/1".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,15 +51,7 @@ public final class ChannelBook {
 
     public ChannelBook(Path file, Identity identity) {
         this.file = file;
-        byte[] seed = identity.seed();
-        try {
-            HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
-            hkdf.init(new HKDFParameters(seed, null, LABEL));
-            this.key = new byte[32];
-            hkdf.generateBytes(key, 0, 32);
-        } finally {
-            Arrays.fill(seed, (byte) 0);
-        }
+        this.key = ChannelKeys.bookKey(identity);
     }
 
     /** The channels held; none when the file does not exist yet. */

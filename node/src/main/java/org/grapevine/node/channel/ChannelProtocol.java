@@ -167,16 +167,12 @@ public final class ChannelProtocol implements Protocol {
         List<Sealing.BlobKey> learned = new ArrayList<>();
         for (Entry e : entries) {
             Held h = byPersona.get(e.header().author());
-            if (h == null || !e.hasContent() || e.header().contentType() != Content.SEALED) continue;
-            try {
-                Sealing.Opened o = Sealing.open((Sealed) e.decodeContent(), h.epoch, new Sealing.Place(h.id, e.header().author(), e.header().seq()));
-                for (Sealing.BlobKey k : o.keys()) {
-                    if (blobs.putIfAbsent(k.blob(), h) == null) learned.add(k);
-                }
-                if (o.content() instanceof Reachable r && !e.header().author().equals(h.persona.id())) r.addresses().forEach(host::dial);
-            } catch (Malformed bad) {
-                // Not readable here: it names no blob we know of.
+            Sealing.Opened o = h == null ? null : open(h, e);
+            if (o == null) continue;
+            for (Sealing.BlobKey k : o.keys()) {
+                if (blobs.putIfAbsent(k.blob(), h) == null) learned.add(k);
             }
+            if (o.content() instanceof Reachable r && !e.header().author().equals(h.persona.id())) r.addresses().forEach(host::dial);
         }
         return learned;
     }
@@ -412,13 +408,8 @@ public final class ChannelProtocol implements Protocol {
         if (here.isEmpty()) return;
         Reachable last = null;
         for (Entry e : store.log(h.persona.id(), 1, Integer.MAX_VALUE)) {
-            if (!e.hasContent() || e.header().contentType() != Content.SEALED) continue;
-            try {
-                Sealing.Opened o = Sealing.open((Sealed) e.decodeContent(), h.epoch, new Sealing.Place(h.id, h.persona.id(), e.header().seq()));
-                if (o.content() instanceof Reachable r) last = r;
-            } catch (Malformed bad) {
-                // Not one of ours to read.
-            }
+            Sealing.Opened o = open(h, e);
+            if (o != null && o.content() instanceof Reachable r) last = r;
         }
         if (last == null || !last.addresses().equals(here)) publish(h, new Reachable(here), List.of());
     }
@@ -456,21 +447,29 @@ public final class ChannelProtocol implements Protocol {
     /** A member as this node knows them: persona, the name it goes by, the public id it revealed (null if anonymous), whether it is the owner. */
     public record Member(AuthorId persona, String name, AuthorId member, boolean owner) {}
 
+    /**
+     * What a persona's entry of channel {@code h} says, or null when it is not a sealed body this
+     * node can open (dropped, another epoch's, or not well formed: nothing a member can read).
+     */
+    private static Sealing.Opened open(Held h, Entry e) {
+        if (!e.hasContent() || e.header().contentType() != Content.SEALED) return null;
+        try {
+            return Sealing.open((Sealed) e.decodeContent(), h.epoch, new Sealing.Place(h.id, e.header().author(), e.header().seq()));
+        } catch (Malformed bad) {
+            return null;
+        }
+    }
+
     /** Every entry of the channel's personas this node holds and can open, oldest first. */
     public List<Item> entries(String handle) {
         Held h = held(handle);
         List<Item> out = new ArrayList<>();
         for (AuthorId p : h.personas) {
             for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) {
-                if (!e.hasContent() || e.header().contentType() != Content.SEALED) continue;
-                try {
-                    Sealed s = (Sealed) e.decodeContent();
-                    Sealing.Opened o = Sealing.open(s, h.epoch, new Sealing.Place(h.id, p, e.header().seq()));
-                    for (Sealing.BlobKey k : o.keys()) blobs.putIfAbsent(k.blob(), h);
-                    out.add(new Item(e, p, o.content(), o.keys()));
-                } catch (Malformed bad) {
-                    // Not for this epoch, or not well formed: nothing a member can read.
-                }
+                Sealing.Opened o = open(h, e);
+                if (o == null) continue;
+                for (Sealing.BlobKey k : o.keys()) blobs.putIfAbsent(k.blob(), h);
+                out.add(new Item(e, p, o.content(), o.keys()));
             }
         }
         out.sort(java.util.Comparator.comparingLong((Item i) -> i.entry().header().timestamp()).thenComparing(i -> i.entry().id()));
