@@ -721,11 +721,13 @@ public final class Node implements AutoCloseable {
     /**
      * What the peer may not see is not taken from it either, as if it had never been said; a
      * clock that named only hidden feeds still counts as a clock (an empty one), so that a peer's
-     * first clock is its first.
+     * first clock is its first; and a request for chunks of a hidden blob is answered as one for
+     * a blob never heard of, with a have of nothing.
      */
     private WireMessage visible(PeerChannel peer, WireMessage message) {
         WireMessage shown = visibility.filter(peer.id(), message);
         if (shown == null && message instanceof WireMessage.Clock) return new WireMessage.Clock(List.of());
+        if (shown == null && message instanceof WireMessage.BlobGet g) peer.send(WireMessage.BlobHave.nothing(g.blob()));
         return shown;
     }
 

@@ -94,7 +94,8 @@ public interface Visibility {
         if (message instanceof WireMessage.ForkProof f) return feed(peer, f.first().author()) ? message : null;
         if (message instanceof WireMessage.Locate l) return feed(peer, l.author()) ? message : null;
         if (message instanceof WireMessage.BlobWant w) return blob(peer, w.blob()) ? message : null;
-        if (message instanceof WireMessage.BlobHave h) return blob(peer, h.blob()) ? message : null;
+        // A have of nothing is what any blob never heard of gets: it may always pass.
+        if (message instanceof WireMessage.BlobHave h) return blob(peer, h.blob()) || h.saysNothing() ? message : null;
         if (message instanceof WireMessage.BlobGet g) return blob(peer, g.blob()) ? message : null;
         if (message instanceof WireMessage.BlobChunk c) return blob(peer, c.blob()) ? message : null;
         if (message instanceof WireMessage.BlobCancel c) return blob(peer, c.blob()) ? message : null;

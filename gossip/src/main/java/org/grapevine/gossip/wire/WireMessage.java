@@ -318,6 +318,19 @@ public sealed interface WireMessage {
             }
         }
 
+        /**
+         * The have that answers a request for a blob this node has never heard of: size 0, not
+         * complete, no chunk. It says nothing of the blob, so a node may send it about any.
+         */
+        public static BlobHave nothing(BlobId blob) {
+            return of(blob, 0, new BitSet());
+        }
+
+        /** Whether this is the have of {@link #nothing}. */
+        public boolean saysNothing() {
+            return size == 0 && !complete && bitmap[0] == 0;
+        }
+
         /** A have for holding {@code held} of a blob of {@code size} bytes; complete when every chunk is held. */
         public static BlobHave of(BlobId blob, long size, BitSet held) {
             checkBlobSize(size);

@@ -154,12 +154,17 @@ class ChannelsIT {
             mallory.send(new WireMessage.BlobWant(blob, 1, ciphertext.length));
             mallory.send(new WireMessage.BlobGet(blob, List.of(0)));
             mallory.send(new WireMessage.BlobWant(publicBlob, 1, -1));
+            boolean answered = false;
             while (true) {
                 WireMessage m = mallory.receive();
-                if (m instanceof WireMessage.BlobHave h && h.blob().equals(blob)) throw new AssertionError("told of the channel blob: " + m);
+                if (m instanceof WireMessage.BlobHave h && h.blob().equals(blob)) {
+                    assertEquals(WireMessage.BlobHave.nothing(blob), h, "the answer for a blob never heard of");
+                    answered = true;
+                }
                 if (m instanceof WireMessage.BlobChunk c && c.blob().equals(blob)) throw new AssertionError("sent a chunk of the channel blob");
                 if (m instanceof WireMessage.BlobHave h && h.blob().equals(publicBlob)) break;
             }
+            assertTrue(answered, "the request for chunks was answered as one for an unknown blob");
         }
         net.assertNoInternalErrors();
     }
@@ -284,6 +289,105 @@ class ChannelsIT {
         }
         net.waitFor("bob holds the photo", () -> bob.node().blobFiles().isComplete(blob));
         net.assertNoInternalErrors();
+    }
+
+    /**
+     * The oracle of the channel's invisibility: a non-member that asks a member's node for
+     * everything — the members' feeds, the personas' ids, where they are, the channel's photo —
+     * receives the same messages, of the same sizes, as in a twin run where there is no channel
+     * at all (asking for ids that do not exist instead), and the same bytes give or take the
+     * transport's framing.
+     */
+    @Test
+    void aNonMemberReceivesWhatItWouldHadThereBeenNoChannel() throws Exception {
+        Observed twin = whatANonMemberReceives(dir.resolve("without"), false);
+        Observed real = whatANonMemberReceives(dir.resolve("with"), true);
+        assertEquals(twin.messages(), real.messages(), "the messages a non-member received, by kind and size");
+        // Shapes alike, bytes can differ only in how messages were cut into transport frames
+        // (2 + 16 bytes a frame): far less than the smallest sealed entry (a 512-byte bucket).
+        assertTrue(Math.abs(real.bytes() - twin.bytes()) < 512,
+                "received " + real.bytes() + " bytes with the channel, " + twin.bytes() + " without");
+    }
+
+    /** What a raw non-member received from a member's node: each message's kind and encoded size, sorted; and the bytes. */
+    private record Observed(List<String> messages, long bytes) {}
+
+    private Observed whatANonMemberReceives(Path where, boolean withChannel) throws Exception {
+        net = new TestNet(where);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        alice.follow(bob);
+        bob.follow(alice);
+        alice.connect(bob);
+        List<AuthorId> asked = new ArrayList<>();
+        BlobId askedBlob;
+        if (withChannel) {
+            alice.node().channels(c -> c.create("wedding", "Ann & Bo", TestNet.NETWORK.name())).join();
+            ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+            bob.node().channels(c -> c.join(invite, "wedding", false, "bob")).join();
+            alice.node().channels(c -> c.post("wedding", Content.Post.text("the vows were lovely"), List.of())).join();
+            byte[] photo = new byte[100_000];
+            RANDOM.nextBytes(photo);
+            byte[] key = ChannelBlobs.newKey();
+            Path encrypted = where.resolve("photo.enc");
+            try (var out = java.nio.file.Files.newOutputStream(encrypted)) {
+                ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
+            }
+            askedBlob = alice.node().blobFiles().add(encrypted).id();
+            Content.Post withPhoto = new Content.Post("the first dance", null, null, List.of(),
+                    List.of(new Content.Attachment(askedBlob, photo.length, "image/jpeg", "dance.jpg")), "");
+            alice.node().channels(c -> c.post("wedding", withPhoto, List.of(new Sealing.BlobKey(askedBlob, key, photo.length)))).join();
+            bob.node().channels(c -> c.post("wedding", Content.Post.text("and the cake!"), List.of())).join();
+            for (ChannelProtocol.Member m : alice.node().channels(c -> c.members("wedding")).join()) asked.add(m.persona());
+            net.waitFor("bob holds the channel's photo", () -> bob.node().blobFiles().isComplete(askedBlob));
+            net.waitFor("alice reads bob's channel post", () -> texts(alice, "wedding").contains("and the cake!"));
+        } else {
+            asked.add(Identity.generate(RANDOM).id());
+            asked.add(Identity.generate(RANDOM).id());
+            byte[] unknown = new byte[32];
+            RANDOM.nextBytes(unknown);
+            askedBlob = new BlobId(unknown);
+        }
+        // The same public life in both runs.
+        alice.post("good morning");
+        bob.post("good morning to you");
+        Entry open = alice.postAttaching("a public photo", java.nio.file.Files.write(where.resolve("public.jpg"), new byte[] {1, 2, 3}));
+        BlobId publicBlob = ((Content.Post) open.decodeContent()).attachments().get(0).blob();
+        net.await(bob).sees(alice, "a public photo");
+        net.await(alice).sees(bob, "good morning to you");
+
+        List<String> messages = new ArrayList<>();
+        long bytes;
+        try (RawPeer carol = RawPeer.connect(alice.address(), Identity.generate(RANDOM), TestNet.NETWORK, 0, Set.of(ChannelProtocol.CAPABILITY))) {
+            carol.readTimeout(TestNet.PATIENCE);
+            carol.send(tags()); // a node in no channel sends eight random tags
+            List<WireMessage.FeedState> asks = new ArrayList<>();
+            for (AuthorId a : List.of(alice.id(), bob.id(), asked.get(0), asked.get(1))) {
+                asks.add(new WireMessage.FeedState(a, 0, WireMessage.Mode.EAGER, WireMessage.NO_ROUTE));
+            }
+            carol.send(new WireMessage.Clock(asks));
+            for (AuthorId a : asked) carol.send(new WireMessage.Locate(a));
+            carol.send(new WireMessage.BlobWant(askedBlob, 1, -1));
+            carol.send(new WireMessage.BlobGet(askedBlob, List.of(0)));
+            carol.send(new WireMessage.BlobWant(publicBlob, 1, -1));
+            Set<Object> awaited = new java.util.HashSet<>(List.of(alice.id(), bob.id(), publicBlob));
+            while (!awaited.isEmpty()) {
+                WireMessage m = carol.receive();
+                if (m instanceof WireMessage.CaughtUp c) awaited.remove(c.feed());
+                if (m instanceof WireMessage.BlobHave h && h.complete()) awaited.remove(h.blob());
+                messages.add(m.getClass().getSimpleName() + " " + org.grapevine.gossip.wire.WireCodec.encode(m).length);
+            }
+            // Whatever the node had still to say about what was asked comes before its answer to this.
+            carol.send(new WireMessage.Ping(7));
+            for (WireMessage m = carol.receive(); !(m instanceof WireMessage.Pong); m = carol.receive()) {
+                messages.add(m.getClass().getSimpleName() + " " + org.grapevine.gossip.wire.WireCodec.encode(m).length);
+            }
+            bytes = carol.bytesReceived();
+        }
+        net.assertNoInternalErrors();
+        net.close();
+        messages.sort(null);
+        return new Observed(messages, bytes);
     }
 
     /** A ChannelTags message: the tags given, padded to eight with random ones. */

@@ -42,6 +42,8 @@ final class RawPeer implements AutoCloseable {
     private final StaticKeyBinding remote;
     /** Decrypted bytes not yet cut into messages. */
     private ByteBuffer plaintext = ByteBuffer.allocate(0);
+    /** Bytes read from the socket after the handshake: frames with their length prefixes. */
+    private long bytesReceived;
 
     private RawPeer(Socket socket, TransportCiphers ciphers, StaticKeyBinding remote) throws IOException {
         this.socket = socket;
@@ -158,6 +160,11 @@ final class RawPeer implements AutoCloseable {
         out.flush();
     }
 
+    /** Bytes the node has sent after the handshake and this peer has read, framing and tags included. */
+    long bytesReceived() {
+        return bytesReceived;
+    }
+
     /** The next message from the node, or null once it has closed the connection. */
     WireMessage receive() throws IOException, NoiseException, Malformed {
         while (true) {
@@ -180,6 +187,7 @@ final class RawPeer implements AutoCloseable {
                 return null; // A reset is as good as a close here.
             }
             if (frame == null) return null;
+            bytesReceived += 2 + frame.length;
             byte[] clear = ciphers.decrypt(frame);
             plaintext = ByteBuffer.allocate(plaintext.remaining() + clear.length).put(plaintext).put(clear).flip();
         }
