@@ -15,14 +15,19 @@ import org.grapevine.identity.Malformed;
 /**
  * What joining a channel takes, as one line (docs/PROTOCOL.md, "Channel invites"): the network,
  * the channel's display name, its root and owner persona (which give its id), the current epoch
- * secret, and where the inviter's node can be reached. Text: {@code grapevine-channel:} then the
+ * secret, the personas that may re-key in that epoch (owner and admins, as the inviter knows
+ * them; none at the first epoch, where the owner persona is the one), and where the inviter's
+ * node can be reached. Text: {@code grapevine-channel:} then the
  * payload and the first 4 bytes of its SHA-256, in unpadded base64url, so that a truncated or
  * mistyped code is caught before anything is read from it. The code is the channel's secret:
  * whoever holds it can join.
  */
-public record ChannelInvite(String network, String name, byte[] root, AuthorId owner, byte[] secret, List<String> addresses) {
+public record ChannelInvite(String network, String name, byte[] root, AuthorId owner, byte[] secret, List<AuthorId> admins,
+                            List<String> addresses) {
     public static final String PREFIX = "grapevine-channel:";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The most personas an invite names as owner or admin. */
+    public static final int MAX_ADMINS = 64;
     public static final int MAX_NAME_BYTES = 64;
     public static final int MAX_ADDRESSES = 4;
     public static final int MAX_ADDRESS_BYTES = 320;
@@ -34,6 +39,13 @@ public record ChannelInvite(String network, String name, byte[] root, AuthorId o
         root = root.clone();
         secret = secret.clone();
         addresses = List.copyOf(addresses);
+        admins = List.copyOf(admins);
+        if (admins.size() > MAX_ADMINS) throw new IllegalArgumentException("at most " + MAX_ADMINS + " admins");
+    }
+
+    /** An invite at the channel's first epoch, where the owner's persona is the one that may re-key. */
+    public ChannelInvite(String network, String name, byte[] root, AuthorId owner, byte[] secret, List<String> addresses) {
+        this(network, name, root, owner, secret, List.of(), addresses);
     }
 
     /** The channel the invite is for. */
@@ -52,7 +64,9 @@ public record ChannelInvite(String network, String name, byte[] root, AuthorId o
     }
 
     public String encode() {
-        ByteWriter w = new ByteWriter(256).u8(VERSION).string(network).string(name).bytes(root).id(owner).bytes(secret).varint(addresses.size());
+        ByteWriter w = new ByteWriter(256).u8(VERSION).string(network).string(name).bytes(root).id(owner).bytes(secret).varint(admins.size());
+        for (AuthorId a : admins) w.id(a);
+        w.varint(addresses.size());
         for (String a : addresses) w.string(a);
         byte[] payload = w.toByteArray();
         byte[] all = Arrays.copyOf(payload, payload.length + CHECKSUM_BYTES);
@@ -85,17 +99,20 @@ public record ChannelInvite(String network, String name, byte[] root, AuthorId o
         byte[] root = r.bytes(32, "root");
         AuthorId owner = r.author("owner");
         byte[] secret = r.bytes(32, "secret");
+        int a = r.length(MAX_ADMINS, "admins");
+        AuthorId[] admins = new AuthorId[a];
+        for (int i = 0; i < a; i++) admins[i] = r.author("admin");
         int n = r.length(MAX_ADDRESSES, "addresses");
         String[] addresses = new String[n];
         for (int i = 0; i < n; i++) addresses[i] = r.string(MAX_ADDRESS_BYTES, "address");
         r.end("invite");
-        return new ChannelInvite(network, name, root, owner, secret, List.of(addresses));
+        return new ChannelInvite(network, name, root, owner, secret, List.of(admins), List.of(addresses));
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof ChannelInvite i && network.equals(i.network) && name.equals(i.name) && Arrays.equals(root, i.root)
-                && owner.equals(i.owner) && Arrays.equals(secret, i.secret) && addresses.equals(i.addresses);
+                && owner.equals(i.owner) && Arrays.equals(secret, i.secret) && admins.equals(i.admins) && addresses.equals(i.addresses);
     }
 
     @Override

@@ -113,6 +113,41 @@ public final class ChannelKeys {
         }
     }
 
+    /**
+     * The member's persona in an epoch after the channel's first (each epoch a member is admitted
+     * to, it writes from a persona of its own): Ed25519 seed = HKDF(ikm = identity seed, salt =
+     * root || epoch id, info = "grapevine/channel/persona/1").
+     */
+    public static Identity persona(Identity member, byte[] root, byte[] epochId) {
+        byte[] seed = member.seed();
+        try {
+            return Identity.fromSeed(hkdf(seed, laterSalt(root, epochId), PERSONA));
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
+    }
+
+    /** That persona's X25519 key: private key = HKDF(ikm = identity seed, salt = root || epoch id, info = "grapevine/channel/persona-x25519/1"). */
+    public static X25519KeyPair personaX25519(Identity member, byte[] root, byte[] epochId) {
+        byte[] seed = member.seed();
+        try {
+            return X25519KeyPair.fromPrivateKey(hkdf(seed, laterSalt(root, epochId), PERSONA_X25519));
+        } finally {
+            Arrays.fill(seed, (byte) 0);
+        }
+    }
+
+    /** Whether {@code secret} is the channel's first one, the one its root comes from. */
+    public static boolean isFirst(byte[] secret, byte[] root) {
+        return java.security.MessageDigest.isEqual(root(secret), root);
+    }
+
+    private static byte[] laterSalt(byte[] root, byte[] epochId) {
+        checkSecret(root);
+        if (epochId.length != 32) throw new IllegalArgumentException("an epoch id is 32 bytes");
+        return concat(root, epochId);
+    }
+
     /** The keys of the epoch whose secret is {@code secret}: each HKDF(ikm = secret, salt = channel id, info = its label). */
     public static Epoch epoch(byte[] secret, ChannelId channel) {
         checkSecret(secret);

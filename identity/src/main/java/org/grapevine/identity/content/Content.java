@@ -24,6 +24,12 @@ public interface Content {
     int INTRODUCTION = 8;
     /** Where a member's node can be reached, only inside a sealed body ({@link org.grapevine.identity.channel.Reachable}). */
     int REACHABLE = 9;
+    /** A new epoch's secret sealed to each persona it admits, only inside a sealed body ({@link org.grapevine.identity.channel.Rekey}). */
+    int REKEY = 10;
+    /** A persona made admin (or no longer), only inside a sealed body ({@link org.grapevine.identity.channel.Role}). */
+    int ROLE = 11;
+    /** A channel entry hidden by an owner or admin, only inside a sealed body ({@link org.grapevine.identity.channel.Hide}). */
+    int HIDE = 12;
 
     int MAX_MENTIONS = 64;
     int MAX_ATTACHMENTS = 32;

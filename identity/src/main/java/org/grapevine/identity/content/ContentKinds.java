@@ -9,7 +9,10 @@ import org.grapevine.identity.content.kinds.DeletionKind;
 import org.grapevine.identity.content.kinds.FollowKind;
 import org.grapevine.identity.content.kinds.PostKind;
 import org.grapevine.identity.content.kinds.IntroductionKind;
+import org.grapevine.identity.content.kinds.HideKind;
 import org.grapevine.identity.content.kinds.ReachableKind;
+import org.grapevine.identity.content.kinds.RekeyKind;
+import org.grapevine.identity.content.kinds.RoleKind;
 import org.grapevine.identity.content.kinds.ReactionKind;
 import org.grapevine.identity.content.kinds.SealedKind;
 
@@ -24,7 +27,10 @@ public final class ContentKinds {
             new DeletionKind(),
             new SealedKind(),
             new IntroductionKind(),
-            new ReachableKind());
+            new ReachableKind(),
+            new RekeyKind(),
+            new RoleKind(),
+            new HideKind());
 
     /** Codes set aside for kinds to come, with their names; carried as {@link Content.Opaque} meanwhile. */
     private static final Map<Integer, String> RESERVED = Map.of();
