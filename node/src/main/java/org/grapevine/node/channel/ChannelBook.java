@@ -32,17 +32,19 @@ public final class ChannelBook {
 
     /**
      * One channel as kept: the local handle, its display name, network, root, owner persona (hex),
-     * the current epoch secret (hex), whether the user joined anonymously, the name the persona
-     * goes by, and the personas known to be members (hex).
+     * the secret of the epoch the node started from (hex; later epochs come from re-keys in the
+     * store), whether the user joined anonymously, the name the persona goes by, the personas
+     * known to be members (hex), and the personas the invite named as owner or admins (hex).
      */
     public record Entry(String handle, String name, String network, String root, String owner, String secret,
-                        boolean anonymous, String as, List<String> personas) {
+                        boolean anonymous, String as, List<String> personas, List<String> admins) {
         public Entry {
             personas = List.copyOf(personas);
+            admins = admins == null ? List.of() : List.copyOf(admins);
         }
 
         Entry withPersonas(List<String> all) {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all);
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins);
         }
     }
 

@@ -4,15 +4,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.grapevine.gossip.policy.Visibility;
 import org.grapevine.gossip.transport.PeerChannel;
@@ -23,17 +24,22 @@ import org.grapevine.identity.BlobId;
 import org.grapevine.identity.ByteReader;
 import org.grapevine.identity.ByteWriter;
 import org.grapevine.identity.ChannelId;
+import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.channel.ChannelInvite;
 import org.grapevine.identity.channel.ChannelKeys;
+import org.grapevine.identity.channel.Hide;
 import org.grapevine.identity.channel.Introduction;
 import org.grapevine.identity.channel.MembershipTag;
 import org.grapevine.identity.channel.Reachable;
+import org.grapevine.identity.channel.Rekey;
+import org.grapevine.identity.channel.Role;
 import org.grapevine.identity.channel.Sealed;
 import org.grapevine.identity.channel.Sealing;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
+import org.grapevine.node.channel.ChannelState.Key;
 import org.grapevine.node.protocol.Protocol;
 import org.grapevine.node.replication.Interest;
 import org.grapevine.node.store.Indexes;
@@ -42,16 +48,22 @@ import org.grapevine.node.store.Store;
 /**
  * Private channels among a node's peers (docs/PROTOCOL.md, "Channels"). Within each connection to
  * a peer that speaks {@value #CAPABILITY}, both sides send membership tags for the channels they
- * hold; a peer whose tag matches is proven for that channel in this connection, and only then
- * learns the channel's persona feeds, is named them in any message, is served them, and may fetch
- * their blobs. Persona feeds are replicated by the node's ordinary replication, under this
- * protocol's visibility and interest rules. Everything runs on the node loop.
+ * hold; a peer whose tag matches an epoch of a channel is proven for that epoch in this
+ * connection, and only then learns the persona feeds of that epoch and those before it, is named
+ * them in any message, is served them, and may fetch their blobs. Persona feeds are replicated by
+ * the node's ordinary replication, under this protocol's visibility and interest rules. A re-key
+ * starts an epoch in which every member admitted writes from a new persona: a member removed
+ * proves only older epochs, so nothing newer is ever named or served to it. Everything runs on
+ * the node loop.
  */
 public final class ChannelProtocol implements Protocol {
     public static final String CAPABILITY = "channels/1";
     /** Tags for the channels a node holds: {@code count varint | tag [32] × count}. */
     static final int TAGS = 128;
-    /** The personas of one channel: {@code the sender's tag for it in this connection [32] | count varint | persona [32] × count}. */
+    /**
+     * The personas of one channel the peer may see: {@code the sender's tag for it in this
+     * connection [32] | count varint | (persona [32] | epoch id [32]) × count}.
+     */
     static final int FEEDS = 129;
     /** The most tags one message may carry, and the most personas a channel may have. */
     static final int MAX_TAGS = 4_096;
@@ -81,62 +93,37 @@ public final class ChannelProtocol implements Protocol {
         void event(String line);
     }
 
-    /** One channel held. */
-    private static final class Held {
-        ChannelBook.Entry entry;
-        final ChannelId id;
-        final byte[] root;
-        final AuthorId owner;
-        final ChannelKeys.Epoch epoch;
-        final Identity persona;
-        final Set<AuthorId> personas = new LinkedHashSet<>();
-
-        Held(ChannelBook.Entry entry, Identity identity) {
-            this.entry = entry;
-            this.root = HexFormat.of().parseHex(entry.root());
-            this.owner = new AuthorId(HexFormat.of().parseHex(entry.owner()));
-            this.id = ChannelKeys.id(root, owner);
-            this.epoch = ChannelKeys.epoch(HexFormat.of().parseHex(entry.secret()), id);
-            this.persona = ChannelKeys.persona(identity, root);
-            for (String p : entry.personas()) personas.add(new AuthorId(HexFormat.of().parseHex(p)));
-            personas.add(persona.id());
-            personas.add(owner);
-        }
-    }
-
     /** What is proven in one connection. */
     private static final class Session {
         final PeerChannel peer;
-        /** The tag the peer should send for each channel held, and the one this node sent. */
-        final Map<Key, Held> expected = new HashMap<>();
-        final Map<Held, byte[]> sent = new HashMap<>();
-        final Set<Held> proven = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        /** Channels whose tag this node sent again after the peer proved them (so the peer, who may have joined since, can match it). */
-        final Set<Held> answered = new HashSet<>();
+        /** What each tag the peer may send proves: a channel at one of its epochs held here. */
+        final Map<Key, Proof> expected = new HashMap<>();
+        /** The epochs the peer proved, by channel. */
+        final Map<ChannelState, Set<Key>> proven = new ConcurrentHashMap<>();
+        /** Epochs whose tag this node sent again after the peer proved them (the peer may have come to hold them since). */
+        final Set<Key> answered = new HashSet<>();
 
         Session(PeerChannel peer) {
             this.peer = peer;
         }
     }
 
-    /** A 32-byte value as a map key. */
-    private record Key(String hex) {
-        static Key of(byte[] b) {
-            return new Key(HexFormat.of().formatHex(b));
-        }
-    }
+    /** A tag's meaning: a channel at one of its epochs. */
+    private record Proof(ChannelState channel, Key epoch) {}
 
     private final Identity identity;
     private final Store store;
     private final ChannelBook book;
     private final Host host;
     private final LongSupplier clock;
-    private final Map<String, Held> byHandle = new LinkedHashMap<>();
+    private final Map<String, ChannelState> byHandle = new LinkedHashMap<>();
     // Read by the visibility rule from the blob thread too: concurrent maps. Written on the node loop only.
-    private final Map<AuthorId, Held> byPersona = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Channel blobs this node knows, by the channel they belong to. */
-    private final Map<BlobId, Held> blobs = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<AuthorId, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<AuthorId, ChannelState> byPersona = new ConcurrentHashMap<>();
+    /** Channel blobs this node knows: the channel and the epoch of the entry that attached them. */
+    private final Map<BlobId, Proof> blobs = new ConcurrentHashMap<>();
+    private final Map<AuthorId, Session> sessions = new ConcurrentHashMap<>();
+    /** The keys of the channel blobs found in the store at start, for the node to fetch what it lacks of them. */
+    private final List<Sealing.BlobKey> atStart = new ArrayList<>();
 
     public ChannelProtocol(Identity identity, Store store, ChannelBook book, Host host, LongSupplier clock) throws IOException {
         this.identity = identity;
@@ -144,48 +131,122 @@ public final class ChannelProtocol implements Protocol {
         this.book = book;
         this.host = host;
         this.clock = clock;
-        for (ChannelBook.Entry e : book.load()) register(new Held(e, identity));
-        // Which blobs are the channels': hidden from non-members from the start.
-        for (String handle : byHandle.keySet()) {
-            for (Item i : entries(handle)) atStart.addAll(i.keys());
+        for (ChannelBook.Entry e : book.load()) {
+            ChannelState h = new ChannelState(e, identity);
+            byHandle.put(h.handle(), h);
+            index(h);
+            readAll(h, atStart);
+            h.settle();
+            index(h);
+            for (EntryId hidden : h.hidden()) store.dropBody(hidden);
         }
     }
-
-    /** The keys of the channel blobs found in the store at start, for the node to fetch what it lacks of them. */
-    private final List<Sealing.BlobKey> atStart = new ArrayList<>();
 
     public List<Sealing.BlobKey> blobsAtStart() {
         return List.copyOf(atStart);
     }
 
+    private void index(ChannelState h) {
+        for (AuthorId p : h.personas.keySet()) byPersona.put(p, h);
+    }
+
     /**
-     * Entries were stored: those of a channel's personas are opened, so that the blobs they attach
-     * are known as channel blobs (hidden from non-members) before anyone asks for them. The keys of
-     * the blobs newly learned, for the node to fetch.
+     * Reads every entry of the channel's personas again, until no new epoch opens more of them.
+     * The keys of blobs newly known go to {@code learned}.
+     */
+    private void readAll(ChannelState h, List<Sealing.BlobKey> learned) {
+        boolean more = true;
+        while (more) {
+            more = false;
+            h.forget();
+            for (AuthorId p : List.copyOf(h.personas.keySet())) {
+                for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) more |= take(h, e, learned);
+            }
+        }
+    }
+
+    /** One entry of a persona of {@code h}: what it tells, and the blobs it attaches. True when it opened a new epoch. */
+    private boolean take(ChannelState h, Entry e, List<Sealing.BlobKey> learned) {
+        boolean opened = h.absorb(e);
+        Sealing.Opened o = h.open(e);
+        if (o != null) {
+            Key epoch = ChannelState.sealedEpoch(e);
+            for (Sealing.BlobKey k : o.keys()) {
+                if (blobs.putIfAbsent(k.blob(), new Proof(h, epoch)) == null && learned != null) learned.add(k);
+            }
+        }
+        if (opened) index(h);
+        return opened;
+    }
+
+    /**
+     * Entries were stored: those of a channel's personas are read, so that the blobs they attach
+     * are known as channel blobs (hidden from non-members) before anyone asks for them, and
+     * re-keys, roles and hidden entries take effect. The keys of the blobs newly learned, for the
+     * node to fetch.
      */
     public List<Sealing.BlobKey> stored(List<Entry> entries) {
         List<Sealing.BlobKey> learned = new ArrayList<>();
+        Set<ChannelState> touched = new HashSet<>();
+        Set<ChannelState> reread = new HashSet<>();
         for (Entry e : entries) {
-            Held h = byPersona.get(e.header().author());
-            Sealing.Opened o = h == null ? null : open(h, e);
-            if (o == null) continue;
-            for (Sealing.BlobKey k : o.keys()) {
-                if (blobs.putIfAbsent(k.blob(), h) == null) learned.add(k);
-            }
-            if (o.content() instanceof Reachable r && !e.header().author().equals(h.persona.id())) r.addresses().forEach(host::dial);
+            ChannelState h = byPersona.get(e.header().author());
+            if (h == null) continue;
+            touched.add(h);
+            if (take(h, e, learned)) reread.add(h);
+            Sealing.Opened o = h.open(e);
+            if (o != null && o.content() instanceof Reachable r && !h.ownPersonas().contains(e.header().author())) r.addresses().forEach(host::dial);
+        }
+        for (ChannelState h : reread) readAll(h, learned);
+        for (ChannelState h : touched) {
+            if (!reread.contains(h)) settle(h);
         }
         return learned;
     }
 
-    private void register(Held h) {
-        byHandle.put(h.entry.handle(), h);
-        for (AuthorId p : h.personas) byPersona.put(p, h);
+    /** Works out the channel's state again from what was read, and acts on what changed. */
+    private void settle(ChannelState h) {
+        ChannelState.Epoch before = h.current;
+        boolean changed = h.settle();
+        index(h);
+        for (EntryId hidden : h.hidden()) {
+            if (store.dropBody(hidden)) host.event("channel " + h.handle() + ": dropped the body of " + hidden + ", hidden by an admin");
+        }
+        if (h.current != before) {
+            host.event("channel " + h.handle() + ": now at epoch " + h.current.id.hex().substring(0, 8));
+            save();
+            host.authored(ownPersonas());
+            for (Session s : sessions.values()) offer(s, List.of(h));
+        }
+        if (h.removed && changed) host.event("channel " + h.handle() + ": this node was removed from the channel");
+        if (changed) host.interestChanged();
+        if (!byHandle.containsValue(h) || rekeying) return;
+        introduce(h);
+        // Two re-keys that removed different members: the one that won lets in whom the other removed. Remove them too.
+        if (!h.removed && h.isAuthority(h.current.persona.id()) && !h.stillIn().isEmpty()) rekey(h, h.stillIn());
     }
 
-    /** The personas this node writes, one per channel held. */
+    /** Set while this node writes a re-key, whose parts settle the channel one by one. */
+    private boolean rekeying;
+
+    /** Posts this node's introduction in the channel's current epoch, once. */
+    private void introduce(ChannelState h) {
+        if (h.removed) return;
+        ChannelState.Epoch e = h.current;
+        if (store.headSeq(e.persona.id()) > 0) return;
+        Introduction intro = Introduction.of(identity, e.persona, h.id, e.x25519.publicKey(), h.entry.as(), h.entry.anonymous());
+        if (e.parent != null) {
+            ChannelState.Epoch before = h.epochs.get(e.parent);
+            if (before != null) intro = intro.continuing(before.persona, h.id, e.persona.id());
+        }
+        publish(h, intro, List.of());
+        announce(h);
+    }
+
+    /** The personas this node writes, one per epoch of each channel held. */
     public Set<AuthorId> ownPersonas() {
         Set<AuthorId> out = new HashSet<>();
-        for (Held h : byHandle.values()) out.add(h.persona.id());
+        for (ChannelState h : byHandle.values()) out.addAll(h.ownPersonas());
         return out;
     }
 
@@ -215,23 +276,31 @@ public final class ChannelProtocol implements Protocol {
     }
 
     /**
-     * Sends {@code channels}' tags to the peer of {@code s} (padded with random ones), and notes
-     * the tags the peer would send for them. Once when the connection starts, and again for a
-     * channel created or joined while it lasts.
+     * Sends {@code channels}' tags at their current epochs to the peer of {@code s} (padded with
+     * random ones), and notes the tags the peer would send for each epoch held. Once when the
+     * connection starts, and again for a channel created, joined or re-keyed while it lasts.
      */
-    private void offer(Session s, java.util.Collection<Held> channels) {
+    private void offer(Session s, Collection<ChannelState> channels) {
+        List<byte[]> tags = new ArrayList<>();
+        for (ChannelState h : channels) tags.add(tag(s, h, h.current));
+        send(s, tags);
+    }
+
+    /** This node's tag for epoch {@code e} of {@code h} in the connection of {@code s}; notes the tags the peer would send for each epoch held. */
+    private static byte[] tag(Session s, ChannelState h, ChannelState.Epoch e) {
         PeerChannel peer = s.peer;
         byte mine = peer.outbound() ? MembershipTag.INITIATOR : MembershipTag.RESPONDER;
         byte theirs = peer.outbound() ? MembershipTag.RESPONDER : MembershipTag.INITIATOR;
         byte[] hash = peer.handshakeHash();
-        List<byte[]> tags = new ArrayList<>();
-        for (Held h : channels) {
-            byte[] tag = MembershipTag.of(h.epoch.tagKey(), mine, hash);
-            s.sent.put(h, tag);
-            s.expected.put(Key.of(MembershipTag.of(h.epoch.tagKey(), theirs, hash)), h);
-            tags.add(tag);
-        }
-        while (tags.size() < MembershipTag.padded(channels.size())) {
+        for (ChannelState.Epoch held : h.epochs.values()) s.expected.put(Key.of(MembershipTag.of(held.keys.tagKey(), theirs, hash)), new Proof(h, held.id));
+        return MembershipTag.of(e.keys.tagKey(), mine, hash);
+    }
+
+    /** A ChannelTags message of {@code tags}, padded with random ones and shuffled. */
+    private static void send(Session s, List<byte[]> tags) {
+        int real = tags.size();
+        tags = new ArrayList<>(tags);
+        while (tags.size() < MembershipTag.padded(real)) {
             byte[] noise = new byte[MembershipTag.BYTES];
             RANDOM.nextBytes(noise);
             tags.add(noise);
@@ -239,7 +308,7 @@ public final class ChannelProtocol implements Protocol {
         Collections.shuffle(tags, RANDOM);
         ByteWriter w = new ByteWriter(8 + tags.size() * 32).varint(tags.size());
         for (byte[] t : tags) w.bytes(t);
-        peer.send(new WireMessage.Extension(TAGS, w.toByteArray()));
+        s.peer.send(new WireMessage.Extension(TAGS, w.toByteArray()));
     }
 
     @Override
@@ -266,52 +335,78 @@ public final class ChannelProtocol implements Protocol {
         ByteReader r = new ByteReader(body);
         int n = r.length(MAX_TAGS, "tag count");
         if ((long) n * 32 > r.remaining()) throw new Malformed(n + " tags in " + r.remaining() + " bytes");
-        List<Held> proven = new ArrayList<>();
+        List<Proof> proven = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Held h = s.expected.get(Key.of(r.bytes(32, "tag")));
-            if (h != null && byHandle.containsValue(h) && s.proven.add(h)) proven.add(h);
+            Proof p = s.expected.get(Key.of(r.bytes(32, "tag")));
+            if (p != null && byHandle.containsValue(p.channel())
+                    && s.proven.computeIfAbsent(p.channel(), k -> ConcurrentHashMap.newKeySet()).add(p.epoch())) {
+                proven.add(p);
+            }
         }
         r.end("tags");
         if (proven.isEmpty()) return;
-        List<Held> answer = new ArrayList<>();
-        for (Held h : proven) {
-            sendFeeds(s, h);
-            if (s.answered.add(h)) answer.add(h);
+        List<byte[]> answer = new ArrayList<>();
+        for (Proof p : proven) {
+            sendFeeds(s, p.channel(), p.epoch());
+            // The peer may have come to hold the channel after this node's tags went out, or hold
+            // an older epoch only (a member back from offline): this node's tag for the epoch proven.
+            if (s.answered.add(p.epoch())) answer.add(tag(s, p.channel(), p.channel().epochs.get(p.epoch())));
         }
-        // The peer may have come to hold the channel after this node's tags went out: once more.
-        if (!answer.isEmpty()) offer(s, answer);
+        if (!answer.isEmpty()) send(s, answer);
         host.visibilityChanged(s.peer.id());
     }
 
-    private void sendFeeds(Session s, Held h) {
-        ByteWriter w = new ByteWriter(40 + h.personas.size() * 32).bytes(s.sent.get(h)).varint(h.personas.size());
-        for (AuthorId p : h.personas) w.id(p);
+    /**
+     * Tells the peer the personas of {@code h} it may see, each with its epoch, under this node's
+     * tag for {@code epoch} (one the peer proved, so that it can tell which channel this is).
+     */
+    private void sendFeeds(Session s, ChannelState h, Key epoch) {
+        ChannelState.Epoch e = h.epochs.get(epoch);
+        if (e == null) return;
+        byte mine = s.peer.outbound() ? MembershipTag.INITIATOR : MembershipTag.RESPONDER;
+        byte[] tag = MembershipTag.of(e.keys.tagKey(), mine, s.peer.handshakeHash());
+        List<AuthorId> shown = new ArrayList<>();
+        for (AuthorId p : h.personas.keySet()) {
+            if (shows(s, h, h.epochOf(p))) shown.add(p);
+        }
+        ByteWriter w = new ByteWriter(40 + shown.size() * 64).bytes(tag).varint(shown.size());
+        for (AuthorId p : shown) {
+            Key of = h.epochOf(p);
+            w.id(p).bytes(of == ChannelState.UNKNOWN ? new byte[32] : of.bytes());
+        }
         s.peer.send(new WireMessage.Extension(FEEDS, w.toByteArray()));
     }
 
     private void feeds(Session s, byte[] body) throws Malformed {
         ByteReader r = new ByteReader(body);
-        Held h = s.expected.get(Key.of(r.bytes(32, "channel")));
-        if (h == null || !s.proven.contains(h)) throw new Malformed("personas of a channel not proven in this connection");
+        ChannelState h = null;
+        byte[] tag = r.bytes(32, "channel");
+        Proof p = s.expected.get(Key.of(tag));
+        if (p != null) h = p.channel();
+        if (h == null || !s.proven.containsKey(h)) throw new Malformed("personas of a channel not proven in this connection");
         int n = r.length(MAX_PERSONAS, "persona count");
-        if ((long) n * 32 > r.remaining()) throw new Malformed(n + " personas in " + r.remaining() + " bytes");
+        if ((long) n * 64 > r.remaining()) throw new Malformed(n + " personas in " + r.remaining() + " bytes");
         List<AuthorId> added = new ArrayList<>();
+        byte[] none = new byte[32];
         for (int i = 0; i < n; i++) {
-            AuthorId p = r.author("persona");
+            AuthorId persona = r.author("persona");
+            byte[] epoch = r.bytes(32, "epoch");
             if (h.personas.size() >= MAX_PERSONAS) continue;
-            if (byPersona.containsKey(p) && byPersona.get(p) != h) continue; // one persona, one channel
-            if (h.personas.add(p)) {
-                byPersona.put(p, h);
-                added.add(p);
-            }
+            if (byPersona.containsKey(persona) && byPersona.get(persona) != h) continue; // one persona, one channel
+            if (h.personas.containsKey(persona)) continue;
+            // What the persona's entries say of its epoch will count over this.
+            h.personas.put(persona, java.util.Arrays.equals(epoch, none) ? ChannelState.UNKNOWN : Key.of(epoch));
+            byPersona.put(persona, h);
+            added.add(persona);
         }
         r.end("personas");
         if (added.isEmpty()) return;
         save();
         host.interestChanged();
         for (Session other : sessions.values()) {
-            if (other.proven.contains(h)) {
-                sendFeeds(other, h);
+            Set<Key> proven = other.proven.get(h);
+            if (proven != null && !proven.isEmpty()) {
+                sendFeeds(other, h, proven.iterator().next());
                 host.visibilityChanged(other.peer.id());
             }
         }
@@ -324,21 +419,27 @@ public final class ChannelProtocol implements Protocol {
         return new Visibility() {
             @Override
             public boolean feed(AuthorId peer, AuthorId feed) {
-                Held h = byPersona.get(feed);
-                return h == null || proven(peer, h);
+                ChannelState h = byPersona.get(feed);
+                return h == null || shows(sessions.get(peer), h, h.epochOf(feed));
             }
 
             @Override
             public boolean blob(AuthorId peer, BlobId blob) {
-                Held h = blobs.get(blob);
-                return h == null || proven(peer, h);
+                Proof p = blobs.get(blob);
+                return p == null || shows(sessions.get(peer), p.channel(), p.epoch());
             }
         };
     }
 
-    private boolean proven(AuthorId peer, Held h) {
-        Session s = sessions.get(peer);
-        return s != null && s.proven.contains(h);
+    /** Whether the peer of {@code s} proved an epoch of {@code h} that {@code epoch} is, or came before. */
+    private static boolean shows(Session s, ChannelState h, Key epoch) {
+        if (s == null) return false;
+        Set<Key> proven = s.proven.get(h);
+        if (proven == null) return false;
+        for (Key k : proven) {
+            if (h.covers(k, epoch)) return true;
+        }
+        return false;
     }
 
     @Override
@@ -346,7 +447,10 @@ public final class ChannelProtocol implements Protocol {
         return List.of(new Interest.Rule() {
             @Override
             public Set<AuthorId> wants(Indexes indexes, AuthorId self, Set<AuthorId> excluded) {
-                return new HashSet<>(byPersona.keySet());
+                Set<AuthorId> out = new HashSet<>();
+                // A removed member's personas are not replicated further (what is held of them stays).
+                byPersona.forEach((p, h) -> { if (!h.isExcluded(p)) out.add(p); });
+                return out;
             }
         });
     }
@@ -361,8 +465,8 @@ public final class ChannelProtocol implements Protocol {
         byte[] root = ChannelKeys.root(first);
         Identity persona = ChannelKeys.persona(identity, root);
         HexFormat hex = HexFormat.of();
-        Held h = new Held(new ChannelBook.Entry(handle, name, network, hex.formatHex(root), hex.formatHex(persona.id().bytes()),
-                hex.formatHex(first), false, "", List.of()), identity);
+        ChannelState h = new ChannelState(new ChannelBook.Entry(handle, name, network, hex.formatHex(root), hex.formatHex(persona.id().bytes()),
+                hex.formatHex(first), false, "", List.of(), List.of()), identity);
         add(h);
         return h.id;
     }
@@ -370,27 +474,26 @@ public final class ChannelProtocol implements Protocol {
     /** Joins the channel of {@code invite} under the local handle {@code handle}. */
     public ChannelId join(ChannelInvite invite, String handle, boolean anonymous, String as) {
         checkNewHandle(handle);
-        for (Held h : byHandle.values()) {
-            if (h.id.equals(invite.channel())) throw new IllegalStateException("you hold this channel already, as '" + h.entry.handle() + "'");
+        for (ChannelState h : byHandle.values()) {
+            if (h.id.equals(invite.channel())) throw new IllegalStateException("you hold this channel already, as '" + h.handle() + "'");
         }
         HexFormat hex = HexFormat.of();
-        Held h = new Held(new ChannelBook.Entry(handle, invite.name(), invite.network(), hex.formatHex(invite.root()),
-                hex.formatHex(invite.owner().bytes()), hex.formatHex(invite.secret()), anonymous, as == null ? "" : as, List.of()), identity);
+        ChannelState h = new ChannelState(new ChannelBook.Entry(handle, invite.name(), invite.network(), hex.formatHex(invite.root()),
+                hex.formatHex(invite.owner().bytes()), hex.formatHex(invite.secret()), anonymous, as == null ? "" : as, List.of(),
+                invite.admins().stream().map(a -> hex.formatHex(a.bytes())).toList()), identity);
         add(h);
         return h.id;
     }
 
-    private void add(Held h) {
-        register(h);
+    private void add(ChannelState h) {
+        byHandle.put(h.handle(), h);
+        index(h);
+        readAll(h, null);
         save();
         for (Session s : sessions.values()) offer(s, List.of(h));
         host.authored(ownPersonas());
         host.interestChanged();
-        if (store.headSeq(h.persona.id()) == 0) {
-            Introduction intro = Introduction.of(identity, h.persona, h.id, ChannelKeys.personaX25519(identity, h.root).publicKey(),
-                    h.entry.as(), h.entry.anonymous());
-            publish(h, intro, List.of());
-        }
+        introduce(h);
         announce(h);
     }
 
@@ -399,16 +502,16 @@ public final class ChannelProtocol implements Protocol {
      * this node) where this node can be reached, when that is not what it told them last.
      */
     public void announce() {
-        for (Held h : byHandle.values()) announce(h);
+        for (ChannelState h : byHandle.values()) announce(h);
     }
 
-    private void announce(Held h) {
-        if (h.entry.anonymous()) return;
+    private void announce(ChannelState h) {
+        if (h.entry.anonymous() || h.removed) return;
         List<String> here = host.reachableAt();
         if (here.isEmpty()) return;
         Reachable last = null;
-        for (Entry e : store.log(h.persona.id(), 1, Integer.MAX_VALUE)) {
-            Sealing.Opened o = open(h, e);
+        for (Entry e : store.log(h.current.persona.id(), 1, Integer.MAX_VALUE)) {
+            Sealing.Opened o = h.open(e);
             if (o != null && o.content() instanceof Reachable r) last = r;
         }
         if (last == null || !last.addresses().equals(here)) publish(h, new Reachable(here), List.of());
@@ -423,52 +526,122 @@ public final class ChannelProtocol implements Protocol {
 
     /** An invite to the channel {@code handle}, naming {@code addresses} as where to find this node. */
     public ChannelInvite invite(String handle, List<String> addresses) {
-        Held h = held(handle);
-        HexFormat hex = HexFormat.of();
-        return new ChannelInvite(h.entry.network(), h.entry.name(), h.root, h.owner, hex.parseHex(h.entry.secret()), addresses);
+        ChannelState h = held(handle);
+        writable(h);
+        List<AuthorId> admins = new ArrayList<>();
+        for (ChannelState.Intro m : h.members().values()) {
+            if (h.isAuthority(m.persona()) && admins.size() < ChannelInvite.MAX_ADMINS) admins.add(m.persona());
+        }
+        return new ChannelInvite(h.entry.network(), h.entry.name(), h.root, h.owner, h.current.secret, admins, addresses);
     }
 
     /** Seals {@code content} (with the keys of the blobs it attaches) into the channel {@code handle}. */
     public Entry post(String handle, Content content, List<Sealing.BlobKey> keys) {
-        Held h = held(handle);
-        for (Sealing.BlobKey k : keys) blobs.put(k.blob(), h);
+        ChannelState h = held(handle);
+        writable(h);
+        for (Sealing.BlobKey k : keys) blobs.put(k.blob(), new Proof(h, h.current.id));
         return publish(h, content, keys);
     }
 
-    private Entry publish(Held h, Content content, List<Sealing.BlobKey> keys) {
-        long seq = store.headSeq(h.persona.id()) + 1;
-        Sealed sealed = Sealing.seal(content, keys, h.epoch, new Sealing.Place(h.id, h.persona.id(), seq));
-        return host.publish(h.persona, sealed);
+    private void writable(ChannelState h) {
+        if (h.removed) throw new IllegalStateException("you were removed from '" + h.handle() + "': what you held stays, nothing new comes or goes");
+    }
+
+    private Entry publish(ChannelState h, Content content, List<Sealing.BlobKey> keys) {
+        ChannelState.Epoch e = h.current;
+        long seq = store.headSeq(e.persona.id()) + 1;
+        Sealed sealed = Sealing.seal(content, keys, e.keys, new Sealing.Place(h.id, e.persona.id(), seq));
+        Entry entry = host.publish(e.persona, sealed);
+        h.personas.put(e.persona.id(), e.id);
+        byPersona.put(e.persona.id(), h);
+        boolean opened = take(h, entry, null);
+        if (opened) readAll(h, null);
+        return entry;
+    }
+
+    /**
+     * Makes the member {@code who} (a persona of the channel) an admin. Only the owner or an
+     * admin may; members' nodes ignore it from anyone else.
+     */
+    public void admin(String handle, AuthorId who) {
+        ChannelState h = held(handle);
+        writable(h);
+        mayModerate(h);
+        publish(h, new Role(who, Role.ADMIN), List.of());
+        settle(h);
+    }
+
+    /**
+     * Removes the member {@code who}: a re-key admitting every member known but them. What the
+     * member's node already holds stays with it; it is served nothing newer.
+     */
+    public void remove(String handle, AuthorId who) {
+        ChannelState h = held(handle);
+        writable(h);
+        mayModerate(h);
+        if (h.isOwner(who)) throw new IllegalArgumentException("the owner cannot be removed");
+        if (h.lineOf(who).equals(h.lineOf(h.current.persona.id()))) throw new IllegalArgumentException("to remove yourself, leave the channel");
+        rekey(h, Set.of(h.lineOf(who)));
+    }
+
+    /** Hides a channel entry: members' nodes drop its body. */
+    public void hide(String handle, EntryId entry) {
+        ChannelState h = held(handle);
+        writable(h);
+        mayModerate(h);
+        publish(h, new Hide(entry), List.of());
+        settle(h);
+    }
+
+    private void mayModerate(ChannelState h) {
+        if (!h.isAuthority(h.current.persona.id())) throw new IllegalStateException("only the owner or an admin of '" + h.handle() + "' may do that");
+    }
+
+    /**
+     * A re-key of {@code h} from its current epoch, admitting the latest persona of every member
+     * whose introduction is held, but those of the lines {@code out}; split into parts.
+     */
+    private void rekey(ChannelState h, Set<AuthorId> out) {
+        Map<AuthorId, byte[]> admitted = new LinkedHashMap<>();
+        admitted.put(h.current.persona.id(), h.current.x25519.publicKey());
+        for (ChannelState.Intro m : h.members().values()) {
+            if (m.introduction() == null || out.contains(h.lineOf(m.persona()))) continue;
+            admitted.putIfAbsent(m.persona(), m.introduction().x25519());
+        }
+        byte[] secret = new byte[ChannelKeys.SECRET_BYTES];
+        RANDOM.nextBytes(secret);
+        List<Rekey> parts = Rekey.seal(h.id, secret, admitted);
+        host.event("channel " + h.handle() + ": re-keyed for " + admitted.size() + " members in " + parts.size() + " part(s)");
+        rekeying = true;
+        try {
+            for (Rekey part : parts) publish(h, part, List.of());
+        } finally {
+            rekeying = false;
+        }
+        settle(h);
     }
 
     /** One channel entry opened: who wrote it, what it says, the keys of its blobs. */
     public record Item(Entry entry, AuthorId persona, Content content, List<Sealing.BlobKey> keys) {}
 
-    /** A member as this node knows them: persona, the name it goes by, the public id it revealed (null if anonymous), whether it is the owner. */
-    public record Member(AuthorId persona, String name, AuthorId member, boolean owner) {}
-
     /**
-     * What a persona's entry of channel {@code h} says, or null when it is not a sealed body this
-     * node can open (dropped, another epoch's, or not well formed: nothing a member can read).
+     * A member as this node knows them: their latest persona, the name it goes by, the public id
+     * it revealed (null if anonymous), and whether they are the owner or an admin.
      */
-    private static Sealing.Opened open(Held h, Entry e) {
-        if (!e.hasContent() || e.header().contentType() != Content.SEALED) return null;
-        try {
-            return Sealing.open((Sealed) e.decodeContent(), h.epoch, new Sealing.Place(h.id, e.header().author(), e.header().seq()));
-        } catch (Malformed bad) {
-            return null;
+    public record Member(AuthorId persona, String name, AuthorId member, boolean owner, boolean admin) {
+        public Member(AuthorId persona, String name, AuthorId member, boolean owner) {
+            this(persona, name, member, owner, owner);
         }
     }
 
     /** Every entry of the channel's personas this node holds and can open, oldest first. */
     public List<Item> entries(String handle) {
-        Held h = held(handle);
+        ChannelState h = held(handle);
         List<Item> out = new ArrayList<>();
-        for (AuthorId p : h.personas) {
+        for (AuthorId p : h.personas.keySet()) {
             for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) {
-                Sealing.Opened o = open(h, e);
+                Sealing.Opened o = h.open(e);
                 if (o == null) continue;
-                for (Sealing.BlobKey k : o.keys()) blobs.putIfAbsent(k.blob(), h);
                 out.add(new Item(e, p, o.content(), o.keys()));
             }
         }
@@ -476,34 +649,39 @@ public final class ChannelProtocol implements Protocol {
         return out;
     }
 
-    /** The members whose introductions this node holds. */
+    /** The members now, one per member (their latest persona), those removed left out. */
     public List<Member> members(String handle) {
-        Held h = held(handle);
+        ChannelState h = held(handle);
         List<Member> out = new ArrayList<>();
-        for (Item i : entries(handle)) {
-            if (i.content() instanceof Introduction intro && i.entry().header().seq() == 1) {
-                AuthorId member = intro.provesMember(h.id, i.persona()) ? intro.member() : null;
-                out.add(new Member(i.persona(), intro.name(), member, i.persona().equals(h.owner)));
-            }
+        for (ChannelState.Intro m : h.members().values()) {
+            Introduction intro = m.introduction();
+            if (intro == null) continue;
+            AuthorId member = intro.provesMember(h.id, m.persona()) ? intro.member() : null;
+            out.add(new Member(m.persona(), intro.name(), member, h.isOwner(m.persona()), h.isAuthority(m.persona())));
         }
         return out;
     }
 
-    /** The channels held: handle, display name, id, how many members are known. */
-    public record Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner) {}
+    /** The channels held: handle, display name, id, how many members are known, whether this node was removed. */
+    public record Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner, boolean removed) {
+        public Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner) {
+            this(handle, name, id, network, personas, owner, false);
+        }
+    }
 
     public List<Summary> list() {
         List<Summary> out = new ArrayList<>();
-        for (Held h : byHandle.values()) {
-            out.add(new Summary(h.entry.handle(), h.entry.name(), h.id, h.entry.network(), h.personas.size(), h.owner.equals(h.persona.id())));
-        }
+        for (ChannelState h : byHandle.values()) out.add(summary(h));
         return out;
     }
 
     /** One channel held, as {@link #list} shows it. */
     public Summary summary(String handle) {
-        Held h = held(handle);
-        return new Summary(h.entry.handle(), h.entry.name(), h.id, h.entry.network(), h.personas.size(), h.owner.equals(h.persona.id()));
+        return summary(held(handle));
+    }
+
+    private static Summary summary(ChannelState h) {
+        return new Summary(h.handle(), h.entry.name(), h.id, h.entry.network(), h.members().size(), h.isOwner(h.current.persona.id()), h.removed);
     }
 
     /**
@@ -511,32 +689,32 @@ public final class ChannelProtocol implements Protocol {
      * longer replicated or served here (what is stored of them stays until the store drops it).
      */
     public void leave(String handle) {
-        Held h = held(handle);
+        ChannelState h = held(handle);
         byHandle.remove(handle);
         byPersona.values().removeIf(x -> x == h);
-        blobs.values().removeIf(x -> x == h);
+        blobs.values().removeIf(x -> x.channel() == h);
         for (Session s : sessions.values()) s.proven.remove(h);
         save();
         host.authored(ownPersonas());
         host.interestChanged();
     }
 
-    /** Which channel a blob belongs to, if it is a channel blob this node knows. */
+    /** Whether a blob is a channel blob this node knows. */
     public boolean isChannelBlob(BlobId blob) {
         return blobs.containsKey(blob);
     }
 
-    private Held held(String handle) {
-        Held h = byHandle.get(handle);
+    private ChannelState held(String handle) {
+        ChannelState h = byHandle.get(handle);
         if (h == null) throw new IllegalStateException("no channel named '" + handle + "' here ('grapevine channel ls' lists them)");
         return h;
     }
 
     private void save() {
         List<ChannelBook.Entry> entries = new ArrayList<>();
-        for (Held h : byHandle.values()) {
+        for (ChannelState h : byHandle.values()) {
             List<String> personas = new ArrayList<>();
-            for (AuthorId p : h.personas) personas.add(HexFormat.of().formatHex(p.bytes()));
+            for (AuthorId p : h.personas.keySet()) personas.add(HexFormat.of().formatHex(p.bytes()));
             h.entry = h.entry.withPersonas(personas);
             entries.add(h.entry);
         }

@@ -806,6 +806,25 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /**
+     * Drops the body of a stored entry (a channel entry hidden by an admin), and commits; false
+     * when the entry is not held or has no body here.
+     */
+    public synchronized boolean dropBody(EntryId id) {
+        writable();
+        Optional<Long> loc = locate(id);
+        if (loc.isEmpty()) return false;
+        Entry entry = decodeAt(loc.get());
+        if (!entry.hasContent()) return false;
+        try {
+            rewrite(loc.get(), entry.withoutContent());
+            commit();
+        } catch (RuntimeException e) {
+            throw failedWrite(e);
+        }
+        return true;
+    }
+
     /** Records what is held of a blob, and commits. */
     public synchronized void putBlob(BlobId id, BlobRecord record) {
         writable();
