@@ -198,9 +198,7 @@ public final class ChannelProtocol implements Protocol {
             if (o != null && o.content() instanceof Reachable r && !h.ownPersonas().contains(e.header().author())) r.addresses().forEach(host::dial);
         }
         for (ChannelState h : reread) readAll(h, learned);
-        for (ChannelState h : touched) {
-            if (!reread.contains(h)) settle(h);
-        }
+        for (ChannelState h : touched) settle(h);
         return learned;
     }
 
