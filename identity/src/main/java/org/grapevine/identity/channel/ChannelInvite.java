@@ -43,11 +43,6 @@ public record ChannelInvite(String network, String name, byte[] root, AuthorId o
         if (admins.size() > MAX_ADMINS) throw new IllegalArgumentException("at most " + MAX_ADMINS + " admins");
     }
 
-    /** An invite at the channel's first epoch, where the owner's persona is the one that may re-key. */
-    public ChannelInvite(String network, String name, byte[] root, AuthorId owner, byte[] secret, List<String> addresses) {
-        this(network, name, root, owner, secret, List.of(), addresses);
-    }
-
     /** The channel the invite is for. */
     public ChannelId channel() {
         return ChannelKeys.id(root, owner);

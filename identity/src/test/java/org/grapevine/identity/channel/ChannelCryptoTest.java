@@ -136,7 +136,7 @@ class ChannelCryptoTest {
     void anInviteSurvivesTheTripAndADamagedOneIsOneLine() throws Malformed {
         byte[] root = ChannelKeys.root(FIRST);
         AuthorId owner = ChannelKeys.persona(ALICE, root).id();
-        ChannelInvite invite = new ChannelInvite("main", "Ann & Bo's wedding", root, owner, FIRST, List.of("192.0.2.7:7733" + ALICE.id()));
+        ChannelInvite invite = new ChannelInvite("main", "Ann & Bo's wedding", root, owner, FIRST, List.of(), List.of("192.0.2.7:7733" + ALICE.id()));
         String code = invite.encode();
         assertTrue(code.startsWith("grapevine-channel:"));
         assertEquals(invite, ChannelInvite.parse("  " + code + "\n"));

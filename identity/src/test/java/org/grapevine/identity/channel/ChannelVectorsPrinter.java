@@ -103,7 +103,7 @@ public final class ChannelVectorsPrinter {
         v.put("tag_initiator", hex(MembershipTag.of(epoch.tagKey(), MembershipTag.INITIATOR, HANDSHAKE_HASH)));
         v.put("tag_responder", hex(MembershipTag.of(epoch.tagKey(), MembershipTag.RESPONDER, HANDSHAKE_HASH)));
 
-        ChannelInvite invite = new ChannelInvite("main", "wedding", root, alicePersona.id(), FIRST_SECRET, List.of("192.0.2.7:7733" + alice.id()));
+        ChannelInvite invite = new ChannelInvite("main", "wedding", root, alicePersona.id(), FIRST_SECRET, List.of(), List.of("192.0.2.7:7733" + alice.id()));
         v.put("invite", invite.encode());
         List<Map<String, String>> out = new ArrayList<>();
         out.add(v);

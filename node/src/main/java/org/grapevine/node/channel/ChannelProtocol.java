@@ -134,7 +134,6 @@ public final class ChannelProtocol implements Protocol {
         for (ChannelBook.Entry e : book.load()) {
             ChannelState h = new ChannelState(e, identity);
             byHandle.put(h.handle(), h);
-            index(h);
             readAll(h, atStart);
             h.settle();
             index(h);
@@ -160,19 +159,25 @@ public final class ChannelProtocol implements Protocol {
             more = false;
             h.forget();
             for (AuthorId p : List.copyOf(h.personas.keySet())) {
-                for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) more |= take(h, e, learned);
+                for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) more |= take(h, e, learned, false);
             }
         }
     }
 
-    /** One entry of a persona of {@code h}: what it tells, and the blobs it attaches. True when it opened a new epoch. */
-    private boolean take(ChannelState h, Entry e, List<Sealing.BlobKey> learned) {
-        boolean opened = h.absorb(e);
+    /**
+     * One entry of a persona of {@code h}: what it tells, the blobs it attaches, and (when it has
+     * just {@code arrived}) the addresses a member's node told. True when it opened a new epoch.
+     */
+    private boolean take(ChannelState h, Entry e, List<Sealing.BlobKey> learned, boolean arrived) {
         Sealing.Opened o = h.open(e);
+        boolean opened = h.absorb(e, o);
         if (o != null) {
             Key epoch = ChannelState.sealedEpoch(e);
             for (Sealing.BlobKey k : o.keys()) {
                 if (blobs.putIfAbsent(k.blob(), new Proof(h, epoch)) == null && learned != null) learned.add(k);
+            }
+            if (arrived && o.content() instanceof Reachable r && !h.ownPersonas().contains(e.header().author())) {
+                r.addresses().forEach(host::dial);
             }
         }
         if (opened) index(h);
@@ -193,9 +198,7 @@ public final class ChannelProtocol implements Protocol {
             ChannelState h = byPersona.get(e.header().author());
             if (h == null) continue;
             touched.add(h);
-            if (take(h, e, learned)) reread.add(h);
-            Sealing.Opened o = h.open(e);
-            if (o != null && o.content() instanceof Reachable r && !h.ownPersonas().contains(e.header().author())) r.addresses().forEach(host::dial);
+            if (take(h, e, learned, true)) reread.add(h);
         }
         for (ChannelState h : reread) readAll(h, learned);
         for (ChannelState h : touched) settle(h);
@@ -552,7 +555,7 @@ public final class ChannelProtocol implements Protocol {
         Entry entry = host.publish(e.persona, sealed);
         h.personas.put(e.persona.id(), e.id);
         byPersona.put(e.persona.id(), h);
-        boolean opened = take(h, entry, null);
+        boolean opened = take(h, entry, null, false);
         if (opened) readAll(h, null);
         return entry;
     }
@@ -626,11 +629,7 @@ public final class ChannelProtocol implements Protocol {
      * A member as this node knows them: their latest persona, the name it goes by, the public id
      * it revealed (null if anonymous), and whether they are the owner or an admin.
      */
-    public record Member(AuthorId persona, String name, AuthorId member, boolean owner, boolean admin) {
-        public Member(AuthorId persona, String name, AuthorId member, boolean owner) {
-            this(persona, name, member, owner, owner);
-        }
-    }
+    public record Member(AuthorId persona, String name, AuthorId member, boolean owner, boolean admin) {}
 
     /** Every entry of the channel's personas this node holds and can open, oldest first. */
     public List<Item> entries(String handle) {
@@ -661,11 +660,7 @@ public final class ChannelProtocol implements Protocol {
     }
 
     /** The channels held: handle, display name, id, how many members are known, whether this node was removed. */
-    public record Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner, boolean removed) {
-        public Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner) {
-            this(handle, name, id, network, personas, owner, false);
-        }
-    }
+    public record Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner, boolean removed) {}
 
     public List<Summary> list() {
         List<Summary> out = new ArrayList<>();

@@ -205,16 +205,15 @@ final class ChannelState {
     }
 
     /**
-     * Takes in one entry of one of the channel's personas. True when it made a new epoch known
-     * (a re-key that admits one of this node's personas): entries sealed under it, read before,
-     * can be opened now.
+     * Takes in one entry of one of the channel's personas, {@code o} being what {@link #open}
+     * made of it. True when it made a new epoch known (a re-key that admits one of this node's
+     * personas): entries sealed under it, read before, can be opened now.
      */
-    boolean absorb(Entry e) {
+    boolean absorb(Entry e, Sealing.Opened o) {
         AuthorId author = e.header().author();
         Key sealedUnder = sealedEpoch(e);
         // A persona writes in the epoch its first entry is sealed under: that counts over what peers said.
         if (sealedUnder != null && e.header().seq() == 1) personas.put(author, sealedUnder);
-        Sealing.Opened o = open(e);
         if (o == null || !absorbed.add(e.id())) return false;
         Content c = o.content();
         long ts = e.header().timestamp();

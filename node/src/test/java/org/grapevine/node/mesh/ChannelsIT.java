@@ -309,6 +309,10 @@ class ChannelsIT {
                 "received " + real.bytes() + " bytes with the channel, " + twin.bytes() + " without");
     }
 
+    private static String kindAndSize(WireMessage m) {
+        return m.getClass().getSimpleName() + " " + org.grapevine.gossip.wire.WireCodec.encode(m).length;
+    }
+
     /** What a raw non-member received from a member's node: each message's kind and encoded size, sorted; and the bytes. */
     private record Observed(List<String> messages, long bytes) {}
 
@@ -375,12 +379,12 @@ class ChannelsIT {
                 WireMessage m = carol.receive();
                 if (m instanceof WireMessage.CaughtUp c) awaited.remove(c.feed());
                 if (m instanceof WireMessage.BlobHave h && h.complete()) awaited.remove(h.blob());
-                messages.add(m.getClass().getSimpleName() + " " + org.grapevine.gossip.wire.WireCodec.encode(m).length);
+                messages.add(kindAndSize(m));
             }
             // Whatever the node had still to say about what was asked comes before its answer to this.
             carol.send(new WireMessage.Ping(7));
             for (WireMessage m = carol.receive(); !(m instanceof WireMessage.Pong); m = carol.receive()) {
-                messages.add(m.getClass().getSimpleName() + " " + org.grapevine.gossip.wire.WireCodec.encode(m).length);
+                messages.add(kindAndSize(m));
             }
             bytes = carol.bytesReceived();
         }
