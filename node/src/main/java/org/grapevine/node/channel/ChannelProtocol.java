@@ -67,6 +67,13 @@ public final class ChannelProtocol implements Protocol {
     static final int FEEDS = 129;
     /** The most tags one message may carry, and the most personas a channel may have. */
     static final int MAX_TAGS = 4_096;
+    /**
+     * Besides its current epoch, a node offers a tag for this many of the epochs before it: two
+     * members whose nodes followed different re-keys from one epoch (two admins apart) meet at
+     * it, read each other's re-keys and settle on one. (A member left behind is met at its own
+     * epoch, which the other side holds and expects, however far behind.)
+     */
+    static final int ANCESTORS_OFFERED = 3;
     public static final int MAX_PERSONAS = 1_024;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -209,6 +216,7 @@ public final class ChannelProtocol implements Protocol {
     private void settle(ChannelState h) {
         ChannelState.Epoch before = h.current;
         boolean changed = h.settle();
+        for (String line : h.ignored()) host.event("channel " + h.handle() + ": " + line);
         index(h);
         for (EntryId hidden : h.hidden()) {
             if (store.dropBody(hidden)) host.event("channel " + h.handle() + ": dropped the body of " + hidden + ", hidden by an admin");
@@ -277,13 +285,18 @@ public final class ChannelProtocol implements Protocol {
     }
 
     /**
-     * Sends {@code channels}' tags at their current epochs to the peer of {@code s} (padded with
+     * Sends {@code channels}' tags at their current epochs and the few before to the peer of {@code s} (padded with
      * random ones), and notes the tags the peer would send for each epoch held. Once when the
      * connection starts, and again for a channel created, joined or re-keyed while it lasts.
      */
     private void offer(Session s, Collection<ChannelState> channels) {
         List<byte[]> tags = new ArrayList<>();
-        for (ChannelState h : channels) tags.add(tag(s, h, h.current));
+        for (ChannelState h : channels) {
+            ChannelState.Epoch e = h.current;
+            for (int i = 0; i < ANCESTORS_OFFERED + 1 && e != null; i++, e = e.parent == null ? null : h.epochs.get(e.parent)) {
+                tags.add(tag(s, h, e));
+            }
+        }
         send(s, tags);
     }
 

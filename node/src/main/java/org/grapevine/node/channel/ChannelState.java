@@ -126,6 +126,9 @@ final class ChannelState {
     private Set<AuthorId> authorities = Set.of();
     private Set<AuthorId> excluded = Set.of();
     private Set<EntryId> hidden = Set.of();
+    /** Re-keys, roles and hides from members who may not make them, each told once (by entry or epoch id). */
+    private final Set<String> told = new HashSet<>();
+    private final List<String> ignored = new ArrayList<>();
 
     ChannelState(ChannelBook.Entry entry, Identity identity) {
         this.entry = entry;
@@ -273,7 +276,10 @@ final class ChannelState {
         List<Stamped<Role>> byTime = new ArrayList<>(roles.values());
         byTime.sort(Comparator.comparingLong((Stamped<Role> s) -> s.timestamp()).thenComparing(s -> s.id().toString()));
         for (Stamped<Role> s : byTime) {
-            if (!auth.contains(lineOf(s.author()))) continue; // from a member who may not: ignored
+            if (!auth.contains(lineOf(s.author()))) {
+                ignore(s.id().toString(), "a role given by " + s.author() + ", who is not the owner or an admin");
+                continue;
+            }
             AuthorId target = lineOf(s.content().persona());
             if (s.content().role() == Role.ADMIN) auth.add(target);
             else if (!target.equals(lineOf(owner))) auth.remove(target);
@@ -284,7 +290,11 @@ final class ChannelState {
         Map<Key, List<Proposal>> children = new HashMap<>();
         Set<AuthorId> out = new HashSet<>();
         for (Proposal p : proposals.values()) {
-            if (!p.complete() || !auth.contains(lineOf(p.by))) continue;
+            if (!p.complete()) continue;
+            if (!auth.contains(lineOf(p.by))) {
+                ignore(p.epoch.hex(), "a re-key by " + p.by + ", who is not the owner or an admin");
+                continue;
+            }
             children.computeIfAbsent(p.parent, k -> new ArrayList<>()).add(p);
         }
         for (List<Proposal> competing : children.values()) {
@@ -310,9 +320,21 @@ final class ChannelState {
         Set<EntryId> h = new HashSet<>();
         for (Stamped<Hide> s : hides.values()) {
             if (auth.contains(lineOf(s.author()))) h.add(s.content().entry());
+            else ignore(s.id().toString(), "a hide of " + s.content().entry() + " by " + s.author() + ", who is not the owner or an admin");
         }
         hidden = h;
         return current != wasAt || !excluded.equals(wasOut) || removed != wasRemoved;
+    }
+
+    private void ignore(String key, String what) {
+        if (told.add(key)) ignored.add(what + ", is ignored");
+    }
+
+    /** What settling found to ignore since last asked, one line each. */
+    List<String> ignored() {
+        List<String> out = List.copyOf(ignored);
+        ignored.clear();
+        return out;
     }
 
     private AuthorId lineageOf(AuthorId p, Set<AuthorId> seen) {
@@ -328,12 +350,16 @@ final class ChannelState {
         return l != null ? l : lineageOf(p, new HashSet<>());
     }
 
-    /** The members (by line) of epoch {@code e}: those admitted to it, or writing in it. */
+    /**
+     * The members (by line) of epoch {@code e}: those admitted to it, or writing in it. A persona
+     * whose introduction is not held yet does not count: until it is read, whose line it
+     * continues is not known, and counting it as a member of its own would have it removed.
+     */
     private Set<AuthorId> membersOf(Key e) {
         Set<AuthorId> out = new HashSet<>();
         Proposal made = proposals.get(e);
         if (made != null) made.admitted().forEach(p -> out.add(lineOf(p)));
-        personas.forEach((p, k) -> { if (k.equals(e)) out.add(lineOf(p)); });
+        personas.forEach((p, k) -> { if (k.equals(e) && intros.containsKey(p)) out.add(lineOf(p)); });
         return out;
     }
 
@@ -404,6 +430,8 @@ final class ChannelState {
         for (AuthorId p : personas.keySet()) {
             AuthorId l = lineOf(p);
             if (excluded.contains(l)) continue;
+            // A persona of an epoch off this node's line (a re-key that lost) does not count.
+            if (!covers(current.id, epochOf(p))) continue;
             int d = depth(epochOf(p));
             if (!depthOf.containsKey(l) || d > depthOf.get(l)) {
                 depthOf.put(l, d);
