@@ -245,6 +245,70 @@ class DaemonIT {
         assertEquals(1, JSON.readTree(cli(alice, "channel", "ls", "--json")).size());
     }
 
+    @Test
+    void anOwnerNamesAnAdminHidesAnEntryAndRemovesAMember() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        Path carol = tmp.resolve("carol");
+        cli(alice, "init", "--name", "alice", "--no-passphrase");
+        cli(bob, "init", "--name", "bob", "--no-passphrase");
+        cli(carol, "init", "--name", "carol", "--no-passphrase");
+        List<Daemon> ds = List.of(daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns"), daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns"),
+                daemon(carol, "--listen", "127.0.0.1:0", "--no-mdns"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> ds.stream().allMatch(d -> d.port() > 0));
+        cli(alice, "channel", "create", "club");
+        for (Path[] who : new Path[][] {{bob}, {carol}}) {
+            String code = cli(alice, "channel", "invite", "club", "--address", "127.0.0.1").strip();
+            cli(who[0], "channel", "join", code, "--as", who[0].getFileName().toString());
+        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(cli(alice, "channel", "members", "club", "--json")).size() == 3);
+
+        // bob's post, hidden by the owner: members' nodes drop it.
+        String oops = cli(bob, "channel", "post", "club", "oops, wrong channel").strip();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli(carol, "channel", "feed", "club").contains("oops"));
+        assertEquals("hidden " + oops.substring(0, 9) + " in club", cli(alice, "channel", "hide", "club", oops.substring(0, 9)).strip());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> !cli(carol, "channel", "feed", "club").contains("oops") && !cli(bob, "channel", "feed", "club").contains("oops"));
+
+        // A plain member may not remove anyone: one line, a non-zero exit.
+        Run refused = run(carol, "channel", "remove", "club", "bob");
+        assertEquals(ExitCodes.FAILURE, refused.exitCode(), refused::describe);
+        assertEquals("grapevine: only the owner or an admin of 'club' may do that", refused.err().strip(), refused::describe);
+        Run nobody = run(alice, "channel", "remove", "club", "nobody");
+        assertEquals(ExitCodes.USAGE, nobody.exitCode(), nobody::describe);
+        assertEquals(1, nobody.err().strip().lines().count(), nobody::describe);
+
+        assertEquals("bob is an admin of club", cli(alice, "channel", "admin", "club", "bob").strip());
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(cli(bob, "channel", "ls", "--json")).get(0).get("admin").asBoolean());
+        JsonNode members = JSON.readTree(cli(carol, "channel", "members", "club", "--json"));
+        for (JsonNode m : members) {
+            String expected = switch (m.get("name").asText()) {
+                case "bob" -> "admin";
+                case "carol" -> "member";
+                default -> "owner";
+            };
+            assertEquals(expected, m.get("role").asText(), members::toString);
+        }
+
+        // bob, now an admin, removes carol: she is told, keeps what she had, and misses what follows.
+        String removed = cli(bob, "channel", "remove", "club", "carol");
+        assertTrue(removed.startsWith("removed carol from club"), removed);
+        assertTrue(removed.contains("already held stays with them"), removed);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(cli(carol, "channel", "ls", "--json")).get(0).get("removed").asBoolean()
+                        && JSON.readTree(cli(alice, "channel", "members", "club", "--json")).size() == 2);
+        cli(alice, "channel", "post", "club", "without carol");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli(bob, "channel", "feed", "club").contains("without carol"));
+        assertFalse(cli(carol, "channel", "feed", "club").contains("without carol"));
+        Run writes = run(carol, "channel", "post", "club", "hello?");
+        assertEquals(ExitCodes.FAILURE, writes.exitCode(), writes::describe);
+        assertTrue(writes.err().contains("you were removed from 'club'"), writes::describe);
+    }
+
     /** Runs one command to completion, whatever its exit code. */
     private Run run(Path home, String... args) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");

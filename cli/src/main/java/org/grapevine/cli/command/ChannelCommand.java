@@ -37,22 +37,33 @@ import picocli.CommandLine.Spec;
         "Nobody else can read them or tell that the channel exists. Needs the running daemon."},
         subcommands = {ChannelCommand.Create.class, ChannelCommand.Invite.class, ChannelCommand.Join.class, ChannelCommand.Ls.class,
             ChannelCommand.Feed.class, ChannelCommand.Post.class, ChannelCommand.Members.class, ChannelCommand.Photos.class,
-            ChannelCommand.Leave.class})
+            ChannelCommand.Admin.class, ChannelCommand.Remove.class, ChannelCommand.Hide.class, ChannelCommand.Leave.class})
 public final class ChannelCommand implements Runnable {
     @Override
     public void run() {
         throw new UserError(ExitCodes.USAGE, "say what to do: channel create NAME, channel invite NAME, channel join CODE, channel ls, "
-                + "channel feed NAME, channel post NAME TEXT, channel members NAME, channel photos NAME --save DIR, channel leave NAME");
+                + "channel feed NAME, channel post NAME TEXT, channel members NAME, channel photos NAME --save DIR, channel admin NAME MEMBER, "
+                + "channel remove NAME MEMBER, channel hide NAME ENTRY_ID, channel leave NAME");
     }
 
     private static String line(ApiResponse.Channel c) {
         return c.handle() + "  " + (c.name().equals(c.handle()) ? "" : "\"" + c.name() + "\"  ") + c.personas() + " member"
-                + (c.personas() == 1 ? "" : "s") + " known" + (c.owner() ? "  (yours)" : "") + "  " + c.id();
+                + (c.personas() == 1 ? "" : "s") + " known" + (c.owner() ? "  (yours)" : c.admin() ? "  (admin)" : "")
+                + (c.removed() ? "  removed: you keep what you had, nothing new comes" : "") + "  " + c.id();
+    }
+
+    private static String role(ApiResponse.ChannelMember m) {
+        return m.owner() ? "owner" : m.admin() ? "admin" : "member";
+    }
+
+    private static String who(ApiResponse.ChannelMember m) {
+        return m.name().isEmpty() ? (m.member() == null ? Render.shortId(m.persona()) : m.member()) : m.name();
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode json(ApiResponse.Channel c) {
         return Render.JSON.createObjectNode().put("name", c.handle()).put("display_name", c.name()).put("id", c.id())
-                .put("network", c.network()).put("members_known", c.personas()).put("owner", c.owner());
+                .put("network", c.network()).put("members_known", c.personas()).put("owner", c.owner()).put("admin", c.admin())
+                .put("removed", c.removed());
     }
 
     @Command(name = "create", description = "Create a channel; NAME is how you call it here.")
@@ -262,13 +273,13 @@ public final class ChannelCommand implements Runnable {
                 if (json.on()) {
                     var array = Render.JSON.createArrayNode();
                     for (ApiResponse.ChannelMember x : m.members()) {
-                        array.addObject().put("persona", x.persona()).put("name", x.name()).put("member", x.member()).put("owner", x.owner());
+                        array.addObject().put("persona", x.persona()).put("name", x.name()).put("member", x.member()).put("role", role(x));
                     }
                     out.println(Render.print(array));
                 } else {
                     for (ApiResponse.ChannelMember x : m.members()) {
                         out.println((x.name().isEmpty() ? "(no name)" : x.name()) + "  " + (x.member() == null ? "anonymous" : x.member())
-                                + (x.owner() ? "  owner" : ""));
+                                + (x.owner() || x.admin() ? "  " + role(x) : ""));
                     }
                 }
             }
@@ -389,6 +400,90 @@ public final class ChannelCommand implements Runnable {
                 p = dir.resolve(dot > 0 ? name.substring(0, dot) + " (" + i + ")" + name.substring(dot) : name + " (" + i + ")");
             }
             return p;
+        }
+    }
+
+    @Command(name = "admin", description = {"Make a member an admin (or, with --revoke, a plain member again).",
+            "Admins may remove members, name admins and hide entries. Only the owner or an admin may do this."})
+    static final class Admin implements Callable<Integer> {
+        @Mixin HomeOption home;
+        @Mixin JsonOption json;
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The channel.")
+        String handle;
+
+        @Parameters(index = "1", paramLabel = "MEMBER", description = "The name they go by in the channel, or their id (or a unique prefix).")
+        String member;
+
+        @Option(names = "--revoke", description = "Make them a plain member again.")
+        boolean revoke;
+
+        @Override
+        public Integer call() {
+            try (Session s = home.open()) {
+                ApiResponse.ChannelMemberChanged c = s.ask(new ApiRequest.ChannelRole(handle, member, !revoke), ApiResponse.ChannelMemberChanged.class);
+                var out = spec.commandLine().getOut();
+                out.println(json.on() ? Render.print(Render.JSON.createObjectNode().put("channel", c.channel().handle()).put("persona", c.member().persona())
+                        .put("name", c.member().name()).put("role", revoke ? "member" : "admin"))
+                        : who(c.member()) + " is " + (revoke ? "no longer an admin" : "an admin") + " of " + c.channel().handle());
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "remove", description = {"Remove a member: the channel moves to a new secret that every other member gets.",
+            "What they already hold stays with them (nobody can take it back); they get nothing newer.",
+            "Only the owner or an admin may do this."})
+    static final class Remove implements Callable<Integer> {
+        @Mixin HomeOption home;
+        @Mixin JsonOption json;
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The channel.")
+        String handle;
+
+        @Parameters(index = "1", paramLabel = "MEMBER", description = "The name they go by in the channel, or their id (or a unique prefix).")
+        String member;
+
+        @Override
+        public Integer call() {
+            try (Session s = home.open()) {
+                ApiResponse.ChannelMemberChanged c = s.ask(new ApiRequest.ChannelRemove(handle, member), ApiResponse.ChannelMemberChanged.class);
+                var out = spec.commandLine().getOut();
+                if (json.on()) {
+                    out.println(Render.print(Render.JSON.createObjectNode().put("channel", c.channel().handle()).put("persona", c.member().persona())
+                            .put("name", c.member().name()).put("removed", true)));
+                } else {
+                    out.println("removed " + who(c.member()) + " from " + c.channel().handle() + ": members move to a new secret as their nodes meet yours.");
+                    out.println("What " + who(c.member()) + " already held stays with them; nothing posted from now on reaches them.");
+                }
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "hide", description = {"Hide an entry of the channel: members' nodes drop its body (the signed header stays, so",
+            "logs still check). Only the owner or an admin may do this."})
+    static final class Hide implements Callable<Integer> {
+        @Mixin HomeOption home;
+        @Mixin JsonOption json;
+        @Spec CommandSpec spec;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The channel.")
+        String handle;
+
+        @Parameters(index = "1", paramLabel = "ENTRY_ID", description = "The entry (its id or a unique prefix, as 'channel feed' shows).")
+        String entry;
+
+        @Override
+        public Integer call() {
+            try (Session s = home.open()) {
+                s.ask(new ApiRequest.ChannelHide(handle, entry), ApiResponse.Done.class);
+                var out = spec.commandLine().getOut();
+                out.println(json.on() ? Render.print(Render.JSON.createObjectNode().put("channel", handle).put("hidden", entry)) : "hidden " + entry + " in " + handle);
+            }
+            return ExitCodes.OK;
         }
     }
 

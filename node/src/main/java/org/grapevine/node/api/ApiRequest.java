@@ -36,7 +36,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.ChannelFeed.class, name = "channel-feed"),
     @JsonSubTypes.Type(value = ApiRequest.ChannelPost.class, name = "channel-post"),
     @JsonSubTypes.Type(value = ApiRequest.ChannelMembers.class, name = "channel-members"),
-    @JsonSubTypes.Type(value = ApiRequest.ChannelLeave.class, name = "channel-leave")})
+    @JsonSubTypes.Type(value = ApiRequest.ChannelLeave.class, name = "channel-leave"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelRole.class, name = "channel-role"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelRemove.class, name = "channel-remove"),
+    @JsonSubTypes.Type(value = ApiRequest.ChannelHide.class, name = "channel-hide")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
@@ -122,4 +125,17 @@ public sealed interface ApiRequest {
 
     /** Stops holding the channel {@code handle}: its feeds are no longer replicated here. */
     record ChannelLeave(String handle) implements ApiRequest {}
+
+    /**
+     * Makes {@code member} of the channel {@code handle} an admin ({@code admin}) or a plain
+     * member again; {@code member} is the name they go by, their public id or persona id, or a
+     * unique prefix of either.
+     */
+    record ChannelRole(String handle, String member, boolean admin) implements ApiRequest {}
+
+    /** Removes {@code member} (as for {@link ChannelRole}) from the channel {@code handle} by a re-key. */
+    record ChannelRemove(String handle, String member) implements ApiRequest {}
+
+    /** Hides the channel entry {@code entry} (its id or a unique prefix): members' nodes drop its body. */
+    record ChannelHide(String handle, String entry) implements ApiRequest {}
 }

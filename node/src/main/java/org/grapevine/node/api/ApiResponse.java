@@ -29,6 +29,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.ChannelList.class, name = "channels"),
     @JsonSubTypes.Type(value = ApiResponse.ChannelFeed.class, name = "channel-feed"),
     @JsonSubTypes.Type(value = ApiResponse.ChannelMembers.class, name = "channel-members"),
+    @JsonSubTypes.Type(value = ApiResponse.ChannelMemberChanged.class, name = "channel-member"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /**
@@ -113,8 +114,12 @@ public sealed interface ApiResponse {
     /** An address added; {@code running} false when no daemon runs (then it is remembered for its next start). */
     record PeerAdded(boolean running) implements ApiResponse {}
 
-    /** A channel held here: its local handle, display name, id, network, how many personas are known, whether this node owns it. */
-    record Channel(String handle, String name, String id, String network, int personas, boolean owner) {}
+    /**
+     * A channel held here: its local handle, display name, id, network, how many members are
+     * known, whether this node owns it, whether it is the owner or an admin, and whether it was
+     * removed (it keeps what it held; nothing new comes).
+     */
+    record Channel(String handle, String name, String id, String network, int personas, boolean owner, boolean admin, boolean removed) {}
 
     record ChannelMade(Channel channel) implements ApiResponse {}
 
@@ -135,8 +140,11 @@ public sealed interface ApiResponse {
 
     record ChannelFeed(Channel channel, List<ChannelItem> items) implements ApiResponse {}
 
-    /** A member as this node knows them. */
-    record ChannelMember(String persona, String name, String member, boolean owner) {}
+    /** A member as this node knows them: persona, name, public id (null: anonymous), and whether owner or admin. */
+    record ChannelMember(String persona, String name, String member, boolean owner, boolean admin) {}
+
+    /** A member whose role changed, or who was removed. */
+    record ChannelMemberChanged(Channel channel, ChannelMember member) implements ApiResponse {}
 
     record ChannelMembers(Channel channel, List<ChannelMember> members) implements ApiResponse {}
 

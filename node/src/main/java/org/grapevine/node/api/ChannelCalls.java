@@ -15,6 +15,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
+import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Malformed;
@@ -111,8 +112,59 @@ final class ChannelCalls {
     ApiResponse members(ApiRequest.ChannelMembers r) {
         record Both(ChannelProtocol.Summary summary, List<ChannelProtocol.Member> members) {}
         Both b = call(c -> new Both(c.summary(r.handle()), c.members(r.handle())));
-        return new ApiResponse.ChannelMembers(channel(b.summary()), b.members().stream().map(m -> new ApiResponse.ChannelMember(
-                m.persona().toString(), m.name(), m.member() == null ? null : m.member().toString(), m.owner())).toList());
+        return new ApiResponse.ChannelMembers(channel(b.summary()), b.members().stream().map(ChannelCalls::member).toList());
+    }
+
+    private static ApiResponse.ChannelMember member(ChannelProtocol.Member m) {
+        return new ApiResponse.ChannelMember(m.persona().toString(), m.name(), m.member() == null ? null : m.member().toString(), m.owner(), m.admin());
+    }
+
+    ApiResponse role(ApiRequest.ChannelRole r) {
+        record Done(ChannelProtocol.Summary summary, ChannelProtocol.Member member) {}
+        Done d = call(c -> {
+            ChannelProtocol.Member m = named(c, r.handle(), r.member());
+            c.role(r.handle(), m.persona(), r.admin());
+            AuthorId persona = m.persona();
+            return new Done(c.summary(r.handle()), c.members(r.handle()).stream().filter(x -> x.persona().equals(persona)).findFirst().orElse(m));
+        });
+        return new ApiResponse.ChannelMemberChanged(channel(d.summary()), member(d.member()));
+    }
+
+    ApiResponse remove(ApiRequest.ChannelRemove r) {
+        record Done(ChannelProtocol.Summary summary, ChannelProtocol.Member member) {}
+        Done d = call(c -> {
+            ChannelProtocol.Member m = named(c, r.handle(), r.member());
+            c.remove(r.handle(), m.persona());
+            return new Done(c.summary(r.handle()), m);
+        });
+        return new ApiResponse.ChannelMemberChanged(channel(d.summary()), member(d.member()));
+    }
+
+    ApiResponse hide(ApiRequest.ChannelHide r) {
+        ChannelProtocol.Item item = replied(r.handle(), r.entry());
+        call(c -> {
+            c.hide(r.handle(), item.entry().id());
+            return null;
+        });
+        return new ApiResponse.Done();
+    }
+
+    /**
+     * The member {@code text} names in the channel: the name they go by, their public id or
+     * persona id, or a unique prefix of either (at least 6 characters after '@').
+     */
+    private static ChannelProtocol.Member named(ChannelProtocol c, String handle, String text) {
+        String s = text == null ? "" : text.strip();
+        if (s.isEmpty()) throw new IllegalArgumentException("say which member: the name they go by, or their id");
+        List<ChannelProtocol.Member> all = c.members(handle);
+        List<ChannelProtocol.Member> found = all.stream().filter(m -> m.name().equals(s)).toList();
+        if (found.isEmpty() && s.startsWith("@")) {
+            if (s.length() < 7) throw new IllegalArgumentException("id prefix '" + s + "' is too short: give at least 6 characters after '@'");
+            found = all.stream().filter(m -> m.persona().toString().startsWith(s) || (m.member() != null && m.member().toString().startsWith(s))).toList();
+        }
+        if (found.isEmpty()) throw new IllegalArgumentException("no member of " + handle + " goes by or has the id '" + s + "' ('grapevine channel members " + handle + "' lists them)");
+        if (found.size() > 1) throw new IllegalArgumentException("several members of " + handle + " match '" + s + "': give their id");
+        return found.get(0);
     }
 
     ApiResponse feed(ApiRequest.ChannelFeed r) {
@@ -222,7 +274,7 @@ final class ChannelCalls {
     }
 
     private static ApiResponse.Channel channel(ChannelProtocol.Summary s) {
-        return new ApiResponse.Channel(s.handle(), s.name(), s.id().toString(), s.network(), s.personas(), s.owner());
+        return new ApiResponse.Channel(s.handle(), s.name(), s.id().toString(), s.network(), s.personas(), s.owner(), s.admin(), s.removed());
     }
 
     /** Names for summaries of channel entries: short ids only. */

@@ -116,6 +116,9 @@ public final class LocalApi {
             if (request instanceof ApiRequest.ChannelPost c) return channels.post(c, blobs);
             if (request instanceof ApiRequest.ChannelMembers c) return channels.members(c);
             if (request instanceof ApiRequest.ChannelLeave c) return channels.leave(c);
+            if (request instanceof ApiRequest.ChannelRole c) return channels.role(c);
+            if (request instanceof ApiRequest.ChannelRemove c) return channels.remove(c);
+            if (request instanceof ApiRequest.ChannelHide c) return channels.hide(c);
             return new ApiResponse.Failed("this node does not know the request " + request, USAGE);
         } catch (IllegalArgumentException e) { // a bad id among them
             return new ApiResponse.Failed(e.getMessage(), USAGE);

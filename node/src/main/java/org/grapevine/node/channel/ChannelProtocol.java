@@ -574,14 +574,16 @@ public final class ChannelProtocol implements Protocol {
     }
 
     /**
-     * Makes the member {@code who} (a persona of the channel) an admin. Only the owner or an
-     * admin may; members' nodes ignore it from anyone else.
+     * Makes the member {@code who} (a persona of the channel) an admin, or a plain member again.
+     * Only the owner or an admin may; members' nodes ignore it from anyone else. The owner stays
+     * the owner.
      */
-    public void admin(String handle, AuthorId who) {
+    public void role(String handle, AuthorId who, boolean admin) {
         ChannelState h = held(handle);
         writable(h);
         mayModerate(h);
-        publish(h, new Role(who, Role.ADMIN), List.of());
+        if (!admin && h.isOwner(who)) throw new IllegalArgumentException("the owner is always an admin");
+        publish(h, new Role(who, admin ? Role.ADMIN : Role.MEMBER), List.of());
         settle(h);
     }
 
@@ -672,8 +674,8 @@ public final class ChannelProtocol implements Protocol {
         return out;
     }
 
-    /** The channels held: handle, display name, id, how many members are known, whether this node was removed. */
-    public record Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner, boolean removed) {}
+    /** A channel held: handle, display name, id, network, how many members are known, whether this node is its owner, owner or admin, and whether it was removed. */
+    public record Summary(String handle, String name, ChannelId id, String network, int personas, boolean owner, boolean admin, boolean removed) {}
 
     public List<Summary> list() {
         List<Summary> out = new ArrayList<>();
@@ -687,7 +689,8 @@ public final class ChannelProtocol implements Protocol {
     }
 
     private static Summary summary(ChannelState h) {
-        return new Summary(h.handle(), h.entry.name(), h.id, h.entry.network(), h.members().size(), h.isOwner(h.current.persona.id()), h.removed);
+        return new Summary(h.handle(), h.entry.name(), h.id, h.entry.network(), h.members().size(), h.isOwner(h.current.persona.id()),
+                h.isAuthority(h.current.persona.id()), h.removed);
     }
 
     /**

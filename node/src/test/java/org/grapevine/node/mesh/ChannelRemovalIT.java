@@ -149,7 +149,7 @@ class ChannelRemovalIT {
         TestNode carol = all.get(2);
         TestNode dave = all.get(3);
         AuthorId bobPersona = persona(bob, alice);
-        alice.node().channels(c -> { c.admin("club", bobPersona); return null; }).join();
+        alice.node().channels(c -> { c.role("club", bobPersona, true); return null; }).join();
         net.waitFor("bob knows he is admin", () -> members(bob).stream().anyMatch(m -> bob.id().equals(m.member()) && m.admin()));
 
         // Apart, each removes someone.
