@@ -205,6 +205,8 @@ class DaemonIT {
         assertTrue(made.startsWith("wedding  #"), made);
         String code = cli(alice, "channel", "invite", "wedding", "--address", "127.0.0.1").strip();
         assertTrue(code.startsWith("grapevine-channel:"), code);
+        List<String> drawn = cli(alice, "channel", "invite", "wedding", "--address", "127.0.0.1", "--qr").lines().toList();
+        assertEquals(drawn.get(0), QrRead.text(drawn.subList(1, drawn.size())), "the QR code reads as the code printed above it");
 
         // A damaged code, an unknown channel: one line and a non-zero exit each.
         Run cut = run(bob, "channel", "join", code.substring(0, code.length() - 6));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.grapevine.cli.ExitCodes;
+import org.grapevine.cli.QrText;
 import org.grapevine.cli.Render;
 import org.grapevine.cli.Session;
 import org.grapevine.cli.TransferProgress;
@@ -102,8 +103,12 @@ public final class ChannelCommand implements Runnable {
         @Option(names = "--address", paramLabel = "HOST", description = "The address others reach you at (default: this machine's first LAN address).")
         String address;
 
+        @Option(names = "--qr", description = "Also draw the code as a QR code, for a phone or a laptop's camera.")
+        boolean qr;
+
         @Override
         public Integer call() {
+            GrapevineCommand root = GrapevineCommand.of(spec);
             try (Session s = home.open()) {
                 ApiResponse.Reachable at = s.ask(new ApiRequest.Invite(), ApiResponse.Reachable.class);
                 String host = address != null ? address : at.anyInterface() ? LanAddress.first() : at.host();
@@ -115,7 +120,17 @@ public final class ChannelCommand implements Runnable {
                 String where = new PeerAddress(host, at.port(), s.self()).toString();
                 ApiResponse.ChannelCode code = s.ask(new ApiRequest.ChannelInvite(handle, where), ApiResponse.ChannelCode.class);
                 var out = spec.commandLine().getOut();
-                out.println(json.on() ? Render.print(Render.JSON.createObjectNode().put("code", code.code()).put("channel", code.channel())) : code.code());
+                if (json.on()) {
+                    var o = Render.JSON.createObjectNode().put("code", code.code()).put("channel", code.channel());
+                    if (qr) {
+                        var drawn = o.putArray("qr");
+                        QrText.lines(QrText.encode(code.code()), false).forEach(drawn::add);
+                    }
+                    out.println(Render.print(o));
+                } else {
+                    out.println(code.code());
+                    if (qr) QrText.lines(QrText.encode(code.code()), root.terminal()).forEach(out::println);
+                }
             }
             return ExitCodes.OK;
         }
