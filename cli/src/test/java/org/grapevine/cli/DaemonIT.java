@@ -311,6 +311,65 @@ class DaemonIT {
         assertTrue(writes.err().contains("you were removed from 'club'"), writes::describe);
     }
 
+    @Test
+    void aGuestWithoutGrapevineJoinsFromAnInviteFolderAndGetsEveryPhoto() throws Exception {
+        Path alice = tmp.resolve("alice");
+        cli(alice, "init", "--name", "alice", "--no-passphrase");
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns");
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0);
+        cli(alice, "channel", "create", "wedding", "--about", "Ann & Bo");
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        byte[] vows = new byte[400_000];
+        byte[] cake = new byte[90_000];
+        new java.util.Random(3).nextBytes(vows);
+        new java.util.Random(4).nextBytes(cake);
+        Files.write(work.resolve("vows.jpg"), vows);
+        Files.write(work.resolve("cake.jpg"), cake);
+        String post = cliIn(work, alice, "channel", "post", "wedding", "the vows", "--attach", "vows.jpg").out().strip();
+        cliIn(work, alice, "channel", "post", "wedding", "and the cake", "--attach", "cake.jpg", "--reply", post.substring(0, 9));
+
+        Path folder = tmp.resolve("for grandma");
+        String said = cli(alice, "channel", "invite", "wedding", "--address", "127.0.0.1", "--bundle", folder.toString(), "--for", "Grandma Jo");
+        assertTrue(said.contains("wrote " + folder), said);
+        for (String f : List.of("grapevine.jar", "invite.txt", "name.txt", "start", "start.cmd", "README.txt")) {
+            assertTrue(Files.exists(folder.resolve(f)), f + " is missing");
+        }
+
+        // The folder's one command, in a fresh home, with the JDK running these tests first on the PATH.
+        Path home = tmp.resolve("grandma-home");
+        ProcessBuilder b = new ProcessBuilder("sh", folder.resolve("start").toString(), "--no-mdns").directory(folder.toFile());
+        b.environment().put("GRAPEVINE_HOME", home.toString());
+        b.environment().remove("JAVA_HOME");
+        b.environment().put("PATH", Path.of(JAVA).getParent() + java.io.File.pathSeparator + System.getenv("PATH"));
+        Path out = tmp.resolve("guest.out");
+        Path err = tmp.resolve("guest.err");
+        Run run = runScript(b, out, err);
+        assertEquals(0, run.exitCode(), run::describe);
+        assertTrue(run.out().contains("saved 2 photos and 2 posts"), run::describe);
+        assertTrue(java.util.Arrays.equals(vows, Files.readAllBytes(folder.resolve("photos").resolve("vows.jpg"))), "vows.jpg differs");
+        assertTrue(java.util.Arrays.equals(cake, Files.readAllBytes(folder.resolve("photos").resolve("cake.jpg"))), "cake.jpg differs");
+        String posts = Files.readString(folder.resolve("photos").resolve("posts.txt"));
+        assertTrue(posts.contains("the vows") && posts.contains("and the cake"), posts);
+        assertTrue(Files.isDirectory(home.resolve("data")), "the node lives in GRAPEVINE_HOME");
+        assertFalse(Files.exists(folder.resolve("home")), "no home in the folder when GRAPEVINE_HOME names one");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli(alice, "channel", "members", "wedding").contains("Grandma Jo"));
+
+        // Run again: the same node, nothing saved twice.
+        Run again = runScript(b, out, err);
+        assertEquals(0, again.exitCode(), again::describe);
+        try (var saved = Files.list(folder.resolve("photos"))) {
+            assertEquals(List.of("cake.jpg", "posts.txt", "vows.jpg"), saved.map(x -> x.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    private Run runScript(ProcessBuilder b, Path out, Path err) throws Exception {
+        Process p = b.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        daemons.add(p);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the start script did not finish");
+        return new Run(List.of("start"), p.exitValue(), read(out), read(err));
+    }
+
     /** Runs one command to completion, whatever its exit code. */
     private Run run(Path home, String... args) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");

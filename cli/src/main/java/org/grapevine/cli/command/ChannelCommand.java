@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
         "Nobody else can read them or tell that the channel exists. Needs the running daemon."},
         subcommands = {ChannelCommand.Create.class, ChannelCommand.Invite.class, ChannelCommand.Join.class, ChannelCommand.Ls.class,
             ChannelCommand.Feed.class, ChannelCommand.Post.class, ChannelCommand.Members.class, ChannelCommand.Photos.class,
-            ChannelCommand.Admin.class, ChannelCommand.Remove.class, ChannelCommand.Hide.class, ChannelCommand.Leave.class})
+            ChannelCommand.Admin.class, ChannelCommand.Remove.class, ChannelCommand.Hide.class, ChannelCommand.Leave.class, ChannelGuest.class})
 public final class ChannelCommand implements Runnable {
     @Override
     public void run() {
@@ -106,6 +106,13 @@ public final class ChannelCommand implements Runnable {
         @Option(names = "--qr", description = "Also draw the code as a QR code, for a phone or a laptop's camera.")
         boolean qr;
 
+        @Option(names = "--bundle", paramLabel = "DIR", description = {"Also write a folder for someone who has no Grapevine: the program, a start",
+                "script and the code. With Java 17 or later installed, running its start script joins and fetches everything."})
+        Path bundle;
+
+        @Option(names = "--for", paramLabel = "NAME", defaultValue = "guest", description = "With --bundle: the name the guest goes by in the channel (default ${DEFAULT-VALUE}).")
+        String guest;
+
         @Override
         public Integer call() {
             GrapevineCommand root = GrapevineCommand.of(spec);
@@ -120,8 +127,11 @@ public final class ChannelCommand implements Runnable {
                 String where = new PeerAddress(host, at.port(), s.self()).toString();
                 ApiResponse.ChannelCode code = s.ask(new ApiRequest.ChannelInvite(handle, where), ApiResponse.ChannelCode.class);
                 var out = spec.commandLine().getOut();
+                Path folder = null;
+                if (bundle != null) folder = InviteFolder.write(root.resolve(bundle), code.code(), guest);
                 if (json.on()) {
                     var o = Render.JSON.createObjectNode().put("code", code.code()).put("channel", code.channel());
+                    if (folder != null) o.put("bundle", folder.toString());
                     if (qr) {
                         var drawn = o.putArray("qr");
                         QrText.lines(QrText.encode(code.code()), false).forEach(drawn::add);
@@ -130,6 +140,11 @@ public final class ChannelCommand implements Runnable {
                 } else {
                     out.println(code.code());
                     if (qr) QrText.lines(QrText.encode(code.code()), root.terminal()).forEach(out::println);
+                    if (folder != null) {
+                        out.println("wrote " + folder + ": give the whole folder (USB stick, shared drive); there, with Java 17 or later,");
+                        out.println("'./start' (Windows: start.cmd) joins and saves every photo and post into its photos folder.");
+                        out.println("The folder holds the channel's secret, as the code does.");
+                    }
                 }
             }
             return ExitCodes.OK;
@@ -323,16 +338,7 @@ public final class ChannelCommand implements Runnable {
             if (Files.exists(dir) && !Files.isDirectory(dir)) throw new UserError(ExitCodes.USAGE, "--save: " + save + " is not a folder");
             Files.createDirectories(dir);
             try (Session s = home.open()) {
-                Map<String, ApiResponse.ChannelAttachment> all = attachments(s);
-                PrintWriter err = spec.commandLine().getErr();
-                List<String> saved = new ArrayList<>();
-                for (ApiResponse.ChannelAttachment a : all.values()) {
-                    if (a.key() == null) continue; // a key this node was not given: nothing to open it with
-                    String path = a.here() ? a.path() : fetch(s, a, root.terminal(), err);
-                    Path target = unique(dir, safeName(a.name(), a.id()));
-                    decrypt(Path.of(path), HexFormat.of().parseHex(a.key()), a.size(), target);
-                    saved.add(target.toString());
-                }
+                List<String> saved = save(s, handle, dir, root.terminal(), spec.commandLine().getErr());
                 var out = spec.commandLine().getOut();
                 if (json.on()) {
                     var array = Render.JSON.createArrayNode();
@@ -346,7 +352,37 @@ public final class ChannelCommand implements Runnable {
             return ExitCodes.OK;
         }
 
-        private Map<String, ApiResponse.ChannelAttachment> attachments(Session s) {
+        /**
+         * Saves every attachment of the channel {@code handle} into {@code dir}, fetching those
+         * not here yet with progress on {@code err}; the files written. A file saved already
+         * (same name and bytes) is not written twice.
+         */
+        static List<String> save(Session s, String handle, Path dir, boolean terminal, PrintWriter err) throws IOException {
+            List<String> saved = new ArrayList<>();
+            for (ApiResponse.ChannelAttachment a : attachments(s, handle).values()) {
+                if (a.key() == null) continue; // a key this node was not given: nothing to open it with
+                String path = a.here() ? a.path() : fetch(s, a, terminal, err);
+                String name = safeName(a.name(), a.id());
+                Path target = unique(dir, name);
+                decrypt(Path.of(path), HexFormat.of().parseHex(a.key()), a.size(), target);
+                Path same = sameAs(dir, name, target);
+                if (same != null) Files.delete(target);
+                saved.add((same != null ? same : target).toString());
+            }
+            return saved;
+        }
+
+        /** A file saved before under {@code name} (or {@code name (2)}, ...) with the bytes of {@code file}; null when none. */
+        private static Path sameAs(Path dir, String name, Path file) throws IOException {
+            int dot = name.lastIndexOf('.');
+            for (int i = 1; ; i++) {
+                Path p = dir.resolve(i == 1 ? name : dot > 0 ? name.substring(0, dot) + " (" + i + ")" + name.substring(dot) : name + " (" + i + ")");
+                if (p.equals(file) || !Files.exists(p)) return null;
+                if (Files.size(p) == Files.size(file) && Files.mismatch(p, file) == -1) return p;
+            }
+        }
+
+        private static Map<String, ApiResponse.ChannelAttachment> attachments(Session s, String handle) {
             Map<String, ApiResponse.ChannelAttachment> all = new LinkedHashMap<>();
             List<ApiResponse.ChannelItem> items = new ArrayList<>(s.ask(new ApiRequest.ChannelFeed(handle, 10_000), ApiResponse.ChannelFeed.class).items());
             java.util.Collections.reverse(items); // oldest first
@@ -355,7 +391,7 @@ public final class ChannelCommand implements Runnable {
         }
 
         /** Asks the daemon for the blob and waits until it is here, with progress; its file. */
-        private String fetch(Session s, ApiResponse.ChannelAttachment a, boolean terminal, PrintWriter err) {
+        private static String fetch(Session s, ApiResponse.ChannelAttachment a, boolean terminal, PrintWriter err) {
             long size = ChannelBlobs.encryptedSize(a.size());
             s.ask(new ApiRequest.FetchBlob(a.id(), size), ApiResponse.Done.class);
             TransferProgress progress = new TransferProgress(terminal, a.name().isEmpty() ? Render.shortId(a.id()) : a.name());

@@ -87,22 +87,10 @@ public final class DaemonCommand implements Callable<Integer> {
         PrintStream events = System.out;
         DaemonExtension extension = extension(events);
         try (Session session = home.open()) {
-            Identity identity = session.unlock();
+            Running running = start(session, config, line -> log(events, line), extension == null ? Node.Hooks.NONE : extension.hooks());
+            Node node = running.node();
+            ControlServer control = running.control();
             Store store = session.store();
-            Node node;
-            try {
-                node = Node.start(session.home(), identity, store, config, line -> log(events, line),
-                        extension == null ? Node.Hooks.NONE : extension.hooks());
-            } catch (Exception e) {
-                throw new UserError(ExitCodes.FAILURE, "cannot listen on " + listen + ": " + e.getMessage());
-            }
-            ControlServer control;
-            try {
-                control = ControlServer.start(session.home().controlSocket(), LocalApi.daemon(node, store, session.home())::handle);
-            } catch (IOException e) {
-                node.close();
-                throw new UserError(ExitCodes.FAILURE, e.getMessage());
-            }
             if (extension != null) extension.started(node);
             CountDownLatch stopped = new CountDownLatch(1);
             Thread hook = new Thread(() -> {
@@ -128,6 +116,37 @@ public final class DaemonCommand implements Callable<Integer> {
             stopped.await();
         }
         return ExitCodes.OK;
+    }
+
+    /** A node running in this process, and the control socket through which commands reach it. */
+    record Running(Node node, ControlServer control) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                control.close();
+            } catch (IOException ignored) {
+                // The socket file goes with the home directory's next daemon at worst.
+            }
+            node.close();
+        }
+    }
+
+    /** Starts the node of {@code session}'s home with {@code config}, and its control socket. */
+    static Running start(Session session, Node.Config config, java.util.function.Consumer<String> events, Node.Hooks hooks) {
+        Identity identity = session.unlock();
+        Store store = session.store();
+        Node node;
+        try {
+            node = Node.start(session.home(), identity, store, config, events, hooks);
+        } catch (Exception e) {
+            throw new UserError(ExitCodes.FAILURE, "cannot listen on " + config.listen() + ": " + e.getMessage());
+        }
+        try {
+            return new Running(node, ControlServer.start(session.home().controlSocket(), LocalApi.daemon(node, store, session.home())::handle));
+        } catch (IOException e) {
+            node.close();
+            throw new UserError(ExitCodes.FAILURE, e.getMessage());
+        }
     }
 
     /** What the environment attaches to this daemon's node (a test network that started it), else null. */
