@@ -11,22 +11,33 @@ import java.util.List;
 import java.util.Map;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.ChannelId;
+import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Identity;
+import org.grapevine.identity.Malformed;
 import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.content.ContentCodec;
+import org.grapevine.identity.keys.HpkeForVectors;
+import org.grapevine.identity.keys.X25519KeyPair;
 import org.grapevine.identity.log.Entry;
 
 /**
- * Builds the channel test vectors of docs/PROTOCOL.md ("Channel test vectors") from the code:
- * alice creates a channel, bob is her member; every key, a sealed post (with a fixed nonce), the
- * entry that carries it, an encrypted blob, two membership tags and an invite.
+ * Builds the channel test vectors of docs/PROTOCOL.md ("Channel test vectors") from the code.
+ * First group: alice creates a channel, bob is her member; every key, a sealed post (with a fixed
+ * nonce), the entry that carries it, an encrypted blob, two membership tags and an invite. Second
+ * group: alice re-keys to a second epoch; its keys, the re-key part admitting both first-epoch
+ * personas (with fixed ephemeral keys), bob's persona there and his introduction continuing his
+ * first one, a role, a hide, and an invite to the second epoch naming an admin.
  */
 public final class ChannelVectorsPrinter {
     private static final HexFormat HEX = HexFormat.of();
     static final byte[] ALICE_SEED = seq(0x00);
     static final byte[] BOB_SEED = seq(0x20);
     static final byte[] FIRST_SECRET = seq(0x80);
+    static final byte[] SECOND_SECRET = seq(0x60);
+    /** The ephemeral private keys of the re-key's boxes, for alice's and bob's: {@code 40 41 … 5f} and {@code 41 42 … 60}. */
+    static final byte[] EPHEMERAL_ALICE = seq(0x40);
+    static final byte[] EPHEMERAL_BOB = seq(0x41);
     static final byte[] NONCE = HEX.parseHex("a0a1a2a3a4a5a6a7a8a9aaab");
     static final byte[] BLOB_KEY = seq(0xc0);
     static final byte[] HANDSHAKE_HASH = seq(0xe0);
@@ -107,7 +118,71 @@ public final class ChannelVectorsPrinter {
         v.put("invite", invite.encode());
         List<Map<String, String>> out = new ArrayList<>();
         out.add(v);
+        out.add(secondEpoch(alice, bob, root, channel, entry.id()));
         return out;
+    }
+
+    /** Alice re-keys from the first epoch to one of {@link #SECOND_SECRET}, admitting her and bob's first personas. */
+    private static Map<String, String> secondEpoch(Identity alice, Identity bob, byte[] root, ChannelId channel, EntryId post) {
+        Map<String, String> v = new LinkedHashMap<>();
+        ChannelKeys.Epoch second = ChannelKeys.epoch(SECOND_SECRET, channel);
+        byte[] epochId = second.id();
+        v.put("second_secret", hex(SECOND_SECRET));
+        v.put("second_epoch_id", hex(epochId));
+        v.put("second_content_key", hex(second.contentKey()));
+        v.put("second_tag_key", hex(second.tagKey()));
+        Identity alicePersona2 = ChannelKeys.persona(alice, root, epochId);
+        v.put("alice_persona_2", hex(alicePersona2.id().bytes()));
+        Identity bobPersona2 = ChannelKeys.persona(bob, root, epochId);
+        v.put("bob_persona_2_seed", hex(bobPersona2.seed()));
+        v.put("bob_persona_2", hex(bobPersona2.id().bytes()));
+        v.put("bob_persona_2_x25519", hex(ChannelKeys.personaX25519(bob, root, epochId).publicKey()));
+
+        Identity alicePersona = ChannelKeys.persona(alice, root);
+        Identity bobPersona = ChannelKeys.persona(bob, root);
+        X25519KeyPair aliceX = ChannelKeys.personaX25519(alice, root);
+        X25519KeyPair bobX = ChannelKeys.personaX25519(bob, root);
+        v.put("bob_persona_x25519", hex(bobX.publicKey()));
+        byte[] info = Rekey.info(channel, epochId);
+        v.put("rekey_info", hex(info));
+        v.put("rekey_ephemeral_alice", hex(EPHEMERAL_ALICE));
+        v.put("rekey_ephemeral_bob", hex(EPHEMERAL_BOB));
+        Rekey rekey = new Rekey(epochId, 0, 1, List.of(
+                new Rekey.Recipient(alicePersona.id(), box(aliceX, info, alicePersona, EPHEMERAL_ALICE)),
+                new Rekey.Recipient(bobPersona.id(), box(bobX, info, bobPersona, EPHEMERAL_BOB))));
+        check(rekey, channel, alicePersona, aliceX);
+        check(rekey, channel, bobPersona, bobX);
+        v.put("rekey_body", hex(ContentCodec.encode(rekey)));
+
+        Introduction intro = Introduction.of(bob, bobPersona2, channel, ChannelKeys.personaX25519(bob, root, epochId).publicKey(), "bob", false)
+                .continuing(bobPersona, channel, bobPersona2.id());
+        if (!intro.provesMember(channel, bobPersona2.id()) || !intro.provesPrevious(channel, bobPersona2.id())) {
+            throw new IllegalStateException("the introduction does not prove itself");
+        }
+        v.put("bob_intro_2_body", hex(ContentCodec.encode(intro)));
+        v.put("role_body", hex(ContentCodec.encode(new Role(bobPersona2.id(), Role.ADMIN))));
+        v.put("hide_body", hex(ContentCodec.encode(new Hide(post))));
+
+        ChannelInvite invite = new ChannelInvite("main", "wedding", root, alicePersona.id(), SECOND_SECRET, List.of(alicePersona2.id()),
+                List.of("192.0.2.7:7733" + alice.id()));
+        v.put("invite_2", invite.encode());
+        return v;
+    }
+
+    /** The second secret sealed to {@code persona}'s X25519 key with the ephemeral key given, as a re-key seals it. */
+    private static byte[] box(X25519KeyPair recipient, byte[] info, Identity persona, byte[] ephemeral) {
+        return HpkeForVectors.seal(recipient.publicKey(), info, persona.id().bytes(), SECOND_SECRET, X25519KeyPair.fromPrivateKey(ephemeral));
+    }
+
+    /** The part opens, with the code's own {@link Rekey#open}, to the second secret for {@code persona}. */
+    private static void check(Rekey rekey, ChannelId channel, Identity persona, X25519KeyPair key) {
+        try {
+            if (!java.util.Arrays.equals(SECOND_SECRET, rekey.open(channel, persona.id(), key))) {
+                throw new IllegalStateException("the re-key part does not open to the second secret for " + persona.id());
+            }
+        } catch (Malformed e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String hex(byte[] b) {
