@@ -16,7 +16,7 @@ import org.grapevine.identity.Malformed;
  * What joining a channel takes, as one line (docs/PROTOCOL.md, "Channel invites"): the network,
  * the channel's display name, its root and owner persona (which give its id), the current epoch
  * secret, the personas that may re-key in that epoch (owner and admins, as the inviter knows
- * them; none at the first epoch, where the owner persona is the one), and where the inviter's
+ * them, by their personas of that epoch), and where the inviter's
  * node can be reached. Text: {@code grapevine-channel:} then the
  * payload and the first 4 bytes of its SHA-256, in unpadded base64url, so that a truncated or
  * mistyped code is caught before anything is read from it. The code is the channel's secret:

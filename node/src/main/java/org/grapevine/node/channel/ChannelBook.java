@@ -23,12 +23,14 @@ import org.grapevine.identity.channel.ChannelKeys;
  * The channels a node holds, with their secrets: {@code data/channels.book}, AES-256-GCM under
  * a key derived from the identity's seed (so the file is as safe as the key, and a node that
  * cannot unlock the identity cannot read it), written whole to a temporary file and moved into
- * place. Format: {@code "GVCB" | version u8 (1) | nonce [12] | ciphertext of the JSON list}.
+ * place. Format: {@code "GVCB" | version u8 (2) | nonce [12] | ciphertext of the JSON list}.
  */
 public final class ChannelBook {
     private static final byte[] MAGIC = "GVCB".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** 2 added {@code admins}; a book of version 1 reads as one without admins. */
+    static final byte VERSION = 2;
 
     /**
      * One channel as kept: the local handle, its display name, network, root, owner persona (hex),
@@ -60,7 +62,7 @@ public final class ChannelBook {
     public List<Entry> load() throws IOException {
         if (!Files.exists(file)) return List.of();
         byte[] all = Files.readAllBytes(file);
-        if (all.length < MAGIC.length + 1 + 12 + 16 || !Arrays.equals(Arrays.copyOf(all, 4), MAGIC) || all[4] != 1) {
+        if (all.length < MAGIC.length + 1 + 12 + 16 || !Arrays.equals(Arrays.copyOf(all, 4), MAGIC) || all[4] < 1 || all[4] > VERSION) {
             throw new IOException(file + " is not a channel book of this version");
         }
         byte[] plain;
@@ -90,7 +92,7 @@ public final class ChannelBook {
         }
         byte[] out = new byte[5 + 12 + sealed.length];
         System.arraycopy(MAGIC, 0, out, 0, 4);
-        out[4] = 1;
+        out[4] = VERSION;
         System.arraycopy(nonce, 0, out, 5, 12);
         System.arraycopy(sealed, 0, out, 17, sealed.length);
         Files.createDirectories(file.getParent());

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -144,7 +145,7 @@ public final class ChannelProtocol implements Protocol {
             readAll(h, atStart);
             h.settle();
             index(h);
-            for (EntryId hidden : h.hidden()) store.dropBody(hidden);
+            dropHidden(h);
         }
     }
 
@@ -218,9 +219,7 @@ public final class ChannelProtocol implements Protocol {
         boolean changed = h.settle();
         for (String line : h.ignored()) host.event("channel " + h.handle() + ": " + line);
         index(h);
-        for (EntryId hidden : h.hidden()) {
-            if (store.dropBody(hidden)) host.event("channel " + h.handle() + ": dropped the body of " + hidden + ", hidden by an admin");
-        }
+        dropHidden(h);
         if (h.current != before) {
             host.event("channel " + h.handle() + ": now at epoch " + h.current.id.hex().substring(0, 8));
             save();
@@ -235,6 +234,28 @@ public final class ChannelProtocol implements Protocol {
         if (!h.removed && h.isAuthority(h.current.persona.id()) && !h.stillIn().isEmpty()) rekey(h, h.stillIn());
     }
 
+    /**
+     * Drops the bodies of the entries an owner or admin hid: posts, comments and the like of this
+     * channel's personas only. A hide of anything else (a public entry, another channel's, a
+     * re-key, role, introduction or address this channel's working depends on) is refused.
+     */
+    private void dropHidden(ChannelState h) {
+        for (EntryId id : h.hidden()) {
+            Optional<Entry> held = store.get(id);
+            if (held.isEmpty() || !held.get().hasContent()) continue; // not here (yet), or dropped already
+            Entry e = held.get();
+            Sealing.Opened o = byPersona.get(e.header().author()) == h ? h.open(e) : null;
+            if (o == null || o.content() instanceof Introduction || o.content() instanceof Rekey || o.content() instanceof Role
+                    || o.content() instanceof Hide || o.content() instanceof Reachable) {
+                if (refusedHides.add(id)) host.event("channel " + h.handle() + ": a hide of " + id + " is refused: only the channel's posts, comments and the like can be hidden");
+                continue;
+            }
+            if (store.dropBody(id)) host.event("channel " + h.handle() + ": dropped the body of " + id + ", hidden by an admin");
+        }
+    }
+
+    private final Set<EntryId> refusedHides = new HashSet<>();
+
     /** Set while this node writes a re-key, whose parts settle the channel one by one. */
     private boolean rekeying;
 
@@ -244,10 +265,9 @@ public final class ChannelProtocol implements Protocol {
         ChannelState.Epoch e = h.current;
         if (store.headSeq(e.persona.id()) > 0) return;
         Introduction intro = Introduction.of(identity, e.persona, h.id, e.x25519.publicKey(), h.entry.as(), h.entry.anonymous());
-        if (e.parent != null) {
-            ChannelState.Epoch before = h.epochs.get(e.parent);
-            if (before != null) intro = intro.continuing(before.persona, h.id, e.persona.id());
-        }
+        // A later persona names the first one of this node's line (the one it joined or created
+        // with), which every member who can read this introduction can tell, however late it joined.
+        if (e != h.base) intro = intro.continuing(h.base.persona, h.id, e.persona.id());
         publish(h, intro, List.of());
         announce(h);
     }

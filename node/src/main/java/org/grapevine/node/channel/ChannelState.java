@@ -66,7 +66,14 @@ final class ChannelState {
         }
     }
 
-    /** A re-key as its parts tell it: by whom, from which epoch, to which, admitting whom. */
+    /**
+     * A re-key as its parts tell it: by whom, from which epoch, to which, admitting whom. Parts
+     * belong together when they agree on all four of epoch, author, parent and part count, so
+     * that a part someone else writes under the same epoch id makes a re-key of its own rather
+     * than spoiling this one.
+     */
+    record ProposalKey(Key epoch, AuthorId by, Key parent, int parts) {}
+
     static final class Proposal {
         final AuthorId by;
         final Key parent;
@@ -118,7 +125,7 @@ final class ChannelState {
     private final Map<AuthorId, Intro> intros = new HashMap<>();
     private final Map<EntryId, Stamped<Role>> roles = new HashMap<>();
     private final Map<EntryId, Stamped<Hide>> hides = new HashMap<>();
-    private final Map<Key, Proposal> proposals = new HashMap<>();
+    private final Map<ProposalKey, Proposal> proposals = new HashMap<>();
     private final Set<EntryId> absorbed = new HashSet<>();
 
     // Worked out by settle().
@@ -126,6 +133,8 @@ final class ChannelState {
     private Set<AuthorId> authorities = Set.of();
     private Set<AuthorId> excluded = Set.of();
     private Set<EntryId> hidden = Set.of();
+    /** Re-keys that count: complete, by an authority when written, admitting the owner, from an epoch to another. */
+    private List<Proposal> counting = List.of();
     /** Re-keys, roles and hides from members who may not make them, each told once (by entry or epoch id). */
     private final Set<String> told = new HashSet<>();
     private final List<String> ignored = new ArrayList<>();
@@ -228,8 +237,8 @@ final class ChannelState {
             hides.put(e.id(), new Stamped<>(author, ts, e.id(), h));
         } else if (c instanceof Rekey r) {
             Key to = Key.of(r.epoch());
-            Proposal p = proposals.computeIfAbsent(to, k -> new Proposal(author, sealedUnder, r, ts));
-            if (p.by.equals(author) && p.parent.equals(sealedUnder) && p.parts == r.parts()) p.seen.putIfAbsent(r.part(), r);
+            Proposal p = proposals.computeIfAbsent(new ProposalKey(to, author, sealedUnder, r.parts()), k -> new Proposal(author, sealedUnder, r, ts));
+            p.seen.putIfAbsent(r.part(), r);
             if (!epochs.containsKey(to)) {
                 for (Epoch mine : List.copyOf(epochs.values())) {
                     try {
@@ -269,34 +278,55 @@ final class ChannelState {
         for (Epoch e : epochs.values()) line.put(e.persona.id(), lineageOf(e.persona.id(), new HashSet<>()));
         lineage = line;
 
-        // The owner and admins: the owner's line, those the invite named, then roles in order of time.
+        // The owner and admins: the owner's line and those the invite named, then roles, re-keys
+        // and hides in order of time (ties by id), each judged by who was owner or admin when it
+        // was written: demoting an admin leaves what they did before standing.
+        record Act(long timestamp, String id, Object what) {}
+        List<Act> acts = new ArrayList<>();
+        roles.values().forEach(r -> acts.add(new Act(r.timestamp(), r.id().toString(), r)));
+        hides.values().forEach(h -> acts.add(new Act(h.timestamp(), h.id().toString(), h)));
+        for (Proposal p : proposals.values()) {
+            if (p.complete()) acts.add(new Act(p.timestamp, p.epoch.hex() + p.by, p));
+        }
+        acts.sort(Comparator.comparingLong(Act::timestamp).thenComparing(Act::id));
+        AuthorId ownerLine = lineOf(owner);
         Set<AuthorId> auth = new HashSet<>();
-        auth.add(lineOf(owner));
+        auth.add(ownerLine);
         for (String a : entry.admins()) auth.add(lineOf(new AuthorId(HexFormat.of().parseHex(a))));
-        List<Stamped<Role>> byTime = new ArrayList<>(roles.values());
-        byTime.sort(Comparator.comparingLong((Stamped<Role> s) -> s.timestamp()).thenComparing(s -> s.id().toString()));
-        for (Stamped<Role> s : byTime) {
-            if (!auth.contains(lineOf(s.author()))) {
-                ignore(s.id().toString(), "a role given by " + s.author() + ", who is not the owner or an admin");
-                continue;
+        List<Proposal> valid = new ArrayList<>();
+        Set<EntryId> h = new HashSet<>();
+        for (Act act : acts) {
+            if (act.what() instanceof Stamped<?> st && st.content() instanceof Role role) {
+                if (!auth.contains(lineOf(st.author()))) {
+                    ignore(act.id(), "a role given by " + st.author() + ", who is not the owner or an admin");
+                    continue;
+                }
+                AuthorId target = lineOf(role.persona());
+                if (role.role() == Role.ADMIN) auth.add(target);
+                else if (!target.equals(ownerLine)) auth.remove(target);
+            } else if (act.what() instanceof Stamped<?> st && st.content() instanceof Hide hide) {
+                if (auth.contains(lineOf(st.author()))) h.add(hide.entry());
+                else ignore(act.id(), "a hide of " + hide.entry() + " by " + st.author() + ", who is not the owner or an admin");
+            } else if (act.what() instanceof Proposal p) {
+                if (!auth.contains(lineOf(p.by))) {
+                    ignore(act.id(), "a re-key by " + p.by + ", who is not the owner or an admin");
+                } else if (!admittedLines(p).contains(ownerLine)) {
+                    ignore(act.id(), "a re-key by " + p.by + " that leaves out the owner");
+                } else if (p.epoch.equals(p.parent) || p.epoch.equals(base.id)) {
+                    ignore(act.id(), "a re-key by " + p.by + " to an epoch it does not come before");
+                } else {
+                    valid.add(p);
+                }
             }
-            AuthorId target = lineOf(s.content().persona());
-            if (s.content().role() == Role.ADMIN) auth.add(target);
-            else if (!target.equals(lineOf(owner))) auth.remove(target);
         }
         authorities = auth;
+        hidden = h;
+        counting = valid;
 
-        // Re-keys that count: complete, by the owner or an admin, from an epoch known here.
+        // Re-keys that count, by the epoch they replace; every member of that epoch one leaves out is excluded.
         Map<Key, List<Proposal>> children = new HashMap<>();
         Set<AuthorId> out = new HashSet<>();
-        for (Proposal p : proposals.values()) {
-            if (!p.complete()) continue;
-            if (!auth.contains(lineOf(p.by))) {
-                ignore(p.epoch.hex(), "a re-key by " + p.by + ", who is not the owner or an admin");
-                continue;
-            }
-            children.computeIfAbsent(p.parent, k -> new ArrayList<>()).add(p);
-        }
+        for (Proposal p : valid) children.computeIfAbsent(p.parent, k -> new ArrayList<>()).add(p);
         for (List<Proposal> competing : children.values()) {
             for (Proposal p : competing) out.addAll(excludedBy(p));
         }
@@ -305,9 +335,12 @@ final class ChannelState {
         // Follow the winners down from the epoch this node started from.
         removed = false;
         Epoch at = base;
+        Set<Key> passed = new HashSet<>();
+        passed.add(at.id);
         while (true) {
             Proposal w = winner(children.getOrDefault(at.id, List.of()));
             if (w == null) break;
+            if (!passed.add(w.epoch)) break; // re-keys that lead in a circle: stay where the circle closes
             Epoch next = epochs.get(w.epoch);
             if (next == null) {
                 removed = true;
@@ -316,13 +349,6 @@ final class ChannelState {
             at = next;
         }
         current = at;
-
-        Set<EntryId> h = new HashSet<>();
-        for (Stamped<Hide> s : hides.values()) {
-            if (auth.contains(lineOf(s.author()))) h.add(s.content().entry());
-            else ignore(s.id().toString(), "a hide of " + s.content().entry() + " by " + s.author() + ", who is not the owner or an admin");
-        }
-        hidden = h;
         return current != wasAt || !excluded.equals(wasOut) || removed != wasRemoved;
     }
 
@@ -357,8 +383,9 @@ final class ChannelState {
      */
     private Set<AuthorId> membersOf(Key e) {
         Set<AuthorId> out = new HashSet<>();
-        Proposal made = proposals.get(e);
-        if (made != null) made.admitted().forEach(p -> out.add(lineOf(p)));
+        for (Proposal made : counting) {
+            if (made.epoch.equals(e)) made.admitted().forEach(p -> out.add(lineOf(p)));
+        }
         personas.forEach((p, k) -> { if (k.equals(e) && intros.containsKey(p)) out.add(lineOf(p)); });
         return out;
     }

@@ -237,4 +237,106 @@ class ChannelRemovalIT {
     private static long ignoredLines(TestNode n) {
         return n.events().stream().filter(l -> l.contains("who is not the owner or an admin, is ignored")).count();
     }
+
+    private static boolean said(TestNode n, String text) {
+        return n.events().stream().anyMatch(l -> l.contains(text));
+    }
+
+    @Test
+    void aPartForgedUnderAnotherReKeysEpochIdDoesNotHoldItUp() {
+        List<TestNode> all = channelOf("alice", "bob", "carol", "dave");
+        TestNode alice = all.get(0);
+        TestNode bob = all.get(1);
+        TestNode carol = all.get(2);
+        TestNode dave = all.get(3);
+        bob.stop();
+        AuthorId davePersona = persona(dave, alice);
+        alice.node().channels(c -> { c.remove("club", davePersona); return null; }).join();
+        post(alice, "after dave");
+        net.waitFor("carol reads it", () -> texts(carol).contains("after dave"));
+
+        // carol saw the re-key's epoch id and writes a part of her own under it: part 2 of 2, never completed.
+        byte[] epoch = alice.node().channels(c -> c.entries("club")).join().stream()
+                .filter(i -> i.content() instanceof Rekey).map(i -> ((Rekey) i.content()).epoch()).findFirst().orElseThrow();
+        AuthorId carolPersona = persona(carol, alice);
+        forge(carol, new Rekey(epoch, 1, 2, List.of(new Rekey.Recipient(carolPersona, new byte[Rekey.BOX_BYTES]))));
+
+        // bob comes back and hears of both from carol alone.
+        bob.restart();
+        bob.connect(carol);
+        net.waitFor("bob is on the new epoch and reads alice", () -> texts(bob).contains("after dave") && names(bob).equals(Set.of("alice", "bob", "carol")));
+        net.assertNoInternalErrors();
+    }
+
+    @Test
+    void aReKeyLeavingOutTheOwnerOrLeadingNowhereIsIgnoredAndAHideReachesOnlyTheChannelsPosts() {
+        List<TestNode> all = channelOf("alice", "bob", "carol");
+        TestNode alice = all.get(0);
+        TestNode bob = all.get(1);
+        TestNode carol = all.get(2);
+        bob.connect(carol);
+        AuthorId carolPersona = persona(carol, alice);
+        alice.node().channels(c -> { c.role("club", carolPersona, true); return null; }).join();
+        net.waitFor("bob knows carol is an admin", () -> members(bob).stream().anyMatch(m -> carol.id().equals(m.member()) && m.admin()));
+
+        // carol, an admin, re-keys without the owner; then "re-keys" the channel to the epoch it is at.
+        byte[] root = invite.root();
+        Map<AuthorId, byte[]> admitted = new LinkedHashMap<>();
+        for (TestNode n : List.of(bob, carol)) {
+            admitted.put(ChannelKeys.persona(n.identity(), root).id(), ChannelKeys.personaX25519(n.identity(), root).publicKey());
+        }
+        byte[] secret = new byte[ChannelKeys.SECRET_BYTES];
+        secret[0] = 9;
+        for (Rekey part : Rekey.seal(invite.channel(), secret, admitted)) forge(carol, part);
+        Map<AuthorId, byte[]> everyone = new LinkedHashMap<>(admitted);
+        everyone.put(ChannelKeys.persona(alice.identity(), root).id(), ChannelKeys.personaX25519(alice.identity(), root).publicKey());
+        for (Rekey part : Rekey.seal(invite.channel(), invite.secret(), everyone)) forge(carol, part);
+        for (TestNode n : List.of(alice, bob)) {
+            net.waitFor(n + " ignores both", () -> said(n, "that leaves out the owner, is ignored") && said(n, "to an epoch it does not come before, is ignored"));
+        }
+
+        // The owner hides bob's public post, and an introduction: neither is the channel's to hide.
+        alice.follow(bob);
+        Entry publicPost = bob.post("a public post");
+        net.waitFor("alice holds bob's public post", () -> alice.store().get(publicPost.id()).isPresent());
+        Entry intro = bob.store().log(persona(bob, alice), 1, 1).get(0);
+        alice.node().channels(c -> { c.hide("club", publicPost.id()); c.hide("club", intro.id()); return null; }).join();
+        for (TestNode n : List.of(alice, bob)) {
+            net.waitFor(n + " refuses both hides", () -> said(n, "a hide of " + publicPost.id() + " is refused") && said(n, "a hide of " + intro.id() + " is refused"));
+            assertTrue(n.store().get(publicPost.id()).orElseThrow().hasContent(), "the public post keeps its body at " + n);
+            assertTrue(n.store().get(intro.id()).orElseThrow().hasContent(), "the introduction keeps its body at " + n);
+        }
+        post(alice, "still one channel");
+        net.waitFor("bob and carol read it", () -> texts(bob).contains("still one channel") && texts(carol).contains("still one channel"));
+        assertEquals(Set.of("alice", "bob", "carol"), names(bob));
+        net.assertNoInternalErrors();
+    }
+
+    @Test
+    void aMemberInvitedAfterTwoReKeysKnowsTheOwnerAndFollowsHerNextReKey() {
+        List<TestNode> all = channelOf("alice", "bob", "carol", "dave");
+        TestNode alice = all.get(0);
+        TestNode bob = all.get(1);
+        for (TestNode gone : all.subList(2, 4)) {
+            AuthorId p = persona(gone, alice);
+            alice.node().channels(c -> { c.remove("club", p); return null; }).join();
+            net.waitFor("bob is on the epoch without " + gone, () -> !names(bob).contains(gone.toString()));
+        }
+        TestNode erin = net.node("erin");
+        nodes = new ArrayList<>(nodes);
+        nodes.add(erin);
+        ChannelInvite late = alice.node().channels(c -> c.invite("club", List.of())).join();
+        erin.node().channels(c -> c.join(late, "club", false, "erin")).join();
+        erin.connect(alice);
+        net.waitFor("erin knows alice and bob", () -> names(erin).containsAll(Set.of("alice", "bob")));
+        net.waitFor("erin sees alice as the owner", () -> members(erin).stream().anyMatch(m -> alice.id().equals(m.member()) && m.owner() && m.admin()));
+
+        AuthorId bobPersona = persona(bob, alice);
+        alice.node().channels(c -> { c.remove("club", bobPersona); return null; }).join();
+        post(alice, "just erin and me");
+        net.waitFor("erin follows the owner's re-key and reads her", () -> texts(erin).contains("just erin and me"));
+        assertEquals(Set.of("alice", "erin"), names(erin));
+        assertFalse(texts(bob).contains("just erin and me"));
+        net.assertNoInternalErrors();
+    }
 }
