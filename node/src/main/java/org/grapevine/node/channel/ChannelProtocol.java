@@ -76,6 +76,12 @@ public final class ChannelProtocol implements Protocol {
      */
     static final int ANCESTORS_OFFERED = 3;
     public static final int MAX_PERSONAS = 1_024;
+    /**
+     * The most personas a node holds of one channel, over all its epochs (each member has one per
+     * epoch): a channel of 100 members can be re-keyed 40 times. Personas past it that peers name
+     * are not taken in.
+     */
+    public static final int MAX_PERSONAS_HELD = 4_096;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What the node lends this protocol. */
@@ -403,12 +409,16 @@ public final class ChannelProtocol implements Protocol {
         for (AuthorId p : h.personas.keySet()) {
             if (shows(s, h, h.epochOf(p))) shown.add(p);
         }
-        ByteWriter w = new ByteWriter(40 + shown.size() * 64).bytes(tag).varint(shown.size());
-        for (AuthorId p : shown) {
-            Key of = h.epochOf(p);
-            w.id(p).bytes(of == ChannelState.UNKNOWN ? new byte[32] : of.bytes());
+        // At most MAX_PERSONAS in one message: more go in several.
+        for (int from = 0; from < shown.size() || from == 0; from += MAX_PERSONAS) {
+            List<AuthorId> some = shown.subList(from, Math.min(shown.size(), from + MAX_PERSONAS));
+            ByteWriter w = new ByteWriter(40 + some.size() * 64).bytes(tag).varint(some.size());
+            for (AuthorId p : some) {
+                Key of = h.epochOf(p);
+                w.id(p).bytes(of == ChannelState.UNKNOWN ? new byte[32] : of.bytes());
+            }
+            s.peer.send(new WireMessage.Extension(FEEDS, w.toByteArray()));
         }
-        s.peer.send(new WireMessage.Extension(FEEDS, w.toByteArray()));
     }
 
     private void feeds(Session s, byte[] body) throws Malformed {
@@ -425,7 +435,7 @@ public final class ChannelProtocol implements Protocol {
         for (int i = 0; i < n; i++) {
             AuthorId persona = r.author("persona");
             byte[] epoch = r.bytes(32, "epoch");
-            if (h.personas.size() >= MAX_PERSONAS) continue;
+            if (h.personas.size() >= MAX_PERSONAS_HELD) continue;
             if (byPersona.containsKey(persona) && byPersona.get(persona) != h) continue; // one persona, one channel
             if (h.personas.containsKey(persona)) continue;
             // What the persona's entries say of its epoch will count over this.
