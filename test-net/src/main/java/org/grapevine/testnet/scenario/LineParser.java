@@ -26,7 +26,16 @@ final class LineParser {
             Map.entry("follow", "follow 1..4 -> 0, or follow random 5"),
             Map.entry("post", "post 0 \"hello\", or post all 10"),
             Map.entry("attach", "attach 3 2MiB \"wedding.jpg\""),
-            Map.entry("channel", "channel create 0 wedding, channel invite 0 wedding -> 1..11, channel post 3 wedding \"hi\", channel attach 3 wedding 8MiB \"photo.jpg\""),
+            Map.entry("channel", "channel create 0 wedding, channel invite 0 wedding -> 1..11, channel post 3 wedding \"hi\", "
+                    + "channel attach 3 wedding 8MiB \"photo.jpg\", channel admin 0 wedding 1, channel remove 0 wedding 5, "
+                    + "channel bundle 0 wedding -> 12"),
+            Map.entry("channel create", "channel create 0 wedding"),
+            Map.entry("channel invite", "channel invite 0 wedding -> 1..11"),
+            Map.entry("channel post", "channel post 3 wedding \"so moving\""),
+            Map.entry("channel attach", "channel attach 3 wedding 8MiB \"photo.jpg\""),
+            Map.entry("channel admin", "channel admin 0 wedding 1"),
+            Map.entry("channel remove", "channel remove 0 wedding 5"),
+            Map.entry("channel bundle", "channel bundle 0 wedding -> 12"),
             Map.entry("await", "await delivered within 10s, or await channel within 60s"),
             Map.entry("wait", "wait 2s"),
             Map.entry("kill", "kill 3,5"),
@@ -41,6 +50,7 @@ final class LineParser {
     static final List<String> STEPS = List.of("nodes", "hops", "seed", "topology", "link", "follow", "post", "attach", "channel",
             "await", "wait", "kill", "restart", "partition", "heal", "report", "feeds", "say", "name");
     private static final List<String> LINK_SETTINGS = List.of("latency", "jitter", "loss");
+    private static final List<String> CHANNEL_STEPS = List.of("create", "invite", "post", "attach", "admin", "remove", "bundle");
 
     private final int line;
     private final List<Token> tokens;
@@ -178,20 +188,33 @@ final class LineParser {
     }
 
     private Step channel() {
-        String what = lower(word("create, invite, post or attach"));
+        String what = lower(word("create, invite, post, attach, admin, remove or bundle"));
+        if (CHANNEL_STEPS.contains(what)) step = "channel " + what;
         return switch (what) {
             case "create" -> new Step.ChannelCreate(line, node(), channelName());
             case "invite" -> {
                 int node = node();
                 String name = channelName();
-                if (!peekIs(Type.ARROW)) throw missing("'->' and the nodes to invite");
-                pos++;
+                arrow("the nodes to invite");
                 yield new Step.ChannelInvite(line, node, name, nodeSet("the nodes to invite after '->'"));
             }
             case "post" -> new Step.ChannelPost(line, node(), channelName(), optionalString("the text", Step.Post.MAX_TEXT_BYTES), -1, null);
             case "attach" -> new Step.ChannelPost(line, node(), channelName(), null, size(), optionalString("the file name", Step.Attach.MAX_NAME_BYTES));
-            default -> throw unknown("channel step", what, List.of("create", "invite", "post", "attach"));
+            case "admin" -> new Step.ChannelAdmin(line, node(), channelName(), node("the member to make an admin"));
+            case "remove" -> new Step.ChannelRemove(line, node(), channelName(), node("the member to remove"));
+            case "bundle" -> {
+                int node = node();
+                String name = channelName();
+                arrow("the guest");
+                yield new Step.ChannelBundle(line, node, name, node("the guest after '->'"));
+            }
+            default -> throw unknown("channel step", what, CHANNEL_STEPS);
         };
+    }
+
+    private void arrow(String what) {
+        if (!peekIs(Type.ARROW)) throw missing("'->' and " + what);
+        pos++;
     }
 
     private String channelName() {
@@ -288,9 +311,14 @@ final class LineParser {
 
     /** One node number, where a step takes exactly one node. */
     private int node() {
-        String w = word("a node number");
-        if (peekIs(Type.COMMA)) throw new LineError(step + " takes one node number, not a list");
-        if (!w.matches("\\d+")) throw new LineError(step + " takes one node number, not '" + w + "'");
+        return node("a node number");
+    }
+
+    /** One node number, called {@code what} if it is missing. */
+    private int node(String what) {
+        String w = word(what);
+        if (peekIs(Type.COMMA)) throw new LineError(step + " takes one node number" + ", not a list");
+        if (!w.matches("\\d+")) throw new LineError(step + " takes one node number" + ", not '" + w + "'");
         return nodeNumber(w, w);
     }
 

@@ -182,6 +182,46 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * {@code channel admin NODE NAME MEMBER}: the node, the channel's owner or an admin, makes the
+     * member an admin (who may then remove members and name admins too).
+     */
+    record ChannelAdmin(int line, int node, String name, int member) implements Step {
+        public ChannelAdmin {
+            checkLine(line);
+            checkNode(node);
+            checkChannelName(name);
+            checkNode(member);
+        }
+    }
+
+    /**
+     * {@code channel remove NODE NAME MEMBER}: the node, the channel's owner or an admin, removes
+     * the member by a re-key; the member keeps what it holds and can read nothing posted later.
+     */
+    record ChannelRemove(int line, int node, String name, int member) implements Step {
+        public ChannelRemove {
+            checkLine(line);
+            checkNode(node);
+            checkChannelName(name);
+            checkNode(member);
+        }
+    }
+
+    /**
+     * {@code channel bundle NODE NAME -> GUEST}: the node writes an invite folder for the guest,
+     * as {@code grapevine channel invite --bundle} does, and the guest joins from what is in it,
+     * as the folder's start script does.
+     */
+    record ChannelBundle(int line, int node, String name, int guest) implements Step {
+        public ChannelBundle {
+            checkLine(line);
+            checkNode(node);
+            checkChannelName(name);
+            checkNode(guest);
+        }
+    }
+
     /** {@code await WHAT [within D]}: block until the condition holds; failing after {@code within} (default 30s). */
     record Await(int line, What what, Duration within) implements Step {
         public static final Duration DEFAULT_WITHIN = Duration.ofSeconds(30);
@@ -195,7 +235,10 @@ public sealed interface Step {
             CONNECTED,
             /** As {@link #DELIVERED}; the name reads better after faults. */
             CONVERGED,
-            /** Every channel post so far, with its attachment, is at every live member of its channel. */
+            /**
+             * Every channel post so far, with its attachment, is at every live member of its
+             * channel, and every removal has reached every live member (see ChannelRun).
+             */
             CHANNEL
         }
 

@@ -32,6 +32,9 @@ final class StepText {
             return s.bytes() < 0 ? "channel post " + s.node() + " " + s.name() + optional(s.text())
                     : "channel attach " + s.node() + " " + s.name() + " " + Values.size(s.bytes()) + optional(s.file());
         }
+        if (step instanceof Step.ChannelAdmin s) return "channel admin " + s.node() + " " + s.name() + " " + s.member();
+        if (step instanceof Step.ChannelRemove s) return "channel remove " + s.node() + " " + s.name() + " " + s.member();
+        if (step instanceof Step.ChannelBundle s) return "channel bundle " + s.node() + " " + s.name() + " -> " + s.guest();
         if (step instanceof Step.Await s) return "await " + lower(s.what()) + " within " + Values.duration(s.within());
         if (step instanceof Step.Wait s) return "wait " + Values.duration(s.duration());
         if (step instanceof Step.Kill s) return "kill " + s.nodes();

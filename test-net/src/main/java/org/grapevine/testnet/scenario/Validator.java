@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Checks a script as a whole: {@code nodes} first and once, set-up before actions, every node
- * in range, and the faults in an order that can run (no restart of a node that is up, no heal
- * without a partition, no fixed node acting while certainly down).
+ * in range, the faults in an order that can run (no restart of a node that is up, no heal
+ * without a partition, no fixed node acting while certainly down), and channel steps by members
+ * who may take them (no post by a removed member, no removal by a plain member).
  */
 final class Validator {
     /** What a script says about a node at some point; after {@code kill random K} it cannot say. */
@@ -27,6 +28,8 @@ final class Validator {
     private Step.Heal healed;
     /** The channels created so far, by name. */
     private final java.util.Set<String> channels = new java.util.HashSet<>();
+    /** Who is in each channel, followed with the faults. */
+    private final Map<String, ChannelRoster> rosters = new HashMap<>();
 
     /** A problem on a line: {@link ScenarioParser} adds the source name. */
     record Problem(int line, String message) {}
@@ -110,10 +113,19 @@ final class Validator {
         } else if (step instanceof Step.ChannelInvite s) {
             node(step, s.node());
             set(step, s.to());
-            if (!channels.contains(s.name())) problem(step, "no channel " + s.name() + " was created before this line");
+            created(step, s.name());
         } else if (step instanceof Step.ChannelPost s) {
             node(step, s.node());
-            if (!channels.contains(s.name())) problem(step, "no channel " + s.name() + " was created before this line");
+            created(step, s.name());
+        } else if (step instanceof Step.ChannelAdmin s) {
+            node(step, Math.max(s.node(), s.member()));
+            created(step, s.name());
+        } else if (step instanceof Step.ChannelRemove s) {
+            node(step, Math.max(s.node(), s.member()));
+            created(step, s.name());
+        } else if (step instanceof Step.ChannelBundle s) {
+            node(step, Math.max(s.node(), s.guest()));
+            created(step, s.name());
         } else if (step instanceof Step.Kill s) {
             set(step, s.nodes());
         } else if (step instanceof Step.Restart s) {
@@ -125,6 +137,10 @@ final class Validator {
         } else if (step instanceof Step.Name s) {
             node(step, s.node());
         }
+    }
+
+    private void created(Step step, String channel) {
+        if (!channels.contains(channel)) problem(step, "no channel " + channel + " was created before this line");
     }
 
     private void set(Step step, NodeSet set) {
@@ -168,14 +184,87 @@ final class Validator {
             acting(step, NodeSet.of(s.node()), "attach");
         } else if (step instanceof Step.ChannelCreate s) {
             acting(step, NodeSet.of(s.node()), "create a channel");
-        } else if (step instanceof Step.ChannelInvite s) {
-            acting(step, NodeSet.of(s.node()), "invite");
-        } else if (step instanceof Step.ChannelPost s) {
-            acting(step, NodeSet.of(s.node()), "post into a channel");
+            if (s.node() < nodes) rosters.putIfAbsent(s.name(), new ChannelRoster(s.name(), s.node(), s.line()));
+        } else if (isChannelStep(step)) {
+            channelStep(step);
         } else if (step instanceof Step.Name s) {
             acting(step, NodeSet.of(s.node()), "declare a name");
         } else if (step instanceof Step.Feeds s) {
             acting(step, s.who(), "show its feed");
+        }
+    }
+
+    private static boolean isChannelStep(Step step) {
+        return step instanceof Step.ChannelInvite || step instanceof Step.ChannelPost || step instanceof Step.ChannelAdmin
+                || step instanceof Step.ChannelRemove || step instanceof Step.ChannelBundle;
+    }
+
+    /** A channel step's node up, and a member who may take it; at most one problem a line. */
+    private void channelStep(Step step) {
+        if (step instanceof Step.ChannelInvite s) {
+            ChannelRoster r = roster(s.name(), s.node());
+            if (r != null && acting(step, NodeSet.of(s.node()), "invite") && !said(step, r.notMember(s.node(), "invite to it"))) invite(s, r);
+        } else if (step instanceof Step.ChannelPost s) {
+            ChannelRoster r = roster(s.name(), s.node());
+            if (r != null && acting(step, NodeSet.of(s.node()), "post into a channel")) said(step, r.notMember(s.node(), "post into it"));
+        } else if (step instanceof Step.ChannelAdmin s) {
+            ChannelRoster r = roster(s.name(), Math.max(s.node(), s.member()));
+            if (r != null && acting(step, NodeSet.of(s.node()), "name an admin")
+                    && !said(step, r.notModerator(s.node(), "name admins")) && !said(step, r.cannotBeAdmin(s.member()))) {
+                r.admin(s.member(), s.line());
+            }
+        } else if (step instanceof Step.ChannelRemove s) {
+            ChannelRoster r = roster(s.name(), Math.max(s.node(), s.member()));
+            if (r != null && acting(step, NodeSet.of(s.node()), "remove a member")
+                    && !said(step, r.notModerator(s.node(), "remove members")) && !said(step, r.cannotBeRemoved(s.node(), s.member()))) {
+                r.remove(s.member(), s.line());
+            }
+        } else if (step instanceof Step.ChannelBundle s) {
+            ChannelRoster r = roster(s.name(), Math.max(s.node(), s.guest()));
+            if (r == null || !acting(step, NodeSet.of(s.node()), "invite") || said(step, r.notMember(s.node(), "invite to it"))) return;
+            if (s.guest() == s.node()) {
+                problem(step, "node " + s.node() + " cannot invite itself");
+            } else if (life[s.guest()] == Life.DOWN) {
+                problem(step, "node " + s.guest() + " is down (killed on line " + changedOn[s.guest()] + ") and cannot join");
+            } else if (!said(step, r.cannotJoin(s.guest()))) {
+                r.join(s.guest(), s.line());
+            }
+        }
+    }
+
+    /** The roster of a channel created earlier, or null when there is none or {@code highest} is out of range (told elsewhere). */
+    private ChannelRoster roster(String channel, int highest) {
+        return highest < nodes ? rosters.get(channel) : null;
+    }
+
+    /** Adds {@code problem} unless it is null; whether it was added. */
+    private boolean said(Step step, String problem) {
+        if (problem == null) return false;
+        problem(step, problem);
+        return true;
+    }
+
+    /** The guests that are up join; a guest that may be down leaves the roster unknown, as does a random draw. */
+    private void invite(Step.ChannelInvite step, ChannelRoster r) {
+        if (step.to() instanceof NodeSet.Random) {
+            r.unknown();
+            return;
+        }
+        // As the runner does: the inviter, and with 'all' those already in or removed, are left out.
+        boolean all = step.to() instanceof NodeSet.All;
+        List<Integer> guests = new ArrayList<>();
+        for (int n : members(step.to())) {
+            if (n == step.node()) continue;
+            String no = r.cannotJoin(n);
+            if (no != null && !all) {
+                problem(step, no);
+                return;
+            }
+            if (no == null) guests.add(n);
+        }
+        for (int n : guests) {
+            if (life[n] == Life.MAYBE_DOWN) r.unknown();
+            if (life[n] != Life.DOWN) r.join(n, step.line());
         }
     }
 
@@ -221,21 +310,24 @@ final class Validator {
         }
     }
 
-    /** Fixed nodes certainly down cannot act; {@code all} and {@code random} need enough nodes up. */
-    private void acting(Step step, NodeSet set, String action) {
+    /** Fixed nodes certainly down cannot act; {@code all} and {@code random} need enough nodes up. Whether no problem was found. */
+    private boolean acting(Step step, NodeSet set, String action) {
         int up = count(Life.UP) + count(Life.MAYBE_DOWN);
         if (set instanceof NodeSet.Fixed fixed) {
             for (int n : fixed.members()) {
                 if (n < nodes && life[n] == Life.DOWN) {
                     problem(step, "node " + n + " is down (killed on line " + changedOn[n] + ") and cannot " + action);
-                    return;
+                    return false;
                 }
             }
         } else if (up == 0) {
             problem(step, "every node is down here; none can " + action);
+            return false;
         } else if (set instanceof NodeSet.Random r && r.count() > up && r.count() <= nodes) {
             problem(step, r + " asks for more nodes than can be up here (" + up + ")");
+            return false;
         }
+        return true;
     }
 
     private List<Integer> members(NodeSet set) {
