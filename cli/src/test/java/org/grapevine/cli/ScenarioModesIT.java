@@ -103,14 +103,20 @@ class ScenarioModesIT {
                 follow all -> all
                 await connected within 60s
                 channel create 0 party
-                channel invite 0 party -> 1,2
+                channel invite 0 party -> 1,2,3
                 channel attach 1 party 1MiB "cake.jpg"
                 channel post 2 party "and the music!"
+                await channel within 60s
+                channel remove 0 party 3
+                await channel within 60s
+                channel post 2 party "3 is out"
                 await channel within 60s
                 report "channel"
                 """, "--processes");
         assertEquals(0, run.exit, run.story);
-        assertTrue(run.story.contains("channels: 2 posts, 4 of 4 copies at live members (100.0%); reached non-members: 0 entries, 0 blobs"), run.story);
+        assertTrue(run.story.contains("channels: 3 posts, 6 of 6 copies at live members (100.0%); reached non-members: 0 entries, 0 blobs"), run.story);
+        assertTrue(run.story.contains("removed members reading later posts: 0 (node 3: 0 of 1)"), run.story);
+        assertTrue(run.json.matches(".*\"rekey_ms\":\\[\\d+\\].*"), run.json);
         noDaemonLeft();
     }
 

@@ -33,11 +33,13 @@ import java.util.Locale;
  * @param awaits           every await so far and how it ended
  * @param slowest          the posts that took longest to reach everyone (or have not yet)
  * @param internalErrors   exceptions nobody expected in any node's log (a healthy run has none)
+ * @param channels         the channels' tally (printed as lines of the story before the report)
  */
 record Report(String label, long elapsedMs, int nodes, int alive, int posts, long expected, long delivered,
               double reliability, double rmr, long echoes, int ldhMax, double ldhMean, double deliveryMedianMs, double deliveryP99Ms,
               double completeMedianMs, long bytesSentTotal, long bytesPerNode, double bytesPerDelivery, long heapUsedBytes,
-              List<Long> convergenceMs, List<AwaitResult> awaits, List<PostLine> slowest, int internalErrors) {
+              List<Long> convergenceMs, List<AwaitResult> awaits, List<PostLine> slowest, int internalErrors,
+              ChannelRun.Tally channels) {
 
     /** How one await ended. */
     record AwaitResult(int line, String what, boolean ok, long tookMs) {}
@@ -112,6 +114,13 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
                     + p.reached() + ",\"complete_ms\":" + (p.completeMs() < 0 ? "null" : num(p.completeMs())) + "}");
         }
         field(b, "slowest_posts", "[" + String.join(",", ps) + "]");
+        if (channels.posts() > 0 || !channels.rekeyMs().isEmpty()) {
+            field(b, "channels", "{\"posts\":" + channels.posts() + ",\"copies_wanted\":" + channels.wanted() + ",\"copies_delivered\":"
+                    + channels.delivered() + ",\"reached_non_members\":{\"entries\":" + channels.leakedEntries() + ",\"blobs\":"
+                    + channels.leakedBlobs() + "},\"removed_reading_later_posts\":" + channels.removedReading() + ",\"rekey_ms\":"
+                    + "[" + channels.rekeyMs().stream().map(ms -> ms < 0 ? "null" : ms.toString()).collect(java.util.stream.Collectors.joining(","))
+                    + "]}");
+        }
         b.setLength(b.length() - 1);
         return b.append('}').toString();
     }

@@ -52,22 +52,38 @@ public final class ScenarioRunner implements AutoCloseable {
 
     /**
      * Where nodes live, where the story goes, whether to also print every node's event log, where
-     * the nodes run, and (for daemon processes) how to start a daemon.
+     * the nodes run, (for daemon processes) how to start a daemon, and how to write an invite
+     * folder for {@code channel bundle}.
      */
-    public record Options(Path workDir, PrintWriter out, boolean verbose, Mode mode, DaemonLauncher launcher) {
+    public record Options(Path workDir, PrintWriter out, boolean verbose, Mode mode, DaemonLauncher launcher, InviteFolders folders) {
         public Options {
             if (mode != Mode.IN_JVM && launcher == null) throw new IllegalArgumentException(mode.flag() + " needs a daemon launcher");
+            java.util.Objects.requireNonNull(folders, "folders");
+        }
+
+        /** Invite folders of the two files a guest reads. */
+        public Options(Path workDir, PrintWriter out, boolean verbose, Mode mode, DaemonLauncher launcher) {
+            this(workDir, out, verbose, mode, launcher, InviteFolders.CODE_AND_NAME);
         }
 
         /** All nodes in this JVM. */
         public Options(Path workDir, PrintWriter out, boolean verbose) {
             this(workDir, out, verbose, Mode.IN_JVM, null);
         }
+
+        /** The same, with invite folders written by {@code folders}. */
+        public Options withFolders(InviteFolders folders) {
+            return new Options(workDir, out, verbose, mode, launcher, folders);
+        }
     }
 
-    /** Every report the scenario asked for, the final one last, and whether every await came true. */
+    /**
+     * Every report the scenario asked for, the final one last, whether every await came true, and
+     * how much of its channels reached anyone outside them (held by non-members, or readable by
+     * members removed before it was posted).
+     */
     public record Result(List<String> texts, List<String> jsons, boolean awaitsOk, boolean allDelivered, double reliability,
-                         int internalErrors) {
+                         int internalErrors, long channelLeaks) {
         public String lastJson() {
             return jsons.get(jsons.size() - 1);
         }
@@ -77,7 +93,7 @@ public final class ScenarioRunner implements AutoCloseable {
         }
 
         public boolean ok() {
-            return awaitsOk && allDelivered && internalErrors == 0;
+            return awaitsOk && allDelivered && internalErrors == 0 && channelLeaks == 0;
         }
     }
 
@@ -87,8 +103,8 @@ public final class ScenarioRunner implements AutoCloseable {
     private TestNetwork network;
     private List<TestNode> nodes = List.of();
     private final Map<Integer, String> names = new HashMap<>();
-    /** Each channel of the scenario, by name, and the nodes that are its members. */
-    private final Map<String, Set<Integer>> channels = new HashMap<>();
+    /** The scenario's channels and their members. */
+    private ChannelRun channels;
     /** follower → followed, as the scenario made them. */
     private final Map<Integer, Set<Integer>> follows = new HashMap<>();
     /** author → nodes interested in it, from {@link #follows}; cleared when a follow is made. */
@@ -126,9 +142,23 @@ public final class ScenarioRunner implements AutoCloseable {
         List<String> jsons = new ArrayList<>();
         startNodes(scenario.nodes(), scenario.topology());
         Report last = null;
-        for (Step step : scenario.actions()) {
-            last = step(step);
+        // What of a channel reached anyone outside it, in the report that found the most: a member
+        // who joined later may be given what it lacked, and then a later report no longer counts it.
+        long leaks = 0;
+        List<Step> actions = scenario.actions();
+        for (int i = 0; i < actions.size(); i++) {
+            if (actions.get(i) instanceof Step.ChannelRemove) {
+                // Removals on consecutive lines happen at once, as admins acting at the same moment.
+                List<Step.ChannelRemove> together = new ArrayList<>();
+                for (; i < actions.size() && actions.get(i) instanceof Step.ChannelRemove r; i++) together.add(r);
+                i--;
+                remove(together);
+                last = null;
+                continue;
+            }
+            last = step(actions.get(i));
             if (last != null) {
+                leaks = Math.max(leaks, last.channels().leaks());
                 texts.add(last.text());
                 jsons.add(last.json());
                 out.print(last.text());
@@ -137,12 +167,13 @@ public final class ScenarioRunner implements AutoCloseable {
         if (last == null) {
             // The script did not end with a report of its own.
             last = report("end");
+            leaks = Math.max(leaks, last.channels().leaks());
             texts.add(last.text());
             jsons.add(last.json());
             out.print(last.text());
         }
         out.flush();
-        return new Result(texts, jsons, last.awaitsOk(), last.allDelivered(), last.reliability(), internalErrors.get());
+        return new Result(texts, jsons, last.awaitsOk(), last.allDelivered(), last.reliability(), internalErrors.get(), leaks);
     }
 
     // ---- set-up ----
@@ -163,6 +194,7 @@ public final class ScenarioRunner implements AutoCloseable {
                     topology.kind() != Step.Topology.Kind.FULL, this::event);
         };
         nodes = network.start(count, tracker);
+        channels = new ChannelRun(nodes, this::name);
         for (int[] e : edges(topology, count)) {
             topologyEdges.add(e);
             if (network.introduces()) nodes.get(e[0]).dial(nodes.get(e[1]));
@@ -270,16 +302,25 @@ public final class ScenarioRunner implements AutoCloseable {
             attach(a);
         } else if (step instanceof Step.ChannelCreate c) {
             live(c.node(), c.line()).channelCreate(c.name());
-            channels.put(c.name(), new java.util.TreeSet<>(List.of(c.node())));
+            channels.created(c.name(), c.node());
             say(name(c.node()) + " creates the channel " + c.name());
         } else if (step instanceof Step.ChannelInvite c) {
             String code = live(c.node(), c.line()).channelInvite(c.name());
-            List<Integer> guests = resolve(c.to()).stream().filter(j -> j != c.node() && nodes.get(j).alive()).toList();
+            List<Integer> guests = resolve(c.to()).stream()
+                    .filter(j -> j != c.node() && nodes.get(j).alive() && channels.mayJoin(c.name(), j)).toList();
+            channels.joined(c.name(), guests);
             inParallel(guests, j -> nodes.get(j).channelJoin(code, c.name()));
-            channels.get(c.name()).addAll(guests);
             say(name(c.node()) + " invites " + guests.size() + " to " + c.name() + ", who join");
         } else if (step instanceof Step.ChannelPost c) {
             channelPost(c);
+        } else if (step instanceof Step.ChannelAdmin c) {
+            channels.admin(c, live(c.node(), c.line()));
+            say(name(c.node()) + " makes " + name(c.member()) + " an admin of " + c.name());
+        } else if (step instanceof Step.ChannelBundle c) {
+            Path folder = options.workDir().resolve("invite-" + c.line());
+            List<String> files = channels.bundle(c, live(c.node(), c.line()), live(c.guest(), c.line()), folder, options.folders());
+            say(name(c.node()) + " writes an invite folder for " + name(c.guest()) + " (" + String.join(", ", files) + "); "
+                    + name(c.guest()) + " joins " + c.name() + " from its " + InviteFolders.CODE + " and " + InviteFolders.NAME);
         } else if (step instanceof Step.Await a) {
             await(a);
         } else if (step instanceof Step.Wait w) {
@@ -323,6 +364,16 @@ public final class ScenarioRunner implements AutoCloseable {
             throw new IllegalStateException("line " + step.line() + ": a set-up step after the start: " + step);
         }
         return null;
+    }
+
+    /** Removals made at once: each by its own node, on a thread of its own. */
+    private void remove(List<Step.ChannelRemove> together) {
+        List<TestNode> by = together.stream().map(r -> live(r.node(), r.line())).toList();
+        channels.remove(together, by);
+        for (Step.ChannelRemove r : together) {
+            say(name(r.node()) + " removes " + name(r.member()) + " from " + r.name() + ": a re-key, sealed to the others only"
+                    + (together.size() > 1 ? " (" + together.size() + " removals at once)" : ""));
+        }
     }
 
     /** Notes that {@code a} follows {@code b}, in {@code made} too unless it already did. */
@@ -391,18 +442,18 @@ public final class ScenarioRunner implements AutoCloseable {
 
     private void channelPost(Step.ChannelPost c) {
         TestNode n = live(c.node(), c.line());
-        java.util.Set<Integer> members = channels.get(c.name());
-        if (!members.contains(c.node())) throw new ScenarioFailure("line " + c.line() + ": node " + c.node() + " is not a member of " + c.name());
+        if (!channels.isMember(c.name(), c.node())) throw new ScenarioFailure("line " + c.line() + ": node " + c.node() + " is not a member of " + c.name());
+        Set<Integer> members = channels.members(c.name());
         try {
             if (c.bytes() < 0) {
                 String text = c.text() != null ? c.text() : "a post of node " + c.node() + " in " + c.name();
-                n.channelPost(c.name(), text, null, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
+                n.channelPost(c.name(), text, null, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, c.name(), members));
                 say(name(c.node()) + " posts into " + c.name());
                 return;
             }
             String fileName = c.file() != null ? c.file() : "photo-" + c.node() + "-" + c.line() + ".jpg";
             Path file = madeUpFile(c.line(), fileName, c.bytes());
-            n.channelPost(c.name(), "shared " + fileName, file, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, members));
+            n.channelPost(c.name(), "shared " + fileName, file, (id, blob, at) -> tracker.posted(id, c.node(), blob, at, c.name(), members));
             Files.delete(file);
             say(name(c.node()) + " posts " + fileName + " (" + Report.human(c.bytes()) + ") into " + c.name());
         } catch (IOException e) {
@@ -460,7 +511,8 @@ public final class ScenarioRunner implements AutoCloseable {
             case DELIVERED, CONVERGED -> this::allDelivered;
             case BLOBS -> this::allBlobsFetched;
             case CONNECTED -> this::allConnected;
-            case CHANNEL -> () -> allDelivered(true) && allBlobsFetched(true);
+            // Every poll asks after the re-keys, so that each is timed when it first holds.
+            case CHANNEL -> () -> channels.rekeysSettled() & allDelivered(true) && allBlobsFetched(true);
         };
         long deadline = from + a.within().toNanos();
         boolean ok;
@@ -474,6 +526,7 @@ public final class ScenarioRunner implements AutoCloseable {
         }
         say(String.format(Locale.ROOT, "await %s: %s after %.2f s", what, ok ? "ok" : "NOT MET within " + a.within().toSeconds() + " s", took / 1000.0));
         if (!ok && (a.what() == Step.Await.What.DELIVERED || a.what() == Step.Await.What.CONVERGED)) explainMissing();
+        if (!ok && a.what() == Step.Await.What.CHANNEL) channels.unsettled().forEach(this::say);
     }
 
     /** Says, for the first few posts some live interested node still lacks, how that node sees the author's feed (once per node and author). */
@@ -506,12 +559,9 @@ public final class ScenarioRunner implements AutoCloseable {
 
     // ---- who should have what ----
 
-    /** The nodes a post is for: its channel's other members, or those whose interest reaches its author. */
+    /** The nodes a post is for: its channel's members then who still are, or those whose interest reaches its author. */
     private Set<Integer> audience(Tracker.Post p) {
-        if (p.members == null) return interested(p.author);
-        Set<Integer> out = new HashSet<>(p.members);
-        out.remove(p.author);
-        return out;
+        return p.channel == null ? interested(p.author) : channels.audience(p);
     }
 
     /**
@@ -553,7 +603,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private boolean allDelivered(boolean channelsOnly) {
         network.refresh();
         for (Tracker.Post p : tracker.posts()) {
-            if (channelsOnly && p.members == null) continue;
+            if (channelsOnly && p.channel == null) continue;
             for (int n : audience(p)) {
                 TestNode node = nodes.get(n);
                 if (!node.alive()) continue;
@@ -570,7 +620,7 @@ public final class ScenarioRunner implements AutoCloseable {
     private boolean allBlobsFetched(boolean channelsOnly) {
         network.refresh();
         for (Tracker.Post p : tracker.posts()) {
-            if (p.blob == null || (channelsOnly && p.members == null)) continue;
+            if (p.blob == null || (channelsOnly && p.channel == null)) continue;
             for (int n : audience(p)) {
                 TestNode node = nodes.get(n);
                 if (node.alive() && !node.hasBlob(p.blob)) return false;
@@ -588,42 +638,6 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     // ---- output ----
-
-    /** What the scenario's channels delivered among their members, and what reached anyone else (which must be nothing). */
-    record ChannelTally(int posts, long wanted, long delivered, long leakedEntries, long leakedBlobs) {}
-
-    private ChannelTally channelTally = new ChannelTally(0, 0, 0, 0, 0);
-
-    /** The channel tally of the latest report. */
-    ChannelTally channelTally() {
-        return channelTally;
-    }
-
-    private void channelReport(List<Tracker.Post> posts) {
-        int count = 0;
-        long wanted = 0, delivered = 0, leakedEntries = 0, leakedBlobs = 0;
-        for (Tracker.Post p : posts) {
-            if (p.members == null) continue;
-            count++;
-            for (int n = 0; n < nodes.size(); n++) {
-                if (n == p.author) continue;
-                TestNode node = nodes.get(n);
-                boolean has = p.arrived.containsKey(n) || (node.alive() && node.holdsUnseen(p.id));
-                if (p.members.contains(n)) {
-                    if (!node.alive()) continue;
-                    wanted++;
-                    if (has) delivered++;
-                } else {
-                    if (has) leakedEntries++;
-                    if (p.blob != null && node.alive() && node.hasBlob(p.blob)) leakedBlobs++;
-                }
-            }
-        }
-        channelTally = new ChannelTally(count, wanted, delivered, leakedEntries, leakedBlobs);
-        if (count == 0) return;
-        say(String.format(Locale.ROOT, "channels: %d posts, %d of %d copies at live members (%.1f%%); reached non-members: %d entries, %d blobs",
-                count, delivered, wanted, wanted == 0 ? 100.0 : 100.0 * delivered / wanted, leakedEntries, leakedBlobs));
-    }
 
     private Report report(String label) {
         network.refresh();
@@ -671,7 +685,8 @@ public final class ScenarioRunner implements AutoCloseable {
             lines.add(new Report.PostLine(p.id.toString().substring(0, 12), p.author, want, got, complete));
         }
         lines.sort(Comparator.comparingDouble((Report.PostLine l) -> l.completeMs() < 0 ? Double.MAX_VALUE : l.completeMs()).reversed());
-        channelReport(posts);
+        ChannelRun.Told told = channels.report(posts);
+        told.lines().forEach(this::say);
         long bytes = 0;
         for (int i = 0; i < nodes.size(); i++) bytes += network.bytesSent(i);
         int alive = (int) nodes.stream().filter(TestNode::alive).count();
@@ -681,7 +696,7 @@ public final class ScenarioRunner implements AutoCloseable {
                 percentile(latencies, 50), percentile(latencies, 99), percentile(completes, 50), bytes,
                 nodes.isEmpty() ? 0 : bytes / nodes.size(), delivered == 0 ? 0 : (double) bytes / delivered,
                 network.memoryUsed(), List.copyOf(convergence), List.copyOf(awaits),
-                lines.subList(0, Math.min(3, lines.size())), internalErrors.get());
+                lines.subList(0, Math.min(3, lines.size())), internalErrors.get(), told.tally());
     }
 
     private static double percentile(List<Double> values, int p) {
@@ -734,6 +749,11 @@ public final class ScenarioRunner implements AutoCloseable {
         TestNode n = nodes.get(i);
         if (!n.alive()) throw new ScenarioFailure("line " + line + ": node " + i + " is not running");
         return n;
+    }
+
+    /** Node {@code index} of the run, for a test to ask it what it holds before the runner closes. */
+    TestNode node(int index) {
+        return nodes.get(index);
     }
 
     /** The event log of every node, for a report that failed. */

@@ -23,6 +23,8 @@ final class Tracker {
         final int author;
         final long postedNanos;
         final BlobId blob;
+        /** For a channel post, the scenario's name of its channel; null for a public post. */
+        final String channel;
         /** For a channel post, the nodes that are its channel's members when it is posted; null for a public post. */
         final java.util.Set<Integer> members;
         /** Node index → System.nanoTime of the first copy to arrive there. */
@@ -34,11 +36,12 @@ final class Tracker {
         /** Copies that came back to the author. */
         final AtomicInteger echoes = new AtomicInteger();
 
-        Post(EntryId id, int author, long postedNanos, BlobId blob, java.util.Set<Integer> members) {
+        Post(EntryId id, int author, long postedNanos, BlobId blob, String channel, java.util.Set<Integer> members) {
             this.id = id;
             this.author = author;
             this.postedNanos = postedNanos;
             this.blob = blob;
+            this.channel = channel;
             this.members = members == null ? null : java.util.Set.copyOf(members);
             hops.put(author, 0);
         }
@@ -54,12 +57,12 @@ final class Tracker {
 
     /** Node {@code author} posted {@code id} at {@code postedNanos} (System.nanoTime), attaching {@code blob} or null. */
     synchronized void posted(EntryId id, int author, BlobId blob, long postedNanos) {
-        posted(id, author, blob, postedNanos, null);
+        posted(id, author, blob, postedNanos, null, null);
     }
 
-    /** As {@link #posted(EntryId, int, BlobId, long)}, for a post into a channel whose members are {@code members}. */
-    synchronized void posted(EntryId id, int author, BlobId blob, long postedNanos, java.util.Set<Integer> members) {
-        Post p = new Post(id, author, postedNanos, blob, members);
+    /** As {@link #posted(EntryId, int, BlobId, long)}, for a post into the channel {@code channel} whose members are {@code members}. */
+    synchronized void posted(EntryId id, int author, BlobId blob, long postedNanos, String channel, java.util.Set<Integer> members) {
+        Post p = new Post(id, author, postedNanos, blob, channel, members);
         posts.put(id, p);
         order.add(p);
     }

@@ -1,6 +1,8 @@
 package org.grapevine.testnet;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -8,6 +10,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 import org.grapevine.testnet.scenario.Scenario;
 import org.grapevine.testnet.scenario.ScenarioException;
 import org.grapevine.testnet.scenario.ScenarioParser;
@@ -68,6 +75,64 @@ class ScenarioIT {
         assertTrue(r.awaitsOk(), r.lastText());
         String told = story.toString(StandardCharsets.UTF_8);
         assertTrue(told.contains("channels: 2 posts, 6 of 6 copies at live members (100.0%); reached non-members: 0 entries, 0 blobs"), told);
+    }
+
+    /** The texts and attachment names of the channel {@code name} that {@code node} can open. */
+    private static List<String> readable(TestNode node, String name) {
+        List<String> out = new ArrayList<>();
+        for (ApiResponse.ChannelItem i : node.api().ask(new ApiRequest.ChannelFeed(name, 1_000), ApiResponse.ChannelFeed.class).items()) {
+            out.add(i.text());
+            i.attachments().forEach(a -> out.add(a.name()));
+        }
+        return out;
+    }
+
+    @Test
+    @Timeout(180)
+    void aRemovedMemberReadsNothingPostedAfterItsRemovalAndTheOthersReadEverything() throws Exception {
+        Scenario scenario = ScenarioParser.parse("""
+                nodes 7
+                topology random 3
+                follow all -> all
+                await connected within 20s
+                channel create 0 party
+                channel invite 0 party -> 1..5
+                channel admin 0 party 1
+                channel post 2 party "before"
+                await channel within 60s
+                channel remove 0 party 3
+                await channel within 60s
+                channel post 2 party "after one"
+                channel attach 1 party 256KiB "cake.jpg"
+                channel remove 0 party 4
+                channel remove 1 party 5
+                await channel within 60s
+                channel post 2 party "after three"
+                await channel within 60s
+                report "removals"
+                """, "removals");
+        story.reset();
+        try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(dir, new PrintWriter(story, true, StandardCharsets.UTF_8), false))) {
+            ScenarioRunner.Result r = runner.run(scenario);
+            String told = story.toString(StandardCharsets.UTF_8);
+            System.out.println(told);
+            assertTrue(r.ok(), () -> told + String.join("\n", runner.events()));
+            // The members that stay read everything, the removed ones nothing posted after their removal.
+            for (int member : new int[] {0, 1, 2}) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> readable(runner.node(member), "party")
+                        .containsAll(List.of("before", "after one", "cake.jpg", "after three")));
+            }
+            List<String> three = readable(runner.node(3), "party");
+            assertTrue(three.contains("before"), "node 3 lost what it held before its removal: " + three);
+            for (String later : List.of("after one", "cake.jpg", "after three")) assertFalse(three.contains(later), "node 3 reads " + later);
+            for (int gone : new int[] {4, 5}) {
+                assertFalse(readable(runner.node(gone), "party").contains("after three"), "node " + gone + " reads a post made after its removal");
+            }
+            // The report says so too, and times each re-key.
+            assertTrue(told.contains("removed members reading later posts: 0 (node 3: 0 of 3; node 4: 0 of 1; node 5: 0 of 1)"), told);
+            assertTrue(told.contains("channel party: members node 0, node 1, node 2; removed node 3, node 4, node 5; never in it node 6."), told);
+            assertTrue(r.lastJson().matches(".*\"channels\":\\{.*\"removed_reading_later_posts\":0,\"rekey_ms\":\\[\\d+,\\d+,\\d+\\]\\}.*"), r.lastJson());
+        }
     }
 
     @Test
