@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.grapevine.cli.ExitCodes;
 import org.grapevine.cli.UserError;
@@ -26,12 +27,26 @@ final class InviteFolder {
 
     /** Writes the folder {@code dir} (new, or empty) for {@code code}; the folder. */
     static Path write(Path dir, String code, String guest) {
+        Path jar = runningJar().orElseThrow(() -> new UserError(ExitCodes.FAILURE,
+                "--bundle copies the program's jar, but this one does not run from a jar (run it as ./grapevine does)"));
+        return write(dir, code, guest, jar);
+    }
+
+    /**
+     * The folder a test network's {@code channel bundle} step writes: the same, but without the
+     * jar when this program does not run from one (as in the tests).
+     */
+    static void forTestnet(Path dir, String code, String guest) {
+        write(dir, code, guest, runningJar().orElse(null));
+    }
+
+    /** Writes the folder, with a copy of {@code jar} unless it is null. */
+    private static Path write(Path dir, String code, String guest, Path jar) {
         try {
             new Content.About(guest, "", null);
         } catch (IllegalArgumentException e) {
             throw new UserError(ExitCodes.USAGE, "--for: " + e.getMessage());
         }
-        Path jar = runningJar();
         try {
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir)) throw new UserError(ExitCodes.USAGE, "--bundle: " + dir + " is not a folder");
@@ -40,7 +55,7 @@ final class InviteFolder {
                 }
             }
             Files.createDirectories(dir);
-            Files.copy(jar, dir.resolve(JAR), StandardCopyOption.REPLACE_EXISTING);
+            if (jar != null) Files.copy(jar, dir.resolve(JAR), StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve(CODE), code + "\n", StandardCharsets.UTF_8);
             Files.writeString(dir.resolve(NAME), guest + "\n", StandardCharsets.UTF_8);
             Path start = dir.resolve("start");
@@ -58,15 +73,15 @@ final class InviteFolder {
         return dir;
     }
 
-    /** The jar this program runs from. */
-    private static Path runningJar() {
+    /** The jar this program runs from, if it runs from one. */
+    private static Optional<Path> runningJar() {
         try {
             Path p = Path.of(InviteFolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar")) return p;
+            if (Files.isRegularFile(p) && p.getFileName().toString().endsWith(".jar")) return Optional.of(p);
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            // Said below.
+            // Not from a jar, as far as can be told.
         }
-        throw new UserError(ExitCodes.FAILURE, "--bundle copies the program's jar, but this one does not run from a jar (run it as ./grapevine does)");
+        return Optional.empty();
     }
 
     private static final String UNIX = """

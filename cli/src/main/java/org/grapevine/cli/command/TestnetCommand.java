@@ -104,7 +104,9 @@ public final class TestnetCommand implements Runnable {
         }
         // Daemons run this CLI, on this JVM and class path.
         DaemonLauncher launcher = mode == Mode.IN_JVM ? null : DaemonLauncher.forThisJvm(Main.class.getName());
-        try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(work, story, events, mode, launcher))) {
+        // A channel bundle step writes the folder 'channel invite --bundle' writes.
+        ScenarioRunner.Options options = new ScenarioRunner.Options(work, story, events, mode, launcher).withFolders(InviteFolder::forTestnet);
+        try (ScenarioRunner runner = new ScenarioRunner(options)) {
             return runner.run(scenario);
         } catch (ScenarioException e) {
             throw new UserError(ExitCodes.USAGE, e.getMessage());
