@@ -73,5 +73,14 @@ class TestnetCommandTest {
         }
         assertTrue(run.out().contains("trailhead.jpg"), run.out());
         assertTrue(run.out().contains("reliability    100.00%"), run.out());
+        // The private part: dave and erin outside, then dave in from a folder (no jar to copy in a test), bob removed.
+        assertTrue(run.out().contains("channel surprise: members alice, bob, carol; never in it dave, erin. Of its 2 posts, "
+                + "0 entries and 0 blobs reached anyone outside it"), run.out());
+        assertTrue(run.out().contains("alice writes an invite folder for dave (README.txt, invite.txt, name.txt, start, start.cmd); "
+                + "dave joins surprise from its invite.txt and name.txt"), run.out());
+        assertTrue(run.out().contains("channel surprise: members alice, carol, dave; removed bob; never in it erin. Of its 5 posts, "
+                + "0 entries and 0 blobs reached anyone outside it"), run.out());
+        assertTrue(run.out().contains("removed members reading later posts: 0 (bob: 0 of 2)"), run.out());
+        assertTrue(run.out().strip().endsWith("and bob can read nothing posted after his removal."), run.out());
     }
 }

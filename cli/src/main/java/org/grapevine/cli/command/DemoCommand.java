@@ -10,8 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code grapevine demo}: five people, a few posts and a photo, one of them offline for a while. */
-@Command(name = "demo", description = "Watch five nodes post, share a photo and catch up after going offline (about 10 s).")
+/**
+ * {@code grapevine demo}: five people, a few posts and a photo, one of them offline for a while;
+ * then a private channel among three, a fourth let in from an invite folder, and one removed.
+ */
+@Command(name = "demo", description = {"Watch five nodes post, share a photo and catch up after going offline; then three share",
+        "a private channel, let a fourth in from an invite folder and remove one (about 10 s)."})
 public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--events", description = "print every node's event log as it happens")
     boolean events;
@@ -22,7 +26,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         ScenarioRunner.Result r = TestnetCommand.runScenario(TestnetCommand.load("demo"), out, events, false, Mode.IN_JVM);
-        out.println(r.ok() ? "The demo ran as it should: every post and the photo reached everyone."
+        out.println(r.ok() ? "The demo ran as it should: every post and photo reached everyone it was for, nothing of the channel"
+                + " reached anyone outside it, and bob can read nothing posted after his removal."
+                : r.channelLeaks() > 0 ? "Something of the channel reached someone outside it: see the reports above."
                 : "Something did not arrive in time: see the report above.");
         return r.ok() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
