@@ -275,6 +275,7 @@ public final class ChannelProtocol implements Protocol {
         // with), which every member who can read this introduction can tell, however late it joined.
         if (e != h.base) intro = intro.continuing(h.base.persona, h.id, e.persona.id());
         publish(h, intro, List.of());
+        h.settle(); // the new persona's line is known now: the owner and admins stay who they are at once
         announce(h);
     }
 

@@ -339,4 +339,17 @@ class ChannelRemovalIT {
         assertFalse(texts(bob).contains("just erin and me"));
         net.assertNoInternalErrors();
     }
+
+    @Test
+    void anOwnerRemovesTwoMembersOneRightAfterTheOther() {
+        List<TestNode> all = channelOf("alice", "bob", "carol", "dave");
+        TestNode alice = all.get(0);
+        TestNode bob = all.get(1);
+        AuthorId carol = persona(all.get(2), alice);
+        AuthorId dave = persona(all.get(3), alice);
+        // The second removal comes from the persona the first one made: still the owner's.
+        alice.node().channels(c -> { c.remove("club", carol); c.remove("club", dave); return null; }).join();
+        net.waitFor("bob is on the epoch without both", () -> names(bob).equals(Set.of("alice", "bob")));
+        net.assertNoInternalErrors();
+    }
 }
