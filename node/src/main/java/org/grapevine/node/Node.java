@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -437,6 +438,14 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void reach(AuthorId person) {
+            if (connections.connected().containsKey(person) || listening == null) return;
+            long now = clock.getAsLong();
+            DialPolicy.Connections c = connections.forDialPolicy();
+            for (PeerAddress a : table.toDialFor(Set.of(person), now, 2, c.dialing(), c.ids())) connections.dial(a, listening, now);
+        }
+
+        @Override
         public void event(String line) {
             Node.this.event(line);
         }
@@ -580,9 +589,19 @@ public final class Node implements AutoCloseable {
         table.newTick();
         protocols.tick();
         Replicator replicator = replication.replicator();
-        DialPolicy.Plan plan = dialPolicy.plan(table, connections.forDialPolicy(),
-                new DialPolicy.Wants(store.indexes().following(identity.id()), replicator.wanted(), replicator.unserved()), now);
-        if (plan.locating()) addresses.locate(plan.locate(), replicator.wanted(), now);
+        // People a message waits for count as followed (their node is dialed) and, while not
+        // connected, as unserved (their address is asked for).
+        Set<AuthorId> correspondents = channels.correspondentsToReach();
+        Set<AuthorId> following = new HashSet<>(store.indexes().following(identity.id()));
+        following.addAll(correspondents);
+        Set<AuthorId> wanted = new HashSet<>(replicator.wanted());
+        wanted.addAll(correspondents);
+        Set<AuthorId> unserved = new HashSet<>(replicator.unserved());
+        for (AuthorId c : correspondents) {
+            if (!connections.connected().containsKey(c)) unserved.add(c);
+        }
+        DialPolicy.Plan plan = dialPolicy.plan(table, connections.forDialPolicy(), new DialPolicy.Wants(following, wanted, unserved), now);
+        if (plan.locating()) addresses.locate(plan.locate(), wanted, now);
         addresses.newTick();
         connections.endTick();
         for (PeerAddress a : plan.dial()) connections.dial(a, listening, now);

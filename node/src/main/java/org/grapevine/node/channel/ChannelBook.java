@@ -36,17 +36,28 @@ public final class ChannelBook {
      * One channel as kept: the local handle, its display name, network, root, owner persona (hex),
      * the secret of the epoch the node started from (hex; later epochs come from re-keys in the
      * store), whether the user joined anonymously, the name the persona goes by, the personas
-     * known to be members (hex), and the personas the invite named as owner or admins (hex).
+     * known to be members (hex), the personas the invite named as owner or admins (hex), and for a
+     * conversation the other person's public id (text form; null for a channel) and the time of
+     * the newest message the user has read there.
      */
     public record Entry(String handle, String name, String network, String root, String owner, String secret,
-                        boolean anonymous, String as, List<String> personas, List<String> admins) {
+                        boolean anonymous, String as, List<String> personas, List<String> admins, String with, long read) {
         public Entry {
             personas = List.copyOf(personas);
             admins = admins == null ? List.of() : List.copyOf(admins);
         }
 
+        public Entry(String handle, String name, String network, String root, String owner, String secret,
+                     boolean anonymous, String as, List<String> personas, List<String> admins) {
+            this(handle, name, network, root, owner, secret, anonymous, as, personas, admins, null, 0);
+        }
+
         Entry withPersonas(List<String> all) {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins);
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins, with, read);
+        }
+
+        Entry withRead(long timestamp) {
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, with, timestamp);
         }
     }
 

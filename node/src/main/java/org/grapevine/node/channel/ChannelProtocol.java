@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -30,6 +31,7 @@ import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.channel.ChannelInvite;
 import org.grapevine.identity.channel.ChannelKeys;
+import org.grapevine.identity.channel.DirectKeys;
 import org.grapevine.identity.channel.Hide;
 import org.grapevine.identity.channel.Introduction;
 import org.grapevine.identity.channel.MembershipTag;
@@ -104,6 +106,9 @@ public final class ChannelProtocol implements Protocol {
         /** A member's node can be reached at {@code address} ({@code HOST:PORT@ID}): dial it as an invite's address is. */
         void dial(String address);
 
+        /** Connect to {@code person}'s node now if an address of it is known (a message waits for it). */
+        void reach(AuthorId person);
+
         void event(String line);
     }
 
@@ -116,6 +121,13 @@ public final class ChannelProtocol implements Protocol {
         final Map<ChannelState, Set<Key>> proven = new ConcurrentHashMap<>();
         /** Epochs whose tag this node sent again after the peer proved them (the peer may have come to hold them since). */
         final Set<Key> answered = new HashSet<>();
+        /**
+         * The tag the peer would send for a conversation with this node that this node does not
+         * hold yet (the peer writes first), and that conversation's first secret; null when there
+         * is none to expect (a conversation held already, a blocked or invalid peer).
+         */
+        Key newConversationTag;
+        byte[] newConversationSecret;
 
         Session(PeerChannel peer) {
             this.peer = peer;
@@ -267,7 +279,7 @@ public final class ChannelProtocol implements Protocol {
 
     /** Posts this node's introduction in the channel's current epoch, once. */
     private void introduce(ChannelState h) {
-        if (h.removed) return;
+        if (h.removed || h.with != null) return; // a conversation needs no introduction: each side knows the other's id
         ChannelState.Epoch e = h.current;
         if (store.headSeq(e.persona.id()) > 0) return;
         Introduction intro = Introduction.of(identity, e.persona, h.id, e.x25519.publicKey(), h.entry.as(), h.entry.anonymous());
@@ -308,7 +320,27 @@ public final class ChannelProtocol implements Protocol {
         if (!peer.capabilities().contains(CAPABILITY)) return;
         Session s = new Session(peer);
         sessions.put(peer.id(), s);
+        expectNewConversation(s);
         offer(s, byHandle.values());
+    }
+
+    /**
+     * The one conversation a peer may open with this node is with the peer's own id, which its
+     * handshake proved: its first secret is computed once per connection (no trial of anything
+     * else), and its tag expected. A blocked person's is not.
+     */
+    private void expectNewConversation(Session s) {
+        AuthorId peer = s.peer.id();
+        if (conversationWith(peer) != null || peer.equals(identity.id()) || store.indexes().blocks(identity.id(), peer)) return;
+        try {
+            byte[] secret = DirectKeys.secret(identity, peer);
+            ChannelId id = ChannelKeys.id(ChannelKeys.root(secret), DirectKeys.NO_OWNER);
+            byte theirs = s.peer.outbound() ? MembershipTag.RESPONDER : MembershipTag.INITIATOR;
+            s.newConversationTag = Key.of(MembershipTag.of(ChannelKeys.epoch(secret, id).tagKey(), theirs, s.peer.handshakeHash()));
+            s.newConversationSecret = secret;
+        } catch (Malformed notAKey) {
+            // An id that is no key of full order: no conversation with it.
+        }
     }
 
     /**
@@ -319,6 +351,8 @@ public final class ChannelProtocol implements Protocol {
     private void offer(Session s, Collection<ChannelState> channels) {
         List<byte[]> tags = new ArrayList<>();
         for (ChannelState h : channels) {
+            // A conversation's tags go to the other person's node alone, and not once they are blocked.
+            if (h.with != null && (!h.with.equals(s.peer.id()) || store.indexes().blocks(identity.id(), h.with))) continue;
             ChannelState.Epoch e = h.current;
             for (int i = 0; i < ANCESTORS_OFFERED + 1 && e != null; i++, e = e.parent == null ? null : h.epochs.get(e.parent)) {
                 tags.add(tag(s, h, e));
@@ -378,7 +412,14 @@ public final class ChannelProtocol implements Protocol {
         if ((long) n * 32 > r.remaining()) throw new Malformed(n + " tags in " + r.remaining() + " bytes");
         List<Proof> proven = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Proof p = s.expected.get(Key.of(r.bytes(32, "tag")));
+            Key tag = Key.of(r.bytes(32, "tag"));
+            if (tag.equals(s.newConversationTag)) {
+                ChannelState opened = openConversation(s.peer.id(), s.newConversationSecret);
+                s.newConversationTag = null;
+                s.newConversationSecret = null;
+                if (opened != null) offer(s, List.of(opened));
+            }
+            Proof p = s.expected.get(tag);
             if (p != null && byHandle.containsValue(p.channel())
                     && s.proven.computeIfAbsent(p.channel(), k -> ConcurrentHashMap.newKeySet()).add(p.epoch())) {
                 proven.add(p);
@@ -551,7 +592,7 @@ public final class ChannelProtocol implements Protocol {
     }
 
     private void announce(ChannelState h) {
-        if (h.entry.anonymous() || h.removed) return;
+        if (h.entry.anonymous() || h.removed || h.with != null) return; // a conversation's two nodes know each other's address
         List<String> here = host.reachableAt();
         if (here.isEmpty()) return;
         Reachable last = null;
@@ -710,7 +751,120 @@ public final class ChannelProtocol implements Protocol {
 
     public List<Summary> list() {
         List<Summary> out = new ArrayList<>();
-        for (ChannelState h : byHandle.values()) out.add(summary(h));
+        for (ChannelState h : byHandle.values()) {
+            if (h.with == null) out.add(summary(h));
+        }
+        return out;
+    }
+
+    // ---- conversations
+
+    /** The most conversations others opened that the user has not answered (message requests) a node takes in. */
+    public static final int MAX_REQUESTS = 100;
+
+    private ChannelState conversationWith(AuthorId person) {
+        return byHandle.get(conversationHandle(person));
+    }
+
+    private static String conversationHandle(AuthorId person) {
+        return person.toString();
+    }
+
+    /** Holds the conversation with {@code person} from now on; null when too many requests wait already. */
+    private ChannelState openConversation(AuthorId person, byte[] secret) {
+        ChannelState held = conversationWith(person);
+        if (held != null) return held;
+        long waiting = byHandle.values().stream().filter(this::isRequest).count();
+        if (waiting >= MAX_REQUESTS) {
+            host.event("a conversation from " + person + " is not taken in: " + MAX_REQUESTS + " message requests wait already");
+            return null;
+        }
+        HexFormat hex = HexFormat.of();
+        byte[] root = ChannelKeys.root(secret);
+        ChannelState h = new ChannelState(new ChannelBook.Entry(conversationHandle(person), person.toString(), "", hex.formatHex(root),
+                hex.formatHex(DirectKeys.NO_OWNER.bytes()), hex.formatHex(secret), false, "", List.of(), List.of(), person.toString(), 0), identity);
+        add(h);
+        return h;
+    }
+
+    /** A conversation the other person opened that this node has not written in, with someone the user does not follow. */
+    private boolean isRequest(ChannelState h) {
+        return h.with != null && store.headSeq(h.current.persona.id()) == 0 && !store.indexes().following(identity.id()).contains(h.with);
+    }
+
+    /**
+     * Sends {@code content} to {@code person}: into the conversation with them, opened here if it
+     * is the first message, and dials them when not connected. The entry written.
+     */
+    public Entry message(AuthorId person, Content content, List<Sealing.BlobKey> keys) throws Malformed {
+        if (person.equals(identity.id())) throw new IllegalArgumentException("a message to yourself goes nowhere: write a note with 'post' instead");
+        ChannelState h = conversationWith(person);
+        if (h == null) {
+            h = openConversation(person, DirectKeys.secret(identity, person));
+            if (h == null) throw new IllegalStateException("too many conversations wait for an answer");
+        }
+        for (Sealing.BlobKey k : keys) blobs.put(k.blob(), new Proof(h, h.current.id));
+        Entry e = publish(h, content, keys);
+        host.reach(person);
+        return e;
+    }
+
+    /** A conversation as listed: with whom, whether it is a request, how many messages each way, the newest, and how many of theirs are unread. */
+    public record Conversation(AuthorId with, boolean request, int sent, int received, Item last, int unread) {}
+
+    /** The conversations held, the most recent first. */
+    public List<Conversation> conversations() {
+        List<Conversation> out = new ArrayList<>();
+        for (ChannelState h : byHandle.values()) {
+            if (h.with == null) continue;
+            List<Item> items = entries(h.handle());
+            Set<AuthorId> mine = h.ownPersonas();
+            int sent = (int) items.stream().filter(i -> mine.contains(i.persona())).count();
+            int unread = (int) items.stream().filter(i -> !mine.contains(i.persona()) && i.entry().header().timestamp() > h.entry.read()).count();
+            out.add(new Conversation(h.with, isRequest(h), sent, items.size() - sent, items.isEmpty() ? null : items.get(items.size() - 1), unread));
+        }
+        out.sort(Comparator.comparingLong((Conversation c) -> c.last() == null ? 0 : c.last().entry().header().timestamp()).reversed());
+        return out;
+    }
+
+    /** The messages of the conversation with {@code person}, oldest first; with {@code markRead}, they count as read from now on. */
+    public List<Item> conversation(AuthorId person, boolean markRead) {
+        ChannelState h = conversationWith(person);
+        if (h == null) return List.of();
+        List<Item> items = entries(h.handle());
+        if (markRead && !items.isEmpty()) {
+            long newest = items.get(items.size() - 1).entry().header().timestamp();
+            if (newest > h.entry.read()) {
+                h.entry = h.entry.withRead(newest);
+                save();
+            }
+        }
+        return items;
+    }
+
+    /** Whether the entry came from this node's side of its conversation. */
+    public boolean isMine(Item i) {
+        return ownPersonas().contains(i.persona());
+    }
+
+    /** The people with whom a conversation waits on a meeting: those this node wrote to last. */
+    public Set<AuthorId> correspondentsToReach() {
+        Set<AuthorId> out = new HashSet<>();
+        for (ChannelState h : byHandle.values()) {
+            if (h.with == null || store.indexes().blocks(identity.id(), h.with)) continue;
+            // By the heads' times alone: this runs every tick, over every conversation.
+            Set<AuthorId> mine = h.ownPersonas();
+            long mineLast = 0;
+            long theirsLast = 0;
+            for (AuthorId p : h.personas.keySet()) {
+                long head = store.headSeq(p);
+                if (head == 0) continue;
+                long t = store.get(p, head).map(e -> e.header().timestamp()).orElse(0L);
+                if (mine.contains(p)) mineLast = Math.max(mineLast, t);
+                else theirsLast = Math.max(theirsLast, t);
+            }
+            if (mineLast > theirsLast) out.add(h.with);
+        }
         return out;
     }
 

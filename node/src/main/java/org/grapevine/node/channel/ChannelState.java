@@ -107,6 +107,8 @@ final class ChannelState {
     private record Stamped<T>(AuthorId author, long timestamp, EntryId id, T content) {}
 
     ChannelBook.Entry entry;
+    /** For a conversation, the other person (whose node alone is offered its tags); null for a channel. */
+    final AuthorId with;
     final ChannelId id;
     final byte[] root;
     final AuthorId owner;
@@ -150,7 +152,9 @@ final class ChannelState {
         epochs.put(base.id, base);
         this.current = base;
         for (String p : entry.personas()) personas.putIfAbsent(new AuthorId(hex.parseHex(p)), UNKNOWN);
-        personas.putIfAbsent(owner, UNKNOWN);
+        this.with = entry.with() == null ? null : AuthorId.parse(entry.with());
+        if (with == null) personas.putIfAbsent(owner, UNKNOWN); // a conversation has no owner
+        else personas.remove(owner);
         personas.put(base.persona.id(), base.id);
     }
 
