@@ -30,6 +30,8 @@ public interface Content {
     int ROLE = 11;
     /** A channel entry hidden by an owner or admin, only inside a sealed body ({@link org.grapevine.identity.channel.Hide}). */
     int HIDE = 12;
+    /** In a conversation, how far this side holds the other's entries, only inside a sealed body ({@link org.grapevine.identity.channel.Received}). */
+    int RECEIVED = 13;
 
     int MAX_MENTIONS = 64;
     int MAX_ATTACHMENTS = 32;

@@ -10,6 +10,7 @@ import org.grapevine.identity.content.kinds.FollowKind;
 import org.grapevine.identity.content.kinds.PostKind;
 import org.grapevine.identity.content.kinds.IntroductionKind;
 import org.grapevine.identity.content.kinds.HideKind;
+import org.grapevine.identity.content.kinds.ReceivedKind;
 import org.grapevine.identity.content.kinds.ReachableKind;
 import org.grapevine.identity.content.kinds.RekeyKind;
 import org.grapevine.identity.content.kinds.RoleKind;
@@ -30,7 +31,8 @@ public final class ContentKinds {
             new ReachableKind(),
             new RekeyKind(),
             new RoleKind(),
-            new HideKind());
+            new HideKind(),
+            new ReceivedKind());
 
     /** Codes set aside for kinds to come, with their names; carried as {@link Content.Opaque} meanwhile. */
     private static final Map<Integer, String> RESERVED = Map.of();

@@ -71,6 +71,8 @@ class ContentCodecTest {
                 new Reaction(entry(12), ""),
                 new Deletion(entry(13), "posted by mistake"),
                 new Deletion(entry(13), ""),
+                new org.grapevine.identity.channel.Received(author(14), 1),
+                new org.grapevine.identity.channel.Received(author(14), Long.MAX_VALUE),
                 new Opaque(999, new byte[] {1, 2, 3, (byte) 0xff}),
                 new Opaque(42, new byte[] {0x42, 0, 0x42}),
                 new Opaque(0, new byte[0]),
@@ -91,7 +93,7 @@ class ContentCodecTest {
     void opaqueBodiesArePassedOnByteForByte() throws Malformed {
         byte[] body = new byte[300];
         for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 7);
-        for (int type : new int[] {42, 999, 13, 0xffff}) {
+        for (int type : new int[] {42, 999, 14, 0xffff}) {
             Content c = ContentCodec.decode(type, body);
             assertEquals(new Opaque(type, body), c);
             assertEquals(type, c.type());
@@ -110,6 +112,12 @@ class ContentCodecTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new Opaque(-1, new byte[0]));
         assertThrows(IllegalArgumentException.class, () -> new Opaque(0x10000, new byte[0]));
+    }
+
+    @Test
+    void aReceivedBelowSequenceOneIsRejected() {
+        byte[] body = new byte[40];
+        assertThrows(Malformed.class, () -> ContentCodec.decode(Content.RECEIVED, body));
     }
 
     @Test

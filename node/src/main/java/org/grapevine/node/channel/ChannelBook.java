@@ -38,10 +38,12 @@ public final class ChannelBook {
      * store), whether the user joined anonymously, the name the persona goes by, the personas
      * known to be members (hex), the personas the invite named as owner or admins (hex), and for a
      * conversation the other person's public id (text form; null for a channel) and the time of
-     * the newest message the user has read there.
+     * the newest message the user has read there, and whether the user took it up (wrote first,
+     * answered or accepted it: no longer a message request).
      */
     public record Entry(String handle, String name, String network, String root, String owner, String secret,
-                        boolean anonymous, String as, List<String> personas, List<String> admins, String with, long read) {
+                        boolean anonymous, String as, List<String> personas, List<String> admins, String with, long read,
+                        boolean accepted) {
         public Entry {
             personas = List.copyOf(personas);
             admins = admins == null ? List.of() : List.copyOf(admins);
@@ -49,15 +51,19 @@ public final class ChannelBook {
 
         public Entry(String handle, String name, String network, String root, String owner, String secret,
                      boolean anonymous, String as, List<String> personas, List<String> admins) {
-            this(handle, name, network, root, owner, secret, anonymous, as, personas, admins, null, 0);
+            this(handle, name, network, root, owner, secret, anonymous, as, personas, admins, null, 0, false);
         }
 
         Entry withPersonas(List<String> all) {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins, with, read);
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins, with, read, accepted);
         }
 
         Entry withRead(long timestamp) {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, with, timestamp);
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, with, timestamp, accepted);
+        }
+
+        Entry withAccepted() {
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, with, read, true);
         }
     }
 

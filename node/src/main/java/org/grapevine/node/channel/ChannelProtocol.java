@@ -36,6 +36,7 @@ import org.grapevine.identity.channel.Hide;
 import org.grapevine.identity.channel.Introduction;
 import org.grapevine.identity.channel.MembershipTag;
 import org.grapevine.identity.channel.Reachable;
+import org.grapevine.identity.channel.Received;
 import org.grapevine.identity.channel.Rekey;
 import org.grapevine.identity.channel.Role;
 import org.grapevine.identity.channel.Sealed;
@@ -228,7 +229,25 @@ public final class ChannelProtocol implements Protocol {
         }
         for (ChannelState h : reread) readAll(h, learned);
         for (ChannelState h : touched) settle(h);
+        acknowledge(entries);
         return learned;
+    }
+
+    /**
+     * For each conversation in which messages of the other side just arrived, tells that side
+     * how far its messages are held here: a Received entry, one per persona and batch, so that
+     * the sender's node can show them delivered. Acknowledgements are not acknowledged.
+     */
+    private void acknowledge(List<Entry> entries) {
+        Map<AuthorId, ChannelState> heard = new LinkedHashMap<>();
+        for (Entry e : entries) {
+            AuthorId author = e.header().author();
+            ChannelState h = byPersona.get(author);
+            if (h == null || h.with == null || h.ownPersonas().contains(author) || store.indexes().blocks(identity.id(), h.with)) continue;
+            Sealing.Opened o = h.open(e);
+            if (o != null && !(o.content() instanceof Received)) heard.put(author, h);
+        }
+        heard.forEach((persona, h) -> publish(h, new Received(persona, store.headSeq(persona)), List.of()));
     }
 
     /** Works out the channel's state again from what was read, and acts on what changed. */
@@ -535,7 +554,10 @@ public final class ChannelProtocol implements Protocol {
             public Set<AuthorId> wants(Indexes indexes, AuthorId self, Set<AuthorId> excluded) {
                 Set<AuthorId> out = new HashSet<>();
                 // A removed member's personas are not replicated further (what is held of them stays).
-                byPersona.forEach((p, h) -> { if (!h.isExcluded(p)) out.add(p); });
+                // Nor is a conversation with someone blocked.
+                byPersona.forEach((p, h) -> {
+                    if (!h.isExcluded(p) && (h.with == null || !indexes.blocks(self, h.with))) out.add(p);
+                });
                 return out;
             }
         });
@@ -782,14 +804,27 @@ public final class ChannelProtocol implements Protocol {
         HexFormat hex = HexFormat.of();
         byte[] root = ChannelKeys.root(secret);
         ChannelState h = new ChannelState(new ChannelBook.Entry(conversationHandle(person), person.toString(), "", hex.formatHex(root),
-                hex.formatHex(DirectKeys.NO_OWNER.bytes()), hex.formatHex(secret), false, "", List.of(), List.of(), person.toString(), 0), identity);
+                hex.formatHex(DirectKeys.NO_OWNER.bytes()), hex.formatHex(secret), false, "", List.of(), List.of(), person.toString(), 0, false), identity);
         add(h);
         return h;
     }
 
     /** A conversation the other person opened that this node has not written in, with someone the user does not follow. */
     private boolean isRequest(ChannelState h) {
-        return h.with != null && store.headSeq(h.current.persona.id()) == 0 && !store.indexes().following(identity.id()).contains(h.with);
+        return h.with != null && !h.entry.accepted() && !store.indexes().following(identity.id()).contains(h.with);
+    }
+
+    /** Takes up the conversation {@code person} opened without answering it: it is no longer a message request. */
+    public void accept(AuthorId person) {
+        ChannelState h = conversationWith(person);
+        if (h == null) throw new IllegalStateException("no conversation with " + person);
+        accepted(h);
+    }
+
+    private void accepted(ChannelState h) {
+        if (h.entry.accepted()) return;
+        h.entry = h.entry.withAccepted();
+        save();
     }
 
     /**
@@ -804,24 +839,32 @@ public final class ChannelProtocol implements Protocol {
             if (h == null) throw new IllegalStateException("too many conversations wait for an answer");
         }
         for (Sealing.BlobKey k : keys) blobs.put(k.blob(), new Proof(h, h.current.id));
+        accepted(h);
         Entry e = publish(h, content, keys);
         host.reach(person);
         return e;
     }
 
-    /** A conversation as listed: with whom, whether it is a request, how many messages each way, the newest, and how many of theirs are unread. */
-    public record Conversation(AuthorId with, boolean request, int sent, int received, Item last, int unread) {}
+    /**
+     * A conversation as listed: with whom, whether it is a request, how many messages each way,
+     * the newest, how many of theirs are unread, and whether the other side's node has
+     * acknowledged the newest message sent.
+     */
+    public record Conversation(AuthorId with, boolean request, int sent, int received, Item last, int unread, boolean delivered) {}
 
     /** The conversations held, the most recent first. */
     public List<Conversation> conversations() {
         List<Conversation> out = new ArrayList<>();
         for (ChannelState h : byHandle.values()) {
             if (h.with == null) continue;
-            List<Item> items = entries(h.handle());
+            List<Item> items = messages(h);
             Set<AuthorId> mine = h.ownPersonas();
             int sent = (int) items.stream().filter(i -> mine.contains(i.persona())).count();
             int unread = (int) items.stream().filter(i -> !mine.contains(i.persona()) && i.entry().header().timestamp() > h.entry.read()).count();
-            out.add(new Conversation(h.with, isRequest(h), sent, items.size() - sent, items.isEmpty() ? null : items.get(items.size() - 1), unread));
+            Item lastSent = null;
+            for (Item i : items) if (mine.contains(i.persona())) lastSent = i;
+            out.add(new Conversation(h.with, isRequest(h), sent, items.size() - sent, items.isEmpty() ? null : items.get(items.size() - 1), unread,
+                    lastSent != null && delivered(h, lastSent)));
         }
         out.sort(Comparator.comparingLong((Conversation c) -> c.last() == null ? 0 : c.last().entry().header().timestamp()).reversed());
         return out;
@@ -831,7 +874,7 @@ public final class ChannelProtocol implements Protocol {
     public List<Item> conversation(AuthorId person, boolean markRead) {
         ChannelState h = conversationWith(person);
         if (h == null) return List.of();
-        List<Item> items = entries(h.handle());
+        List<Item> items = messages(h);
         if (markRead && !items.isEmpty()) {
             long newest = items.get(items.size() - 1).entry().header().timestamp();
             if (newest > h.entry.read()) {
@@ -840,6 +883,32 @@ public final class ChannelProtocol implements Protocol {
             }
         }
         return items;
+    }
+
+    /** The messages of a conversation (its acknowledgements left out), oldest first. */
+    private List<Item> messages(ChannelState h) {
+        List<Item> out = new ArrayList<>(entries(h.handle()));
+        out.removeIf(i -> i.content() instanceof Received);
+        return out;
+    }
+
+    /** Whether the other side's node acknowledged holding {@code sent}, an entry of this node's. */
+    public boolean delivered(AuthorId person, Item sent) {
+        ChannelState h = conversationWith(person);
+        return h != null && delivered(h, sent);
+    }
+
+    private boolean delivered(ChannelState h, Item sent) {
+        for (AuthorId p : h.personas.keySet()) {
+            if (h.ownPersonas().contains(p)) continue;
+            for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) {
+                Sealing.Opened o = h.open(e);
+                if (o != null && o.content() instanceof Received r && r.persona().equals(sent.persona()) && r.seq() >= sent.entry().header().seq()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether the entry came from this node's side of its conversation. */

@@ -68,6 +68,7 @@ class ConversationsIT {
         assertTrue(request.request(), "bob does not follow alice: a message request");
         assertEquals(1, request.unread());
 
+        net.waitFor("alice sees it delivered", () -> conversations(alice).get(0).delivered());
         send(bob, alice, "hello alice");
         net.waitFor("alice has the reply", () -> said(alice, bob).equals(List.of("me: hello bob, this is between us", "them: hello alice")));
         assertFalse(conversations(bob).get(0).request(), "answered: no longer a request");
@@ -94,9 +95,30 @@ class ConversationsIT {
         bob.stop();
         net.waitFor("alice sees bob gone", () -> alice.node().peers().join().stream().noneMatch(p -> bob.id().equals(p.id()) && p.connected()));
         send(alice, bob, "while you were away");
+        assertFalse(conversations(alice).get(0).delivered(), "not delivered yet");
         bob.restart();
         // Nobody tells alice's node to dial: the message waiting for bob does.
         net.waitFor("bob gets it", () -> said(bob, alice).equals(List.of("them: while you were away")));
+        net.waitFor("alice sees it delivered", () -> conversations(alice).get(0).delivered());
+        net.assertNoInternalErrors();
+    }
+
+    @Test
+    void aBlockedSendersMessagesAreNeverTakenIn() {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        TestNode carol = net.node("carol");
+        bob.block(alice);
+        alice.connect(bob);
+        carol.connect(bob);
+        net.waitFor("both connected to bob", () -> bob.node().peers().join().stream().filter(p -> p.connected()).count() == 2);
+        send(alice, bob, "let me in");
+        send(carol, bob, "hi bob");
+        net.waitFor("bob has carol's message", () -> said(bob, carol).equals(List.of("them: hi bob")));
+        assertTrue(said(bob, alice).isEmpty(), "nothing of the blocked sender's");
+        assertTrue(conversations(bob).stream().noneMatch(c -> c.with().equals(alice.id())));
+        assertFalse(conversations(alice).get(0).delivered());
         net.assertNoInternalErrors();
     }
 }
