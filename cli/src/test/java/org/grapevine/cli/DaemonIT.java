@@ -363,6 +363,58 @@ class DaemonIT {
         }
     }
 
+    @Test
+    void twoPeopleWriteToEachOtherAndAMessageWaitsForAnAbsentReader() throws Exception {
+        Path alice = tmp.resolve("alice");
+        Path bob = tmp.resolve("bob");
+        String aliceId = cli(alice, "init", "--name", "alice", "--no-passphrase").strip();
+        String bobId = cli(bob, "init", "--name", "bob", "--no-passphrase").strip();
+        Daemon b = daemon(bob, "--listen", "127.0.0.1:0", "--no-mdns");
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.port() > 0);
+        int bobPort = b.port();
+        Daemon a = daemon(alice, "--listen", "127.0.0.1:0", "--no-mdns", "--peer", "127.0.0.1:" + bobPort + "@" + bobId.substring(1));
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.port() > 0);
+
+        // Bad input: one line each.
+        for (String[] bad : new String[][] {{"dm", aliceId, "to myself"}, {"dm", "@notanid", "hi"}, {"dm", bobId, "x".repeat(70_000)}}) {
+            Run r = run(alice, bad);
+            assertTrue(r.exitCode() != 0, r::describe);
+            assertEquals(1, r.err().strip().lines().count(), r::describe);
+        }
+
+        cli(alice, "dm", bobId, "hi bob, just between us");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(cli(bob, "dm", "--requests", "--json")).size() == 1);
+        JsonNode request = JSON.readTree(cli(bob, "dm", "--json")).get(0);
+        assertEquals(aliceId, request.get("with").asText());
+        assertTrue(request.get("request").asBoolean(), "bob follows nobody: a message request");
+        assertEquals(1, request.get("unread").asInt());
+        String shown = cli(bob, "dm", aliceId);
+        assertTrue(shown.contains("hi bob, just between us") && shown.contains("a message request"), shown);
+        assertEquals(0, JSON.readTree(cli(bob, "dm", "--json")).get(0).get("unread").asInt(), "read once shown");
+
+        cli(bob, "dm", aliceId, "hi alice");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(cli(alice, "dm", bobId, "--json")).size() == 2);
+        JsonNode both = JSON.readTree(cli(alice, "dm", bobId, "--json"));
+        assertEquals("hi bob, just between us", both.get(0).get("text").asText());
+        assertTrue(both.get(0).get("delivered").asBoolean());
+        assertEquals("hi alice", both.get(1).get("text").asText());
+        assertEquals(0, JSON.readTree(cli(bob, "dm", "--requests", "--json")).size(), "answered: no longer a request");
+
+        // bob's daemon stops; alice writes; bob's comes back on the same port and gets it.
+        b.process().destroy();
+        assertTrue(b.process().waitFor(30, TimeUnit.SECONDS));
+        cli(alice, "dm", bobId, "while you were away");
+        assertTrue(cli(alice, "dm").contains("not delivered yet"));
+        Daemon again = daemon(bob, "--listen", "127.0.0.1:" + bobPort, "--no-mdns");
+        await().atMost(Duration.ofSeconds(30)).until(() -> again.port() > 0);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> cli(bob, "dm", aliceId).contains("while you were away"));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> JSON.readTree(cli(alice, "dm", "--json")).get(0).get("delivered").asBoolean());
+    }
+
     private Run runScript(ProcessBuilder b, Path out, Path err) throws Exception {
         Process p = b.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         daemons.add(p);

@@ -17,7 +17,7 @@ import picocli.CommandLine.ScopeType;
             ThreadCommand.class, LogCommand.class, FollowCommand.class, UnfollowCommand.class,
             BlockCommand.class, UnblockCommand.class, NameCommand.class, ProfileCommand.class,
             DeleteCommand.class, DaemonCommand.class, PeersCommand.class, SyncCommand.class,
-            InviteCommand.class, NearbyCommand.class, BlobCommand.class, ChannelCommand.class, TestnetCommand.class, DemoCommand.class,
+            InviteCommand.class, NearbyCommand.class, BlobCommand.class, ChannelCommand.class, DmCommand.class, TestnetCommand.class, DemoCommand.class,
             CompletionCommand.class
         })
 public final class GrapevineCommand implements Runnable {

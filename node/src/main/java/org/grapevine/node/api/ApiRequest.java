@@ -39,7 +39,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ApiRequest.ChannelLeave.class, name = "channel-leave"),
     @JsonSubTypes.Type(value = ApiRequest.ChannelRole.class, name = "channel-role"),
     @JsonSubTypes.Type(value = ApiRequest.ChannelRemove.class, name = "channel-remove"),
-    @JsonSubTypes.Type(value = ApiRequest.ChannelHide.class, name = "channel-hide")})
+    @JsonSubTypes.Type(value = ApiRequest.ChannelHide.class, name = "channel-hide"),
+    @JsonSubTypes.Type(value = ApiRequest.DmSend.class, name = "dm-send"),
+    @JsonSubTypes.Type(value = ApiRequest.DmList.class, name = "dm-list"),
+    @JsonSubTypes.Type(value = ApiRequest.DmShow.class, name = "dm-show"),
+    @JsonSubTypes.Type(value = ApiRequest.DmAccept.class, name = "dm-accept")})
 public sealed interface ApiRequest {
     /** Who this node is. */
     record Whoami() implements ApiRequest {}
@@ -138,4 +142,16 @@ public sealed interface ApiRequest {
 
     /** Hides the channel entry {@code entry} (its id or a unique prefix): members' nodes drop its body. */
     record ChannelHide(String handle, String entry) implements ApiRequest {}
+
+    /** Sends {@code text} with files (absolute paths) to the person {@code to} (a whole id). */
+    record DmSend(String to, String text, java.util.List<String> attach) implements ApiRequest {}
+
+    /** The conversations; only message requests when {@code requests}. */
+    record DmList(boolean requests) implements ApiRequest {}
+
+    /** The newest {@code limit} messages with {@code with} (a whole id), oldest first; they count as read. */
+    record DmShow(String with, int limit) implements ApiRequest {}
+
+    /** Takes up the conversation {@code with} opened: no longer a message request. */
+    record DmAccept(String with) implements ApiRequest {}
 }

@@ -30,6 +30,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = ApiResponse.ChannelFeed.class, name = "channel-feed"),
     @JsonSubTypes.Type(value = ApiResponse.ChannelMembers.class, name = "channel-members"),
     @JsonSubTypes.Type(value = ApiResponse.ChannelMemberChanged.class, name = "channel-member"),
+    @JsonSubTypes.Type(value = ApiResponse.Conversations.class, name = "conversations"),
+    @JsonSubTypes.Type(value = ApiResponse.Messages.class, name = "messages"),
     @JsonSubTypes.Type(value = ApiResponse.Failed.class, name = "failed")})
 public sealed interface ApiResponse {
     /**
@@ -142,6 +144,21 @@ public sealed interface ApiResponse {
 
     /** A member as this node knows them: persona, name, public id (null: anonymous), and whether owner or admin. */
     record ChannelMember(String persona, String name, String member, boolean owner, boolean admin) {}
+
+    /**
+     * A conversation: with whom, whether it is a message request, messages sent and received,
+     * unread ones, the newest (its text, time, whether it is the user's; null text when none) and
+     * whether the newest the user sent was delivered.
+     */
+    record Conversation(String with, boolean request, int sent, int received, int unread, String lastText, long lastTimestamp, boolean lastMine,
+                        boolean delivered) {}
+
+    record Conversations(List<Conversation> conversations, Map<String, Name> names) implements ApiResponse {}
+
+    /** A message: its id, whether the user sent it, time, text, attachments, and (for the user's) whether it was delivered. */
+    record Message(String id, boolean mine, long timestamp, String text, List<ChannelAttachment> attachments, boolean delivered) {}
+
+    record Messages(String with, boolean request, List<Message> messages, Map<String, Name> names) implements ApiResponse {}
 
     /** A member whose role changed, or who was removed. */
     record ChannelMemberChanged(Channel channel, ChannelMember member) implements ApiResponse {}

@@ -245,7 +245,7 @@ final class ChannelCalls {
     }
 
     /** Encrypts {@code file} with a fresh key beside the blob files and adds the ciphertext as a blob. */
-    private Sealing.BlobKey encryptAndAdd(Path file) {
+    Sealing.BlobKey encryptAndAdd(Path file) {
         BlobStore files = node.blobFiles();
         byte[] key = ChannelBlobs.newKey();
         Path temp = null;

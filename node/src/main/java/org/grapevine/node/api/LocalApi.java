@@ -49,6 +49,7 @@ public final class LocalApi {
     private final EntryViews entries;
     private final BlobCalls blobs;
     private final ChannelCalls channels;
+    private final DmCalls dms;
 
     private LocalApi(Store store, Supplier<BlobStore> blobs, Home home, AuthorId self, Node node) {
         this.store = store;
@@ -58,6 +59,7 @@ public final class LocalApi {
         this.entries = new EntryViews(store, blobs, self);
         this.blobs = new BlobCalls(store, blobs, self, node);
         this.channels = new ChannelCalls(node);
+        this.dms = new DmCalls(node, store, channels);
     }
 
     /** The answers of a daemon whose node is {@code node}. */
@@ -119,6 +121,10 @@ public final class LocalApi {
             if (request instanceof ApiRequest.ChannelRole c) return channels.role(c);
             if (request instanceof ApiRequest.ChannelRemove c) return channels.remove(c);
             if (request instanceof ApiRequest.ChannelHide c) return channels.hide(c);
+            if (request instanceof ApiRequest.DmSend d) return dms.send(d, blobs);
+            if (request instanceof ApiRequest.DmList d) return dms.list(d);
+            if (request instanceof ApiRequest.DmShow d) return dms.show(d);
+            if (request instanceof ApiRequest.DmAccept d) return dms.accept(d);
             return new ApiResponse.Failed("this node does not know the request " + request, USAGE);
         } catch (IllegalArgumentException e) { // a bad id among them
             return new ApiResponse.Failed(e.getMessage(), USAGE);
