@@ -119,7 +119,35 @@ public final class ChannelVectorsPrinter {
         List<Map<String, String>> out = new ArrayList<>();
         out.add(v);
         out.add(secondEpoch(alice, bob, root, channel, entry.id()));
+        out.add(conversation(alice, bob));
         return out;
+    }
+
+    /** The conversation between alice and bob: their X25519 keys, its first secret, channel id and tags, and a Received. */
+    static Map<String, String> conversation(Identity alice, Identity bob) {
+        Map<String, String> c = new LinkedHashMap<>();
+        try {
+            c.put("dm_alice_id", alice.id().toString());
+            c.put("dm_alice_x25519_public", hex(DirectKeys.x25519Public(alice.id())));
+            c.put("dm_bob_x25519_public", hex(DirectKeys.x25519Public(bob.id())));
+            byte[] shared = new byte[32];
+            DirectKeys.x25519(alice).agree(DirectKeys.x25519Public(bob.id()), shared);
+            c.put("dm_shared", hex(shared));
+            byte[] secret = DirectKeys.secret(alice, bob.id());
+            c.put("dm_secret", hex(secret));
+            byte[] root = ChannelKeys.root(secret);
+            c.put("dm_root", hex(root));
+            org.grapevine.identity.ChannelId id = ChannelKeys.id(root, DirectKeys.NO_OWNER);
+            c.put("dm_channel_id", hex(id.bytes()));
+            ChannelKeys.Epoch epoch = ChannelKeys.epoch(secret, id);
+            c.put("dm_tag_key", hex(epoch.tagKey()));
+            c.put("dm_tag_initiator", hex(MembershipTag.of(epoch.tagKey(), MembershipTag.INITIATOR, HANDSHAKE_HASH)));
+            c.put("dm_bob_persona", hex(ChannelKeys.persona(bob, root).id().bytes()));
+            c.put("received_body", hex(ContentCodec.encode(new Received(ChannelKeys.persona(alice, root).id(), 3))));
+        } catch (org.grapevine.identity.Malformed e) {
+            throw new IllegalStateException(e);
+        }
+        return c;
     }
 
     /** Alice re-keys from the first epoch to one of {@link #SECOND_SECRET}, admitting her and bob's first personas. */

@@ -87,6 +87,57 @@ class ChannelVectorsTest {
         assertArrayEquals(b("tag_responder"), hmac(b("tag_key"), cat(new byte[] {2}, b("handshake_hash"))));
     }
 
+    /**
+     * The conversation group, from the document's rules with the JDK alone: the Ed25519 to X25519
+     * map by hand, X25519 with the JDK's XDH, HKDF and HMAC as the test's own.
+     */
+    @Test
+    void theConversationKeysFollowFromTheDocumentsRules() throws Exception {
+        Map<String, String> c = groups.get(2);
+        java.math.BigInteger p = java.math.BigInteger.ONE.shiftLeft(255).subtract(java.math.BigInteger.valueOf(19));
+        for (String[] who : new String[][] {{"alice", HEX.formatHex(org.grapevine.identity.Identity.fromSeed(ChannelVectorsPrinter.ALICE_SEED).id().bytes())},
+                {"bob", HEX.formatHex(org.grapevine.identity.Identity.fromSeed(ChannelVectorsPrinter.BOB_SEED).id().bytes())}}) {
+            byte[] key = HEX.parseHex(who[1]);
+            key[31] &= 0x7f;
+            java.math.BigInteger y = new java.math.BigInteger(1, reversed(key));
+            java.math.BigInteger u = java.math.BigInteger.ONE.add(y).multiply(java.math.BigInteger.ONE.subtract(y).modInverse(p)).mod(p);
+            assertArrayEquals(HEX.parseHex(c.get("dm_" + who[0] + "_x25519_public")), Arrays.copyOf(reversed(u.toByteArray()), 32), who[0]);
+        }
+        // X25519(alice's scalar, bob's u) with the JDK: the scalar is the first half of SHA-512(seed).
+        byte[] scalar = Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-512").digest(ChannelVectorsPrinter.ALICE_SEED), 32);
+        java.security.KeyFactory xdh = java.security.KeyFactory.getInstance("XDH");
+        var priv = xdh.generatePrivate(new java.security.spec.XECPrivateKeySpec(java.security.spec.NamedParameterSpec.X25519, scalar));
+        var pub = xdh.generatePublic(new java.security.spec.XECPublicKeySpec(java.security.spec.NamedParameterSpec.X25519,
+                new java.math.BigInteger(1, reversed(HEX.parseHex(c.get("dm_bob_x25519_public"))))));
+        javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("XDH");
+        ka.init(priv);
+        ka.doPhase(pub, true);
+        byte[] shared = ka.generateSecret();
+        assertArrayEquals(HEX.parseHex(c.get("dm_shared")), shared);
+        byte[] a = org.grapevine.identity.Identity.fromSeed(ChannelVectorsPrinter.ALICE_SEED).id().bytes();
+        byte[] bb = org.grapevine.identity.Identity.fromSeed(ChannelVectorsPrinter.BOB_SEED).id().bytes();
+        boolean aliceFirst = Arrays.compareUnsigned(a, bb) < 0;
+        byte[] info = cat("grapevine/dm/secret/1".getBytes(StandardCharsets.US_ASCII), aliceFirst ? cat(a, bb) : cat(bb, a));
+        byte[] secret = hkdf(shared, new byte[32], info);
+        assertArrayEquals(HEX.parseHex(c.get("dm_secret")), secret);
+        byte[] root = hkdf(secret, new byte[32], "grapevine/channel/root/1".getBytes(StandardCharsets.US_ASCII));
+        assertArrayEquals(HEX.parseHex(c.get("dm_root")), root);
+        byte[] id = hkdf(root, new byte[32], cat("grapevine/channel/id/1".getBytes(StandardCharsets.US_ASCII), new byte[32]));
+        assertArrayEquals(HEX.parseHex(c.get("dm_channel_id")), id);
+        byte[] tagKey = hkdf(secret, id, "grapevine/channel/tag/1".getBytes(StandardCharsets.US_ASCII));
+        assertArrayEquals(HEX.parseHex(c.get("dm_tag_key")), tagKey);
+        assertArrayEquals(HEX.parseHex(c.get("dm_tag_initiator")), hmac(tagKey, cat(new byte[] {1}, ChannelVectorsPrinter.HANDSHAKE_HASH)));
+        byte[] received = HEX.parseHex(c.get("received_body"));
+        assertEquals(40, received.length, "persona [32] | seq i64");
+        assertEquals(3, received[39]);
+    }
+
+    private static byte[] reversed(byte[] in) {
+        byte[] out = new byte[in.length];
+        for (int i = 0; i < in.length; i++) out[i] = in[in.length - 1 - i];
+        return out;
+    }
+
     @Test
     void theSealedBodyOpensWithTheJdksAesGcm() throws Exception {
         byte[] body = b("sealed_body");
