@@ -121,4 +121,112 @@ class ConversationsIT {
         assertFalse(conversations(alice).get(0).delivered());
         net.assertNoInternalErrors();
     }
+
+    /**
+     * What passes between the two nodes, read off the wire by a relay in the middle: neither the
+     * text, nor either person's id, nor a persona's, in raw bytes or text form.
+     */
+    @Test
+    void aCaptureOfTheConnectionShowsNeitherTextNorIds() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        try (Relay relay = new Relay(bob.port())) {
+            alice.node().addPeer(new org.grapevine.gossip.discovery.PeerAddress("127.0.0.1", relay.port(), bob.id()),
+                    org.grapevine.gossip.discovery.PeerTable.Source.BOOTSTRAP);
+            net.waitFor("alice connected to bob through the relay", () -> alice.node().peers().join().stream().anyMatch(p -> bob.id().equals(p.id()) && p.connected()));
+            String secret = "meet me at the old mill at nine";
+            send(alice, bob, secret);
+            net.waitFor("bob has it", () -> said(bob, alice).equals(List.of("them: " + secret)));
+            send(bob, alice, "see you there");
+            net.waitFor("alice has the reply, and sees hers delivered", () -> said(alice, bob).size() == 2 && conversations(alice).get(0).delivered());
+            assertEquals(1, bob.node().peers().join().stream().filter(p -> p.connected()).count(), "one connection: the relayed one");
+
+            byte[] wire = relay.captured();
+            assertTrue(wire.length > 2_000, "the relay carried the conversation: " + wire.length + " bytes");
+            List<byte[]> secrets = new java.util.ArrayList<>();
+            secrets.add(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            secrets.add("see you there".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (TestNode n : List.of(alice, bob)) {
+                secrets.add(n.id().bytes());
+                secrets.add(n.id().toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                for (AuthorId persona : n.node().channels(ChannelProtocol::ownPersonas).join()) secrets.add(persona.bytes());
+            }
+            for (byte[] needle : secrets) {
+                assertFalse(contains(wire, needle), "found on the wire: " + new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        net.assertNoInternalErrors();
+    }
+
+    private static boolean contains(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) continue outer;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** A TCP relay on 127.0.0.1 to one port, keeping every byte it passes either way. */
+    private static final class Relay implements AutoCloseable {
+        private final java.net.ServerSocket server = new java.net.ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress());
+        private final java.io.ByteArrayOutputStream seen = new java.io.ByteArrayOutputStream();
+        private final List<java.net.Socket> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        Relay(int to) throws java.io.IOException {
+            Thread accept = new Thread(() -> {
+                try {
+                    while (true) {
+                        java.net.Socket in = server.accept();
+                        java.net.Socket out = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), to);
+                        sockets.add(in);
+                        sockets.add(out);
+                        pipe(in, out);
+                        pipe(out, in);
+                    }
+                } catch (java.io.IOException closed) {
+                    // The relay is closed.
+                }
+            }, "relay");
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void pipe(java.net.Socket from, java.net.Socket to) {
+            Thread t = new Thread(() -> {
+                byte[] buffer = new byte[65_536];
+                try (var in = from.getInputStream(); var out = to.getOutputStream()) {
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        synchronized (seen) {
+                            seen.write(buffer, 0, n);
+                        }
+                        out.write(buffer, 0, n);
+                    }
+                } catch (java.io.IOException closed) {
+                    // Either side went away.
+                }
+            }, "relay-pipe");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        byte[] captured() {
+            synchronized (seen) {
+                return seen.toByteArray();
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+            for (java.net.Socket s : sockets) s.close();
+        }
+    }
 }
