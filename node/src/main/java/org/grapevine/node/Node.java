@@ -438,6 +438,11 @@ public final class Node implements AutoCloseable {
         }
 
         @Override
+        public void fetch(List<org.grapevine.identity.channel.Sealing.BlobKey> keys) {
+            channelBlobs(keys);
+        }
+
+        @Override
         public void reach(AuthorId person) {
             if (connections.connected().containsKey(person) || listening == null) return;
             long now = clock.getAsLong();

@@ -110,6 +110,9 @@ public final class ChannelProtocol implements Protocol {
         /** Connect to {@code person}'s node now if an address of it is known (a message waits for it). */
         void reach(AuthorId person);
 
+        /** Fetch these channel blobs as those of entries that just arrived are (up to the automatic size). */
+        void fetch(List<Sealing.BlobKey> keys);
+
         void event(String line);
     }
 
@@ -201,7 +204,8 @@ public final class ChannelProtocol implements Protocol {
         if (o != null) {
             Key epoch = ChannelState.sealedEpoch(e);
             for (Sealing.BlobKey k : o.keys()) {
-                if (blobs.putIfAbsent(k.blob(), new Proof(h, epoch)) == null && learned != null) learned.add(k);
+                // A stranger's message request fetches nothing until the user takes it up.
+                if (blobs.putIfAbsent(k.blob(), new Proof(h, epoch)) == null && learned != null && !isRequest(h)) learned.add(k);
             }
             if (arrived && o.content() instanceof Reachable r && !h.ownPersonas().contains(e.header().author())) {
                 r.addresses().forEach(host::dial);
@@ -823,8 +827,14 @@ public final class ChannelProtocol implements Protocol {
 
     private void accepted(ChannelState h) {
         if (h.entry.accepted()) return;
+        boolean wasRequest = isRequest(h);
         h.entry = h.entry.withAccepted();
         save();
+        if (!wasRequest) return;
+        // What the request attached was not fetched while it was one.
+        List<Sealing.BlobKey> keys = new ArrayList<>();
+        for (Item i : entries(h.handle())) keys.addAll(i.keys());
+        if (!keys.isEmpty()) host.fetch(keys);
     }
 
     /**

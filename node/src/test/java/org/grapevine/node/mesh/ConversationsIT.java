@@ -122,6 +122,39 @@ class ConversationsIT {
         net.assertNoInternalErrors();
     }
 
+    @Test
+    void aRequestsAttachmentIsFetchedOnlyOnceTheRequestIsTakenUp() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        alice.connect(bob);
+        byte[] photo = new byte[150_000];
+        new java.util.Random(5).nextBytes(photo);
+        byte[] key = org.grapevine.identity.channel.ChannelBlobs.newKey();
+        Path file = dir.resolve("photo.enc");
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            org.grapevine.identity.channel.ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
+        }
+        org.grapevine.identity.BlobId blob = alice.node().blobFiles().add(file).id();
+        var sealingKey = new org.grapevine.identity.channel.Sealing.BlobKey(blob, key, photo.length);
+        Content.Post post = new Content.Post("a photo for you", null, null, List.of(),
+                List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "photo.jpg")), "");
+        alice.node().channels(c -> {
+            try {
+                return c.message(bob.id(), post, List.of(sealingKey));
+            } catch (org.grapevine.identity.Malformed e) {
+                throw new IllegalStateException(e);
+            }
+        }).join();
+        net.waitFor("bob has the message request", () -> said(bob, alice).equals(List.of("them: a photo for you")));
+        net.waitFor("alice sees it delivered", () -> conversations(alice).get(0).delivered());
+        assertTrue(bob.node().blobFiles().held(blob).isEmpty(), "nothing of the photo fetched for a request");
+
+        bob.node().channels(c -> { c.accept(alice.id()); return null; }).join();
+        net.waitFor("bob fetched the photo", () -> bob.node().blobFiles().held(blob).map(h -> h.complete()).orElse(false));
+        net.assertNoInternalErrors();
+    }
+
     /**
      * What passes between the two nodes, read off the wire by a relay in the middle: neither the
      * text, nor either person's id, nor a persona's, in raw bytes or text form.
