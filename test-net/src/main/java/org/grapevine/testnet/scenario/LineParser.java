@@ -36,7 +36,8 @@ final class LineParser {
             Map.entry("channel admin", "channel admin 0 wedding 1"),
             Map.entry("channel remove", "channel remove 0 wedding 5"),
             Map.entry("channel bundle", "channel bundle 0 wedding -> 12"),
-            Map.entry("await", "await delivered within 10s, or await channel within 60s"),
+            Map.entry("dm", "dm 0 1 \"hello\", or dm random 30"),
+            Map.entry("await", "await delivered within 10s, await channel within 60s, or await dms within 60s"),
             Map.entry("wait", "wait 2s"),
             Map.entry("kill", "kill 3,5"),
             Map.entry("restart", "restart 3,5"),
@@ -48,7 +49,7 @@ final class LineParser {
             Map.entry("name", "name 0 \"alice\""));
     /** The step names in the order the reference lists them. */
     static final List<String> STEPS = List.of("nodes", "hops", "seed", "topology", "link", "follow", "post", "attach", "channel",
-            "await", "wait", "kill", "restart", "partition", "heal", "report", "feeds", "say", "name");
+            "dm", "await", "wait", "kill", "restart", "partition", "heal", "report", "feeds", "say", "name");
     private static final List<String> LINK_SETTINGS = List.of("latency", "jitter", "loss");
     private static final List<String> CHANNEL_STEPS = List.of("create", "invite", "post", "attach", "admin", "remove", "bundle");
 
@@ -101,6 +102,7 @@ final class LineParser {
             case "post" -> post();
             case "attach" -> new Step.Attach(line, node(), size(), optionalString("the file name", Step.Attach.MAX_NAME_BYTES));
             case "channel" -> channel();
+            case "dm" -> dm();
             case "await" -> await();
             case "wait" -> new Step.Wait(line, duration("the duration"));
             case "kill" -> new Step.Kill(line, nodeSet("the nodes to kill"));
@@ -210,6 +212,19 @@ final class LineParser {
             }
             default -> throw unknown("channel step", what, CHANNEL_STEPS);
         };
+    }
+
+    private Step dm() {
+        if (peekWord("random")) {
+            pos++;
+            int count = (int) ranged("the number of conversations after 'random'", 1, Step.DmRandom.MAX_COUNT);
+            return new Step.DmRandom(line, count, optionalString("the text", Step.Post.MAX_TEXT_BYTES));
+        }
+        int from = node("the sender");
+        if (peekIs(Type.ARROW)) throw new LineError("dm takes the sender and then the recipient, without '->' (e.g. dm 0 1 \"hello\")");
+        int to = node("the recipient");
+        if (from == to) throw new LineError("node " + from + " cannot send a message to itself");
+        return new Step.Dm(line, from, to, optionalString("the text", Step.Post.MAX_TEXT_BYTES));
     }
 
     private void arrow(String what) {

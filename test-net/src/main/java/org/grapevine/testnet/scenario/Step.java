@@ -222,6 +222,37 @@ public sealed interface Step {
         }
     }
 
+    /**
+     * {@code dm FROM TO ["TEXT"]}: node {@code from} sends node {@code to} a direct message, which
+     * opens their conversation if it is the first; with {@code text} null the runner makes it up.
+     */
+    record Dm(int line, int from, int to, String text) implements Step {
+        public Dm {
+            checkLine(line);
+            checkNode(from);
+            checkNode(to);
+            if (from == to) throw new IllegalArgumentException("node " + from + " cannot send a message to itself");
+        }
+    }
+
+    /**
+     * {@code dm random N ["TEXT"]}: N conversations between different pairs of nodes, each a
+     * message from a node that is up to another node, up or down, drawn when the step runs.
+     */
+    record DmRandom(int line, int count, String text) implements Step {
+        public static final int MAX_COUNT = 10_000;
+
+        public DmRandom {
+            checkLine(line);
+            if (count < 1 || count > MAX_COUNT) throw new IllegalArgumentException("count must be 1.." + MAX_COUNT);
+        }
+
+        /** How many different pairs {@code nodes} nodes make: the most conversations one step can draw. */
+        public static long pairs(int nodes) {
+            return (long) nodes * (nodes - 1) / 2;
+        }
+    }
+
     /** {@code await WHAT [within D]}: block until the condition holds; failing after {@code within} (default 30s). */
     record Await(int line, What what, Duration within) implements Step {
         public static final Duration DEFAULT_WITHIN = Duration.ofSeconds(30);
@@ -239,7 +270,13 @@ public sealed interface Step {
              * Every channel post so far, with its attachment, is at every live member of its
              * channel, and every removal has reached every live member (see ChannelRun).
              */
-            CHANNEL
+            CHANNEL,
+            /**
+             * Every direct message so far is held, readable, by its recipient, counting the
+             * recipients that are up (and of the messages not held yet, those whose sender is up:
+             * nobody else holds them). See DmRun.
+             */
+            DMS
         }
 
         public Await {

@@ -35,6 +35,8 @@ final class StepText {
         if (step instanceof Step.ChannelAdmin s) return "channel admin " + s.node() + " " + s.name() + " " + s.member();
         if (step instanceof Step.ChannelRemove s) return "channel remove " + s.node() + " " + s.name() + " " + s.member();
         if (step instanceof Step.ChannelBundle s) return "channel bundle " + s.node() + " " + s.name() + " -> " + s.guest();
+        if (step instanceof Step.Dm s) return "dm " + s.from() + " " + s.to() + optional(s.text());
+        if (step instanceof Step.DmRandom s) return "dm random " + s.count() + optional(s.text());
         if (step instanceof Step.Await s) return "await " + lower(s.what()) + " within " + Values.duration(s.within());
         if (step instanceof Step.Wait s) return "wait " + Values.duration(s.duration());
         if (step instanceof Step.Kill s) return "kill " + s.nodes();

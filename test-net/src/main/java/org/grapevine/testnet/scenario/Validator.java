@@ -10,7 +10,8 @@ import java.util.Map;
  * Checks a script as a whole: {@code nodes} first and once, set-up before actions, every node
  * in range, the faults in an order that can run (no restart of a node that is up, no heal
  * without a partition, no fixed node acting while certainly down), and channel steps by members
- * who may take them (no post by a removed member, no removal by a plain member).
+ * who may take them (no post by a removed member, no removal by a plain member). A direct
+ * message needs its sender up, not its recipient.
  */
 final class Validator {
     /** What a script says about a node at some point; after {@code kill random K} it cannot say. */
@@ -126,6 +127,11 @@ final class Validator {
         } else if (step instanceof Step.ChannelBundle s) {
             node(step, Math.max(s.node(), s.guest()));
             created(step, s.name());
+        } else if (step instanceof Step.Dm s) {
+            node(step, Math.max(s.from(), s.to()));
+        } else if (step instanceof Step.DmRandom s && s.count() > Step.DmRandom.pairs(nodes)) {
+            problem(step, "dm random " + s.count() + " asks for more conversations than " + plural(nodes) + " can have ("
+                    + Step.DmRandom.pairs(nodes) + " pairs)");
         } else if (step instanceof Step.Kill s) {
             set(step, s.nodes());
         } else if (step instanceof Step.Restart s) {
@@ -187,6 +193,11 @@ final class Validator {
             if (s.node() < nodes) rosters.putIfAbsent(s.name(), new ChannelRoster(s.name(), s.node(), s.line()));
         } else if (isChannelStep(step)) {
             channelStep(step);
+        } else if (step instanceof Step.Dm s) {
+            // The recipient may well be down: its message waits at the sender until it is back.
+            acting(step, NodeSet.of(s.from()), "send a message");
+        } else if (step instanceof Step.DmRandom s) {
+            acting(step, NodeSet.ALL, "send a message");
         } else if (step instanceof Step.Name s) {
             acting(step, NodeSet.of(s.node()), "declare a name");
         } else if (step instanceof Step.Feeds s) {

@@ -320,7 +320,7 @@ class ScenarioParserTest {
         assertEquals("t.txt:2: unknown step 'partiton'; did you mean 'partition'?", errorAt2("partiton 0 | 1"));
         assertEquals("t.txt:2: unknown step 'folow'; did you mean 'follow'?", errorAt2("folow all -> 0"));
         assertEquals("t.txt:2: unknown step 'Wiat'; did you mean 'wait'?", errorAt2("Wiat 2s"));
-        assertEquals("t.txt:2: unknown step 'explode' (one of nodes, hops, seed, topology, link, follow, post, attach, channel, await, wait, "
+        assertEquals("t.txt:2: unknown step 'explode' (one of nodes, hops, seed, topology, link, follow, post, attach, channel, dm, await, wait, "
                 + "kill, restart, partition, heal, report, feeds, say, name)", errorAt2("explode 3"));
         assertEquals("t.txt:2: unknown topology 'rign'; did you mean 'ring'?", errorAt2("topology rign"));
         assertEquals("t.txt:2: unknown topology 'mesh' (one of chain, ring, star, full, random)", errorAt2("topology mesh"));
@@ -381,7 +381,7 @@ class ScenarioParserTest {
                 t.txt:2: the duration '30' has no unit: write 30ms, 30s or 30m
                 t.txt:3: node 11 is out of range (the scenario has 10 nodes)
                 t.txt:4: the size '5' has no unit: write 5B, 5KiB, 5MiB or 5GiB
-                t.txt:5: unknown condition 'everything' (one of delivered, blobs, connected, converged, channel)""", message);
+                t.txt:5: unknown condition 'everything' (one of delivered, blobs, connected, converged, channel, dms)""", message);
     }
 
     @Test
