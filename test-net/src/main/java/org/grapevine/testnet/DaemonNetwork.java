@@ -81,7 +81,7 @@ final class DaemonNetwork implements TestNetwork {
                 // In a namespace of its own every node can take the usual port; on 127.0.0.1 each takes a free one.
                 String host = netns ? lan.host(i).address() : "127.0.0.1";
                 int port = netns ? Node.Config.DEFAULT_PORT : 0;
-                nodes.add(new DaemonNode(i, home, identity.id(), this, host, port, workDir.resolve("trace-" + i + ".txt"),
+                nodes.add(new DaemonNode(i, home, identity, this, host, port, workDir.resolve("trace-" + i + ".txt"),
                         line -> events.accept(index, line)));
                 if (netns) plan.node(i, new PeerAddress(host, port, null));
             }

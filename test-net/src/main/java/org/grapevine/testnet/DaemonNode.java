@@ -23,6 +23,7 @@ import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
+import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.blob.BlobHasher;
 import org.grapevine.identity.content.Content;
@@ -47,7 +48,7 @@ final class DaemonNode implements TestNode {
 
     private final int index;
     private final Home home;
-    private final AuthorId id;
+    private final Identity identity;
     private final DaemonNetwork network;
     private final String host;
     private final Consumer<String> events;
@@ -67,10 +68,10 @@ final class DaemonNode implements TestNode {
      * @param host the address it listens on
      * @param port the port it listens on, or 0 for any (then kept for restarts)
      */
-    DaemonNode(int index, Home home, AuthorId id, DaemonNetwork network, String host, int port, Path traceFile, Consumer<String> events) {
+    DaemonNode(int index, Home home, Identity identity, DaemonNetwork network, String host, int port, Path traceFile, Consumer<String> events) {
         this.index = index;
         this.home = home;
-        this.id = id;
+        this.identity = identity;
         this.network = network;
         this.host = host;
         this.port = port;
@@ -85,7 +86,12 @@ final class DaemonNode implements TestNode {
 
     @Override
     public AuthorId id() {
-        return id;
+        return identity.id();
+    }
+
+    @Override
+    public AuthorId personaWith(AuthorId other) {
+        return DmRun.persona(identity, other);
     }
 
     @Override

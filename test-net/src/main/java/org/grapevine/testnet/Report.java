@@ -34,12 +34,13 @@ import java.util.Locale;
  * @param slowest          the posts that took longest to reach everyone (or have not yet)
  * @param internalErrors   exceptions nobody expected in any node's log (a healthy run has none)
  * @param channels         the channels' tally (printed as lines of the story before the report)
+ * @param dms              the direct messages' tally (printed the same way)
  */
 record Report(String label, long elapsedMs, int nodes, int alive, int posts, long expected, long delivered,
               double reliability, double rmr, long echoes, int ldhMax, double ldhMean, double deliveryMedianMs, double deliveryP99Ms,
               double completeMedianMs, long bytesSentTotal, long bytesPerNode, double bytesPerDelivery, long heapUsedBytes,
               List<Long> convergenceMs, List<AwaitResult> awaits, List<PostLine> slowest, int internalErrors,
-              ChannelRun.Tally channels) {
+              ChannelRun.Tally channels, DmRun.Tally dms) {
 
     /** How one await ended. */
     record AwaitResult(int line, String what, boolean ok, long tookMs) {}
@@ -48,7 +49,7 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
     record PostLine(String id, int author, int expected, int reached, double completeMs) {}
 
     boolean allDelivered() {
-        return delivered == expected;
+        return delivered == expected && dms.delivered() == dms.expected();
     }
 
     boolean awaitsOk() {
@@ -120,6 +121,11 @@ record Report(String label, long elapsedMs, int nodes, int alive, int posts, lon
                     + channels.leakedBlobs() + "},\"removed_reading_later_posts\":" + channels.removedReading() + ",\"rekey_ms\":"
                     + "[" + channels.rekeyMs().stream().map(ms -> ms < 0 ? "null" : ms.toString()).collect(java.util.stream.Collectors.joining(","))
                     + "]}");
+        }
+        if (dms.messages() > 0) {
+            field(b, "dms", "{\"messages\":" + dms.messages() + ",\"conversations\":" + dms.conversations() + ",\"expected\":" + dms.expected()
+                    + ",\"delivered\":" + dms.delivered() + ",\"delivery_ms\":{\"median\":" + num(dms.medianMs()) + ",\"p99\":" + num(dms.p99Ms())
+                    + "},\"reached_non_participants\":{\"entries\":" + dms.leakedEntries() + ",\"conversations\":" + dms.strayConversations() + "}}");
         }
         b.setLength(b.length() - 1);
         return b.append('}').toString();

@@ -78,12 +78,13 @@ public final class ScenarioRunner implements AutoCloseable {
     }
 
     /**
-     * Every report the scenario asked for, the final one last, whether every await came true, and
-     * how much of its channels reached anyone outside them (held by non-members, or readable by
-     * members removed before it was posted).
+     * Every report the scenario asked for, the final one last, whether every await came true, how
+     * much of its channels reached anyone outside them (held by non-members, or readable by
+     * members removed before it was posted), and how much of its conversations reached a node
+     * outside them (entries of their personas held, conversations listed that no message opened).
      */
     public record Result(List<String> texts, List<String> jsons, boolean awaitsOk, boolean allDelivered, double reliability,
-                         int internalErrors, long channelLeaks) {
+                         int internalErrors, long channelLeaks, long dmLeaks) {
         public String lastJson() {
             return jsons.get(jsons.size() - 1);
         }
@@ -93,7 +94,7 @@ public final class ScenarioRunner implements AutoCloseable {
         }
 
         public boolean ok() {
-            return awaitsOk && allDelivered && internalErrors == 0 && channelLeaks == 0;
+            return awaitsOk && allDelivered && internalErrors == 0 && channelLeaks == 0 && dmLeaks == 0;
         }
     }
 
@@ -105,6 +106,8 @@ public final class ScenarioRunner implements AutoCloseable {
     private final Map<Integer, String> names = new HashMap<>();
     /** The scenario's channels and their members. */
     private ChannelRun channels;
+    /** The scenario's direct messages. */
+    private DmRun dms;
     /** follower → followed, as the scenario made them. */
     private final Map<Integer, Set<Integer>> follows = new HashMap<>();
     /** author → nodes interested in it, from {@link #follows}; cleared when a follow is made. */
@@ -145,6 +148,7 @@ public final class ScenarioRunner implements AutoCloseable {
         // What of a channel reached anyone outside it, in the report that found the most: a member
         // who joined later may be given what it lacked, and then a later report no longer counts it.
         long leaks = 0;
+        long dmLeaks = 0;
         List<Step> actions = scenario.actions();
         for (int i = 0; i < actions.size(); i++) {
             if (actions.get(i) instanceof Step.ChannelRemove) {
@@ -159,6 +163,7 @@ public final class ScenarioRunner implements AutoCloseable {
             last = step(actions.get(i));
             if (last != null) {
                 leaks = Math.max(leaks, last.channels().leaks());
+                dmLeaks = Math.max(dmLeaks, last.dms().leaks());
                 texts.add(last.text());
                 jsons.add(last.json());
                 out.print(last.text());
@@ -168,12 +173,13 @@ public final class ScenarioRunner implements AutoCloseable {
             // The script did not end with a report of its own.
             last = report("end");
             leaks = Math.max(leaks, last.channels().leaks());
+            dmLeaks = Math.max(dmLeaks, last.dms().leaks());
             texts.add(last.text());
             jsons.add(last.json());
             out.print(last.text());
         }
         out.flush();
-        return new Result(texts, jsons, last.awaitsOk(), last.allDelivered(), last.reliability(), internalErrors.get(), leaks);
+        return new Result(texts, jsons, last.awaitsOk(), last.allDelivered(), last.reliability(), internalErrors.get(), leaks, dmLeaks);
     }
 
     // ---- set-up ----
@@ -195,6 +201,7 @@ public final class ScenarioRunner implements AutoCloseable {
         };
         nodes = network.start(count, tracker);
         channels = new ChannelRun(nodes, this::name);
+        dms = new DmRun(nodes, tracker, this::name);
         for (int[] e : edges(topology, count)) {
             topologyEdges.add(e);
             if (network.introduces()) nodes.get(e[0]).dial(nodes.get(e[1]));
@@ -321,6 +328,16 @@ public final class ScenarioRunner implements AutoCloseable {
             List<String> files = channels.bundle(c, live(c.node(), c.line()), live(c.guest(), c.line()), folder, options.folders());
             say(name(c.node()) + " writes an invite folder for " + name(c.guest()) + " (" + String.join(", ", files) + "); "
                     + name(c.guest()) + " joins " + c.name() + " from its " + InviteFolders.CODE + " and " + InviteFolders.NAME);
+        } else if (step instanceof Step.Dm d) {
+            live(d.from(), d.line());
+            dms.send(d.from(), d.to(), d.text());
+            say(name(d.from()) + " sends " + name(d.to()) + " a message" + (nodes.get(d.to()).alive() ? "" : " (down)"));
+        } else if (step instanceof Step.DmRandom d) {
+            List<int[]> pairs = dms.draw(d.count(), resolveUp(NodeSet.ALL), random);
+            if (pairs == null) throw new ScenarioFailure("line " + d.line() + ": fewer than " + d.count() + " pairs have a node that is up");
+            for (int[] p : pairs) dms.send(p[0], p[1], d.text());
+            long down = pairs.stream().filter(p -> !nodes.get(p[1]).alive()).count();
+            say(d.count() + " messages between random pairs" + (down > 0 ? ", " + down + " of them to nodes that are down" : ""));
         } else if (step instanceof Step.Await a) {
             await(a);
         } else if (step instanceof Step.Wait w) {
@@ -513,6 +530,10 @@ public final class ScenarioRunner implements AutoCloseable {
             case CONNECTED -> this::allConnected;
             // Every poll asks after the re-keys, so that each is timed when it first holds.
             case CHANNEL -> () -> channels.rekeysSettled() & allDelivered(true) && allBlobsFetched(true);
+            case DMS -> () -> {
+                network.refresh();
+                return dms.allHeld();
+            };
         };
         long deadline = from + a.within().toNanos();
         boolean ok;
@@ -527,6 +548,7 @@ public final class ScenarioRunner implements AutoCloseable {
         say(String.format(Locale.ROOT, "await %s: %s after %.2f s", what, ok ? "ok" : "NOT MET within " + a.within().toSeconds() + " s", took / 1000.0));
         if (!ok && (a.what() == Step.Await.What.DELIVERED || a.what() == Step.Await.What.CONVERGED)) explainMissing();
         if (!ok && a.what() == Step.Await.What.CHANNEL) channels.unsettled().forEach(this::say);
+        if (!ok && a.what() == Step.Await.What.DMS) dms.unread().forEach(this::say);
     }
 
     /** Says, for the first few posts some live interested node still lacks, how that node sees the author's feed (once per node and author). */
@@ -687,6 +709,8 @@ public final class ScenarioRunner implements AutoCloseable {
         lines.sort(Comparator.comparingDouble((Report.PostLine l) -> l.completeMs() < 0 ? Double.MAX_VALUE : l.completeMs()).reversed());
         ChannelRun.Told told = channels.report(posts);
         told.lines().forEach(this::say);
+        DmRun.Told messages = dms.report();
+        messages.lines().forEach(this::say);
         long bytes = 0;
         for (int i = 0; i < nodes.size(); i++) bytes += network.bytesSent(i);
         int alive = (int) nodes.stream().filter(TestNode::alive).count();
@@ -696,10 +720,10 @@ public final class ScenarioRunner implements AutoCloseable {
                 percentile(latencies, 50), percentile(latencies, 99), percentile(completes, 50), bytes,
                 nodes.isEmpty() ? 0 : bytes / nodes.size(), delivered == 0 ? 0 : (double) bytes / delivered,
                 network.memoryUsed(), List.copyOf(convergence), List.copyOf(awaits),
-                lines.subList(0, Math.min(3, lines.size())), internalErrors.get(), told.tally());
+                lines.subList(0, Math.min(3, lines.size())), internalErrors.get(), told.tally(), messages.tally());
     }
 
-    private static double percentile(List<Double> values, int p) {
+    static double percentile(List<Double> values, int p) {
         if (values.isEmpty()) return 0;
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int i = (int) Math.ceil(p / 100.0 * v.length) - 1;

@@ -18,6 +18,7 @@ import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Identity;
+import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
@@ -169,6 +170,31 @@ final class SimNode implements TestNode {
         };
     }
 
+
+    /** On the node's own loop, so that the message is tracked before any peer can have it. */
+    @Override
+    public void message(TestNode to, String text, Posted sent) {
+        node.channels(c -> {
+            Entry e;
+            try {
+                e = c.message(to.id(), Content.Post.text(text), List.of());
+            } catch (Malformed bad) {
+                throw new IllegalArgumentException(to.id() + " cannot be written to: " + bad.getMessage(), bad);
+            }
+            sent.posted(e.id(), null, System.nanoTime());
+            return e;
+        }).join();
+    }
+
+    @Override
+    public AuthorId personaWith(AuthorId other) {
+        return DmRun.persona(identity, other);
+    }
+
+    @Override
+    public long holds(AuthorId author) {
+        return store.headSeq(author);
+    }
 
     @Override
     public boolean holdsUnseen(EntryId entry) {

@@ -2,11 +2,15 @@ package org.grapevine.testnet;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
+import org.grapevine.node.api.ApiRequest;
+import org.grapevine.node.api.ApiResponse;
 
 /**
  * One node of a test network as the {@link ScenarioRunner} drives it, whether it runs in this JVM
@@ -69,6 +73,36 @@ interface TestNode {
     /** Posts {@code text} into its channel {@code name}, with {@code attachment} (a file) unless it is null. */
     default void channelPost(String name, String text, Path attachment, Posted posted) {
         ChannelSteps.post(api(), name, text, attachment, posted);
+    }
+
+    /** Sends {@code to} a direct message, as {@code grapevine dm send} does; tells {@code sent} the entry. */
+    default void message(TestNode to, String text, Posted sent) {
+        ApiResponse.Published p = api().ask(new ApiRequest.DmSend(to.id().toString(), text, List.of()), ApiResponse.Published.class);
+        sent.posted(EntryId.parse(p.id()), null, System.nanoTime());
+    }
+
+    /** The persona it writes from in its conversation with {@code other}, whether or not it has written yet. */
+    AuthorId personaWith(AuthorId other);
+
+    /** How many entries of {@code author}'s log it holds (its head: 0 for none). */
+    default long holds(AuthorId author) {
+        return api().ask(new ApiRequest.Log(author.toString(), 1, 1), ApiResponse.LogView.class).head();
+    }
+
+    /** The people it holds a conversation with, message requests included, as {@code grapevine dm list} shows them. */
+    default Set<AuthorId> correspondents() {
+        Set<AuthorId> out = new HashSet<>();
+        for (ApiResponse.Conversation c : api().ask(new ApiRequest.DmList(false), ApiResponse.Conversations.class).conversations()) {
+            out.add(AuthorId.parse(c.with()));
+        }
+        return out;
+    }
+
+    /** Whether its conversation with {@code from} shows the message {@code entry}, as {@code grapevine dm show} would. */
+    default boolean reads(AuthorId from, EntryId entry) {
+        String id = entry.toString();
+        return api().ask(new ApiRequest.DmShow(from.toString(), 10_000), ApiResponse.Messages.class).messages().stream()
+                .anyMatch(m -> m.id().equals(id));
     }
 
     /** Declares a display name for itself. */

@@ -12,7 +12,7 @@ import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Node;
 
 /**
- * What the test network watches: every post made by a scenario, when each node first received it,
+ * What the test network watches: every post and direct message made by a scenario, when each node first received it,
  * from whom (so how many hops it travelled), and how many copies arrived in all. Fed by each
  * node's {@link Node.Observer} on the nodes' own threads, or from the traces of daemon processes.
  */
@@ -27,6 +27,8 @@ final class Tracker {
         final String channel;
         /** For a channel post, the nodes that are its channel's members when it is posted; null for a public post. */
         final java.util.Set<Integer> members;
+        /** For a direct message, the node it is for; −1 for a post. */
+        final int recipient;
         /** Node index → System.nanoTime of the first copy to arrive there. */
         final Map<Integer, Long> arrived = new ConcurrentHashMap<>();
         /** Node index → hops from the author along the path of its first copy. */
@@ -36,13 +38,14 @@ final class Tracker {
         /** Copies that came back to the author. */
         final AtomicInteger echoes = new AtomicInteger();
 
-        Post(EntryId id, int author, long postedNanos, BlobId blob, String channel, java.util.Set<Integer> members) {
+        Post(EntryId id, int author, long postedNanos, BlobId blob, String channel, java.util.Set<Integer> members, int recipient) {
             this.id = id;
             this.author = author;
             this.postedNanos = postedNanos;
             this.blob = blob;
             this.channel = channel;
             this.members = members == null ? null : java.util.Set.copyOf(members);
+            this.recipient = recipient;
             hops.put(author, 0);
         }
     }
@@ -62,11 +65,19 @@ final class Tracker {
 
     /** As {@link #posted(EntryId, int, BlobId, long)}, for a post into the channel {@code channel} whose members are {@code members}. */
     synchronized void posted(EntryId id, int author, BlobId blob, long postedNanos, String channel, java.util.Set<Integer> members) {
-        Post p = new Post(id, author, postedNanos, blob, channel, members);
+        Post p = new Post(id, author, postedNanos, blob, channel, members, -1);
         posts.put(id, p);
         order.add(p);
     }
 
+    /** Node {@code from} sent node {@code to} the direct message {@code id} at {@code sentNanos}; kept apart from the posts. */
+    synchronized Post messaged(EntryId id, int from, int to, long sentNanos) {
+        Post p = new Post(id, from, sentNanos, null, null, null, to);
+        posts.put(id, p);
+        return p;
+    }
+
+    /** The posts (public and channel), in order; direct messages are not among them. */
     synchronized List<Post> posts() {
         return List.copyOf(order);
     }

@@ -135,6 +135,63 @@ class ScenarioIT {
         }
     }
 
+    /** The texts of {@code node}'s conversation with {@code other}, oldest first. */
+    private static List<String> conversation(TestNode node, TestNode other) {
+        return node.api().ask(new ApiRequest.DmShow(other.id().toString(), 1_000), ApiResponse.Messages.class).messages().stream()
+                .map(ApiResponse.Message::text).toList();
+    }
+
+    @Test
+    @Timeout(180)
+    void messagesReachTheirRecipientsAlsoAfterADowntimeAndNothingOfAConversationReachesAnyoneElse() throws Exception {
+        Scenario scenario = ScenarioParser.parse("""
+                nodes 6
+                seed 3
+                topology random 2
+                follow all random 2
+                await connected within 20s
+                dm 0 1 "hello"
+                dm 1 0 "hi back"
+                dm random 4
+                await dms within 30s
+                kill 4,5
+                dm 0 5 "while you were away"
+                dm random 3
+                restart 4,5
+                await dms within 60s
+                report "messages"
+                """, "messages-small");
+        story.reset();
+        try (ScenarioRunner runner = new ScenarioRunner(new ScenarioRunner.Options(dir, new PrintWriter(story, true, StandardCharsets.UTF_8), false))) {
+            ScenarioRunner.Result r = runner.run(scenario);
+            String told = story.toString(StandardCharsets.UTF_8);
+            System.out.println(told);
+            assertTrue(r.ok(), () -> told + String.join("\n", runner.events()));
+            assertTrue(told.contains("dms: 10 messages in "), told);
+            assertTrue(told.contains("10 of 10 expected read by their recipients (100.0%)"), told);
+            assertTrue(told.contains("reached non-participants: 0 entries, 0 conversations"), told);
+            assertTrue(r.lastJson().matches(".*\"dms\":\\{\"messages\":10,.*\"expected\":10,\"delivered\":10,.*"
+                    + "\"reached_non_participants\":\\{\"entries\":0,\"conversations\":0}}.*"), r.lastJson());
+            // Asked of the nodes themselves: both sides read the conversation, a node outside it holds nothing of it.
+            TestNode ann = runner.node(0);
+            TestNode bo = runner.node(1);
+            TestNode away = runner.node(5);
+            assertEquals(List.of("hello", "hi back"), conversation(bo, ann));
+            assertEquals(List.of("hello", "hi back"), conversation(ann, bo));
+            assertTrue(conversation(away, ann).contains("while you were away"), () -> conversation(away, ann).toString());
+            // The personas the report looks for are the ones the conversation is written from (else it would look in vain).
+            for (TestNode side : List.of(ann, bo)) {
+                assertTrue(side.holds(ann.personaWith(bo.id())) >= 1 && side.holds(bo.personaWith(ann.id())) >= 1, "node " + side.index());
+            }
+            for (int n = 2; n < 6; n++) {
+                TestNode other = runner.node(n);
+                assertEquals(0, other.holds(ann.personaWith(bo.id())) + other.holds(bo.personaWith(ann.id())), "node " + n);
+                // Node 0's conversations with the others are their own: only one a message opened is listed.
+                if (other.correspondents().contains(ann.id())) assertFalse(conversation(ann, other).isEmpty(), "node " + n);
+            }
+        }
+    }
+
     @Test
     @Timeout(180)
     void theDemoDeliversEveryPostAndPhotoAndTheNodeThatWasOfflineCatchesUp() throws Exception {
