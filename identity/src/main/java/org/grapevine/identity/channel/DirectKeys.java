@@ -21,6 +21,7 @@ import org.grapevine.identity.keys.X25519KeyPair;
  */
 public final class DirectKeys {
     static final byte[] SECRET = "grapevine/dm/secret/1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] FRESH = "grapevine/dm/fresh/1".getBytes(StandardCharsets.US_ASCII);
     private static final BigInteger P = BigInteger.ONE.shiftLeft(255).subtract(BigInteger.valueOf(19));
 
     /** The owner a conversation's channel id names: nobody (32 zero bytes), since nobody owns a conversation. */
@@ -82,6 +83,25 @@ public final class DirectKeys {
         } finally {
             Arrays.fill(shared, (byte) 0);
             mine.destroy();
+        }
+    }
+
+    /**
+     * The secret of the epoch made from two fresh keys: HKDF-SHA256(ikm = X25519(own fresh
+     * private key, the other side's fresh public key), salt = the conversation's first secret,
+     * info = "grapevine/dm/fresh/1" || the fresh public key of the side with the smaller id || the
+     * other's). Both sides compute the same; an all-zero agreement is refused.
+     */
+    public static byte[] freshSecret(byte[] first, AuthorId me, X25519KeyPair mine, AuthorId other, byte[] theirs) throws Malformed {
+        if (theirs.length != 32) throw new Malformed("a fresh key of " + theirs.length + " bytes");
+        byte[] shared = new byte[32];
+        try {
+            if (!mine.agree(theirs, shared)) throw new Malformed("the fresh keys' agreement gives zero");
+            boolean meFirst = Arrays.compareUnsigned(me.bytes(), other.bytes()) < 0;
+            byte[] own = mine.publicKey();
+            return ChannelKeys.hkdf(shared, first, ChannelKeys.concat(FRESH, ChannelKeys.concat(meFirst ? own : theirs, meFirst ? theirs : own)));
+        } finally {
+            Arrays.fill(shared, (byte) 0);
         }
     }
 

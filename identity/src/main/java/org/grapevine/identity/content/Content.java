@@ -32,6 +32,8 @@ public interface Content {
     int HIDE = 12;
     /** In a conversation, how far this side holds the other's entries, only inside a sealed body ({@link org.grapevine.identity.channel.Received}). */
     int RECEIVED = 13;
+    /** In a conversation, a fresh X25519 key of the side writing it, only inside a sealed body ({@link org.grapevine.identity.channel.FreshKey}). */
+    int FRESH_KEY = 14;
 
     int MAX_MENTIONS = 64;
     int MAX_ATTACHMENTS = 32;

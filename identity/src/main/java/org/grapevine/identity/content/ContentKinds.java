@@ -9,6 +9,7 @@ import org.grapevine.identity.content.kinds.DeletionKind;
 import org.grapevine.identity.content.kinds.FollowKind;
 import org.grapevine.identity.content.kinds.PostKind;
 import org.grapevine.identity.content.kinds.IntroductionKind;
+import org.grapevine.identity.content.kinds.FreshKeyKind;
 import org.grapevine.identity.content.kinds.HideKind;
 import org.grapevine.identity.content.kinds.ReceivedKind;
 import org.grapevine.identity.content.kinds.ReachableKind;
@@ -32,7 +33,8 @@ public final class ContentKinds {
             new RekeyKind(),
             new RoleKind(),
             new HideKind(),
-            new ReceivedKind());
+            new ReceivedKind(),
+            new FreshKeyKind());
 
     /** Codes set aside for kinds to come, with their names; carried as {@link Content.Opaque} meanwhile. */
     private static final Map<Integer, String> RESERVED = Map.of();

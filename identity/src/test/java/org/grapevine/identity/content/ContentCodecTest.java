@@ -73,6 +73,7 @@ class ContentCodecTest {
                 new Deletion(entry(13), ""),
                 new org.grapevine.identity.channel.Received(author(14), 1),
                 new org.grapevine.identity.channel.Received(author(14), Long.MAX_VALUE),
+                new org.grapevine.identity.channel.FreshKey(author(15).bytes()),
                 new Opaque(999, new byte[] {1, 2, 3, (byte) 0xff}),
                 new Opaque(42, new byte[] {0x42, 0, 0x42}),
                 new Opaque(0, new byte[0]),
@@ -93,7 +94,7 @@ class ContentCodecTest {
     void opaqueBodiesArePassedOnByteForByte() throws Malformed {
         byte[] body = new byte[300];
         for (int i = 0; i < body.length; i++) body[i] = (byte) (i * 7);
-        for (int type : new int[] {42, 999, 14, 0xffff}) {
+        for (int type : new int[] {42, 999, 15, 0xffff}) {
             Content c = ContentCodec.decode(type, body);
             assertEquals(new Opaque(type, body), c);
             assertEquals(type, c.type());

@@ -37,13 +37,10 @@ public final class ChannelBook {
      * the secret of the epoch the node started from (hex; later epochs come from re-keys in the
      * store), whether the user joined anonymously, the name the persona goes by, the personas
      * known to be members (hex), the personas the invite named as owner or admins (hex), and for a
-     * conversation the other person's public id (text form; null for a channel) and the time of
-     * the newest message the user has read there, and whether the user took it up (wrote first,
-     * answered or accepted it: no longer a message request).
+     * conversation what only a conversation has (null for a channel).
      */
     public record Entry(String handle, String name, String network, String root, String owner, String secret,
-                        boolean anonymous, String as, List<String> personas, List<String> admins, String with, long read,
-                        boolean accepted) {
+                        boolean anonymous, String as, List<String> personas, List<String> admins, Dm dm) {
         public Entry {
             personas = List.copyOf(personas);
             admins = admins == null ? List.of() : List.copyOf(admins);
@@ -51,19 +48,46 @@ public final class ChannelBook {
 
         public Entry(String handle, String name, String network, String root, String owner, String secret,
                      boolean anonymous, String as, List<String> personas, List<String> admins) {
-            this(handle, name, network, root, owner, secret, anonymous, as, personas, admins, null, 0, false);
+            this(handle, name, network, root, owner, secret, anonymous, as, personas, admins, null);
         }
 
         Entry withPersonas(List<String> all) {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins, with, read, accepted);
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, all, admins, dm);
         }
 
-        Entry withRead(long timestamp) {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, with, timestamp, accepted);
+        Entry withDm(Dm changed) {
+            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, changed);
+        }
+    }
+
+    /**
+     * A conversation's own: the other person's id (text form), the time of the newest message the
+     * user has read, whether the user took it up (wrote first, answered or accepted: no longer a
+     * message request), this node's fresh X25519 private keys still kept (hex, oldest first), and
+     * the secrets of the epochs made from fresh keys so far (hex), kept so that what was said
+     * under them stays readable once the private keys are gone, and how many fresh keys of the
+     * other side this node had read when it last posted one.
+     */
+    public record Dm(String with, long read, boolean accepted, List<String> fresh, List<String> derived, int theirsSeen) {
+        public Dm {
+            fresh = fresh == null ? List.of() : List.copyOf(fresh);
+            derived = derived == null ? List.of() : List.copyOf(derived);
         }
 
-        Entry withAccepted() {
-            return new Entry(handle, name, network, root, owner, secret, anonymous, as, personas, admins, with, read, true);
+        Dm withRead(long timestamp) {
+            return new Dm(with, timestamp, accepted, fresh, derived, theirsSeen);
+        }
+
+        Dm withAccepted() {
+            return new Dm(with, read, true, fresh, derived, theirsSeen);
+        }
+
+        Dm withFresh(List<String> keys, int seen) {
+            return new Dm(with, read, accepted, keys, derived, seen);
+        }
+
+        Dm withDerived(List<String> secrets) {
+            return new Dm(with, read, accepted, fresh, secrets, theirsSeen);
         }
     }
 

@@ -32,6 +32,8 @@ import org.grapevine.identity.Malformed;
 import org.grapevine.identity.channel.ChannelInvite;
 import org.grapevine.identity.channel.ChannelKeys;
 import org.grapevine.identity.channel.DirectKeys;
+import org.grapevine.identity.channel.FreshKey;
+import org.grapevine.identity.keys.X25519KeyPair;
 import org.grapevine.identity.channel.Hide;
 import org.grapevine.identity.channel.Introduction;
 import org.grapevine.identity.channel.MembershipTag;
@@ -240,7 +242,8 @@ public final class ChannelProtocol implements Protocol {
     /**
      * For each conversation in which messages of the other side just arrived, tells that side
      * how far its messages are held here: a Received entry, one per persona and batch, so that
-     * the sender's node can show them delivered. Acknowledgements are not acknowledged.
+     * the sender's node can show them delivered. Only messages are acknowledged (not
+     * acknowledgements, nor fresh keys).
      */
     private void acknowledge(List<Entry> entries) {
         Map<AuthorId, ChannelState> heard = new LinkedHashMap<>();
@@ -249,7 +252,7 @@ public final class ChannelProtocol implements Protocol {
             ChannelState h = byPersona.get(author);
             if (h == null || h.with == null || h.ownPersonas().contains(author) || store.indexes().blocks(identity.id(), h.with)) continue;
             Sealing.Opened o = h.open(e);
-            if (o != null && !(o.content() instanceof Received)) heard.put(author, h);
+            if (o != null && o.content() instanceof Content.Post) heard.put(author, h);
         }
         heard.forEach((persona, h) -> publish(h, new Received(persona, store.headSeq(persona)), List.of()));
     }
@@ -258,6 +261,7 @@ public final class ChannelProtocol implements Protocol {
     private void settle(ChannelState h) {
         ChannelState.Epoch before = h.current;
         boolean changed = h.settle();
+        if (h.takeDerivedNew()) save();
         for (String line : h.ignored()) host.event("channel " + h.handle() + ": " + line);
         index(h);
         dropHidden(h);
@@ -545,6 +549,7 @@ public final class ChannelProtocol implements Protocol {
         if (s == null) return false;
         Set<Key> proven = s.proven.get(h);
         if (proven == null) return false;
+        if (h.with != null) return !proven.isEmpty(); // only the other person can prove a conversation, at any of its epochs
         for (Key k : proven) {
             if (h.covers(k, epoch)) return true;
         }
@@ -808,14 +813,15 @@ public final class ChannelProtocol implements Protocol {
         HexFormat hex = HexFormat.of();
         byte[] root = ChannelKeys.root(secret);
         ChannelState h = new ChannelState(new ChannelBook.Entry(conversationHandle(person), person.toString(), "", hex.formatHex(root),
-                hex.formatHex(DirectKeys.NO_OWNER.bytes()), hex.formatHex(secret), false, "", List.of(), List.of(), person.toString(), 0, false), identity);
+                hex.formatHex(DirectKeys.NO_OWNER.bytes()), hex.formatHex(secret), false, "", List.of(), List.of(),
+                new ChannelBook.Dm(person.toString(), 0, false, List.of(), List.of(), 0)), identity);
         add(h);
         return h;
     }
 
     /** A conversation the other person opened that this node has not written in, with someone the user does not follow. */
     private boolean isRequest(ChannelState h) {
-        return h.with != null && !h.entry.accepted() && !store.indexes().following(identity.id()).contains(h.with);
+        return h.with != null && !h.entry.dm().accepted() && !store.indexes().following(identity.id()).contains(h.with);
     }
 
     /** Takes up the conversation {@code person} opened without answering it: it is no longer a message request. */
@@ -826,9 +832,9 @@ public final class ChannelProtocol implements Protocol {
     }
 
     private void accepted(ChannelState h) {
-        if (h.entry.accepted()) return;
+        if (h.entry.dm().accepted()) return;
         boolean wasRequest = isRequest(h);
-        h.entry = h.entry.withAccepted();
+        h.entry = h.entry.withDm(h.entry.dm().withAccepted());
         save();
         if (!wasRequest) return;
         // What the request attached was not fetched while it was one.
@@ -848,11 +854,34 @@ public final class ChannelProtocol implements Protocol {
             h = openConversation(person, DirectKeys.secret(identity, person));
             if (h == null) throw new IllegalStateException("too many conversations wait for an answer");
         }
-        for (Sealing.BlobKey k : keys) blobs.put(k.blob(), new Proof(h, h.current.id));
         accepted(h);
+        freshen(h);
+        for (Sealing.BlobKey k : keys) blobs.put(k.blob(), new Proof(h, h.current.id));
         Entry e = publish(h, content, keys);
         host.reach(person);
         return e;
+    }
+
+    /** How many of its own fresh private keys a node keeps per conversation: the other side may still write to the older ones. */
+    static final int FRESH_KEPT = 3;
+
+    /**
+     * Before a message: posts a fresh key when this node has none in the conversation yet, or the
+     * other side posted one since this node last did, so that each turn of the conversation moves
+     * it to an epoch made from keys neither identity key can give. The private key is in the book
+     * before the public one is posted; only the newest few are kept.
+     */
+    private void freshen(ChannelState h) {
+        ChannelBook.Dm dm = h.entry.dm();
+        if (h.postedFresh() && h.theirFreshCount() <= dm.theirsSeen()) return;
+        X25519KeyPair fresh = X25519KeyPair.generate();
+        List<String> kept = new ArrayList<>(dm.fresh());
+        kept.add(HexFormat.of().formatHex(fresh.privateKey()));
+        while (kept.size() > FRESH_KEPT) kept.remove(0);
+        h.entry = h.entry.withDm(dm.withFresh(kept, h.theirFreshCount()));
+        save();
+        publish(h, new FreshKey(fresh.publicKey()), List.of());
+        settle(h);
     }
 
     /**
@@ -870,7 +899,7 @@ public final class ChannelProtocol implements Protocol {
             List<Item> items = messages(h);
             Set<AuthorId> mine = h.ownPersonas();
             int sent = (int) items.stream().filter(i -> mine.contains(i.persona())).count();
-            int unread = (int) items.stream().filter(i -> !mine.contains(i.persona()) && i.entry().header().timestamp() > h.entry.read()).count();
+            int unread = (int) items.stream().filter(i -> !mine.contains(i.persona()) && i.entry().header().timestamp() > h.entry.dm().read()).count();
             Item lastSent = null;
             for (Item i : items) if (mine.contains(i.persona())) lastSent = i;
             out.add(new Conversation(h.with, isRequest(h), sent, items.size() - sent, items.isEmpty() ? null : items.get(items.size() - 1), unread,
@@ -887,8 +916,8 @@ public final class ChannelProtocol implements Protocol {
         List<Item> items = messages(h);
         if (markRead && !items.isEmpty()) {
             long newest = items.get(items.size() - 1).entry().header().timestamp();
-            if (newest > h.entry.read()) {
-                h.entry = h.entry.withRead(newest);
+            if (newest > h.entry.dm().read()) {
+                h.entry = h.entry.withDm(h.entry.dm().withRead(newest));
                 save();
             }
         }
@@ -898,7 +927,7 @@ public final class ChannelProtocol implements Protocol {
     /** The messages of a conversation (its acknowledgements left out), oldest first. */
     private List<Item> messages(ChannelState h) {
         List<Item> out = new ArrayList<>(entries(h.handle()));
-        out.removeIf(i -> i.content() instanceof Received);
+        out.removeIf(i -> i.content() instanceof Received || i.content() instanceof FreshKey);
         return out;
     }
 

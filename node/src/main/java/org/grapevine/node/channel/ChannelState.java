@@ -16,6 +16,8 @@ import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.channel.ChannelKeys;
+import org.grapevine.identity.channel.DirectKeys;
+import org.grapevine.identity.channel.FreshKey;
 import org.grapevine.identity.channel.Hide;
 import org.grapevine.identity.channel.Introduction;
 import org.grapevine.identity.channel.Rekey;
@@ -148,11 +150,11 @@ final class ChannelState {
         this.root = hex.parseHex(entry.root());
         this.owner = new AuthorId(hex.parseHex(entry.owner()));
         this.id = ChannelKeys.id(root, owner);
+        this.with = entry.dm() == null ? null : AuthorId.parse(entry.dm().with());
         this.base = epoch(hex.parseHex(entry.secret()), null);
         epochs.put(base.id, base);
         this.current = base;
         for (String p : entry.personas()) personas.putIfAbsent(new AuthorId(hex.parseHex(p)), UNKNOWN);
-        this.with = entry.with() == null ? null : AuthorId.parse(entry.with());
         if (with == null) personas.putIfAbsent(owner, UNKNOWN); // a conversation has no owner
         else personas.remove(owner);
         personas.put(base.persona.id(), base.id);
@@ -160,6 +162,8 @@ final class ChannelState {
 
     private Epoch epoch(byte[] secret, Key parent) {
         ChannelKeys.Epoch keys = ChannelKeys.epoch(secret, id);
+        // In a conversation each side writes one persona's log, whatever the epoch.
+        if (with != null && base != null) return new Epoch(secret, keys, parent, base.persona, base.x25519);
         if (ChannelKeys.isFirst(secret, root)) {
             return new Epoch(secret, keys, parent, ChannelKeys.persona(identity, root), ChannelKeys.personaX25519(identity, root));
         }
@@ -239,6 +243,8 @@ final class ChannelState {
             roles.put(e.id(), new Stamped<>(author, ts, e.id(), r));
         } else if (c instanceof Hide h) {
             hides.put(e.id(), new Stamped<>(author, ts, e.id(), h));
+        } else if (c instanceof FreshKey f && with != null) {
+            (author.equals(base.persona.id()) ? ownFresh : theirFresh).put(e.header().seq(), f.key());
         } else if (c instanceof Rekey r) {
             Key to = Key.of(r.epoch());
             Proposal p = proposals.computeIfAbsent(new ProposalKey(to, author, sealedUnder, r.parts()), k -> new Proposal(author, sealedUnder, r, ts));
@@ -260,6 +266,72 @@ final class ChannelState {
             }
         }
         return false;
+    }
+
+    // A conversation's fresh keys, by the sequence number of the entry that posted them.
+    private final java.util.TreeMap<Long, byte[]> ownFresh = new java.util.TreeMap<>();
+    private final java.util.TreeMap<Long, byte[]> theirFresh = new java.util.TreeMap<>();
+    /** Set when settling made an epoch secret from fresh keys that the book does not keep yet. */
+    private boolean derivedNew;
+
+    /** How many fresh keys the other side of a conversation has posted (as read here). */
+    int theirFreshCount() {
+        return theirFresh.size();
+    }
+
+    /** Whether this node has posted a fresh key in the conversation. */
+    boolean postedFresh() {
+        return !ownFresh.isEmpty();
+    }
+
+    /** True once, after settling made epoch secrets the book should keep. */
+    boolean takeDerivedNew() {
+        boolean d = derivedNew;
+        derivedNew = false;
+        return d;
+    }
+
+    /**
+     * A conversation's epochs from fresh keys (docs/PROTOCOL.md, "Conversations"): those the book
+     * keeps the secrets of, and one for each pair of an own fresh key whose private key is still
+     * kept and a fresh key of the other side. The current epoch is that of the newest own key
+     * and the newest of theirs; before both sides posted one, the first.
+     */
+    private void settleFresh() {
+        HexFormat hex = HexFormat.of();
+        for (String d : entry.dm().derived()) {
+            byte[] secret = hex.parseHex(d);
+            Key k = Key.of(ChannelKeys.epoch(secret, id).id());
+            if (!epochs.containsKey(k)) epochs.put(k, epoch(secret, base.id));
+        }
+        Map<Key, X25519KeyPair> privates = new HashMap<>();
+        for (String f : entry.dm().fresh()) {
+            X25519KeyPair kp = X25519KeyPair.fromPrivateKey(hex.parseHex(f));
+            privates.put(Key.of(kp.publicKey()), kp);
+        }
+        List<String> derived = new ArrayList<>(entry.dm().derived());
+        Epoch latest = null;
+        for (byte[] own : ownFresh.values()) {
+            X25519KeyPair kp = privates.get(Key.of(own));
+            if (kp == null) continue;
+            for (byte[] theirs : theirFresh.values()) {
+                byte[] secret;
+                try {
+                    secret = DirectKeys.freshSecret(base.secret, identity.id(), kp, with, theirs);
+                } catch (Malformed bad) {
+                    continue; // a key of small order: no epoch from it
+                }
+                Key k = Key.of(ChannelKeys.epoch(secret, id).id());
+                if (!epochs.containsKey(k)) epochs.put(k, epoch(secret, base.id));
+                if (!derived.contains(hex.formatHex(secret))) derived.add(hex.formatHex(secret));
+                if (own == ownFresh.lastEntry().getValue() && theirs == theirFresh.lastEntry().getValue()) latest = epochs.get(k);
+            }
+        }
+        if (derived.size() > entry.dm().derived().size()) {
+            entry = entry.withDm(entry.dm().withDerived(derived));
+            derivedNew = true;
+        }
+        current = latest != null ? latest : base;
     }
 
     /** Forgets what was read (to read everything again once a new epoch opens more of it). */
@@ -338,6 +410,10 @@ final class ChannelState {
 
         // Follow the winners down from the epoch this node started from.
         removed = false;
+        if (with != null) {
+            settleFresh();
+            return current != wasAt || derivedNew;
+        }
         Epoch at = base;
         Set<Key> passed = new HashSet<>();
         passed.add(at.id);

@@ -156,6 +156,54 @@ class ConversationsIT {
     }
 
     /**
+     * Each turn of the conversation moves it to an epoch made from fresh keys: what was said after
+     * the first message does not open with the conversation's first secret, which the identity
+     * keys alone give (as backup words would, stolen later); both sides still read everything,
+     * after a restart too.
+     */
+    @Test
+    void afterTheFirstTurnTheIdentityKeysAloneOpenNothing() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        alice.connect(bob);
+        send(alice, bob, "one");
+        net.waitFor("bob has one", () -> said(bob, alice).size() == 1);
+        send(bob, alice, "two");
+        net.waitFor("alice has two", () -> said(alice, bob).size() == 2);
+        send(alice, bob, "three");
+        net.waitFor("bob has three", () -> said(bob, alice).size() == 3);
+        send(bob, alice, "four");
+        net.waitFor("alice has four", () -> said(alice, bob).size() == 4);
+
+        byte[] first = org.grapevine.identity.channel.DirectKeys.secret(alice.identity(), bob.id());
+        var channel = org.grapevine.identity.channel.ChannelKeys.id(org.grapevine.identity.channel.ChannelKeys.root(first),
+                org.grapevine.identity.channel.DirectKeys.NO_OWNER);
+        var firstEpoch = org.grapevine.identity.channel.ChannelKeys.epoch(first, channel);
+        List<String> underFirst = new java.util.ArrayList<>();
+        for (ChannelProtocol.Item i : alice.node().channels(c -> c.conversation(bob.id(), false)).join()) {
+            var sealed = (org.grapevine.identity.channel.Sealed) i.entry().decodeContent();
+            if (java.util.Arrays.equals(sealed.epochId(), firstEpoch.id())) underFirst.add(((Content.Post) i.content()).text());
+        }
+        assertEquals(List.of("one"), underFirst, "only the first message is sealed under the secret the identity keys give");
+
+        // More turns than a node keeps fresh private keys: what the older ones opened stays readable.
+        for (int turn = 5; turn <= 10; turn++) {
+            TestNode from = turn % 2 == 1 ? alice : bob;
+            TestNode to = from == alice ? bob : alice;
+            send(from, to, "turn " + turn);
+            int expected = turn;
+            net.waitFor("turn " + turn + " arrives", () -> said(to, from).size() == expected);
+        }
+        bob.restart();
+        alice.connect(bob);
+        net.waitFor("bob still reads all ten", () -> said(bob, alice).size() == 10 && said(bob, alice).get(0).equals("them: one"));
+        send(bob, alice, "eleven");
+        net.waitFor("and the conversation goes on", () -> said(alice, bob).size() == 11);
+        net.assertNoInternalErrors();
+    }
+
+    /**
      * What passes between the two nodes, read off the wire by a relay in the middle: neither the
      * text, nor either person's id, nor a persona's, in raw bytes or text form.
      */
