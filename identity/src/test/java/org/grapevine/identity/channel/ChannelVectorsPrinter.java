@@ -144,6 +144,14 @@ public final class ChannelVectorsPrinter {
             c.put("dm_tag_initiator", hex(MembershipTag.of(epoch.tagKey(), MembershipTag.INITIATOR, HANDSHAKE_HASH)));
             c.put("dm_bob_persona", hex(ChannelKeys.persona(bob, root).id().bytes()));
             c.put("received_body", hex(ContentCodec.encode(new Received(ChannelKeys.persona(alice, root).id(), 3))));
+            org.grapevine.identity.keys.X25519KeyPair aliceFresh = org.grapevine.identity.keys.X25519KeyPair.fromPrivateKey(seq(0x70));
+            org.grapevine.identity.keys.X25519KeyPair bobFresh = org.grapevine.identity.keys.X25519KeyPair.fromPrivateKey(seq(0x90));
+            c.put("dm_alice_fresh_public", hex(aliceFresh.publicKey()));
+            c.put("dm_bob_fresh_public", hex(bobFresh.publicKey()));
+            c.put("fresh_key_body", hex(ContentCodec.encode(new FreshKey(aliceFresh.publicKey()))));
+            byte[] fresh = DirectKeys.freshSecret(secret, alice.id(), aliceFresh, bob.id(), bobFresh.publicKey());
+            c.put("dm_fresh_secret", hex(fresh));
+            c.put("dm_fresh_epoch_id", hex(ChannelKeys.epoch(fresh, id).id()));
         } catch (org.grapevine.identity.Malformed e) {
             throw new IllegalStateException(e);
         }

@@ -127,6 +127,21 @@ class ChannelVectorsTest {
         byte[] tagKey = hkdf(secret, id, "grapevine/channel/tag/1".getBytes(StandardCharsets.US_ASCII));
         assertArrayEquals(HEX.parseHex(c.get("dm_tag_key")), tagKey);
         assertArrayEquals(HEX.parseHex(c.get("dm_tag_initiator")), hmac(tagKey, cat(new byte[] {1}, ChannelVectorsPrinter.HANDSHAKE_HASH)));
+        // The epoch of alice's fresh key (private 70 71 … 8f) and bob's (90 91 … af), with the JDK's XDH again.
+        var freshPriv = xdh.generatePrivate(new java.security.spec.XECPrivateKeySpec(java.security.spec.NamedParameterSpec.X25519,
+                ChannelVectorsPrinter.seq(0x70)));
+        var bobFreshPub = xdh.generatePublic(new java.security.spec.XECPublicKeySpec(java.security.spec.NamedParameterSpec.X25519,
+                new java.math.BigInteger(1, reversed(HEX.parseHex(c.get("dm_bob_fresh_public"))))));
+        javax.crypto.KeyAgreement fka = javax.crypto.KeyAgreement.getInstance("XDH");
+        fka.init(freshPriv);
+        fka.doPhase(bobFreshPub, true);
+        byte[] aliceFresh = HEX.parseHex(c.get("dm_alice_fresh_public"));
+        byte[] bobFresh = HEX.parseHex(c.get("dm_bob_fresh_public"));
+        byte[] freshInfo = cat("grapevine/dm/fresh/1".getBytes(StandardCharsets.US_ASCII), aliceFirst ? cat(aliceFresh, bobFresh) : cat(bobFresh, aliceFresh));
+        byte[] fresh = hkdf(fka.generateSecret(), secret, freshInfo);
+        assertArrayEquals(HEX.parseHex(c.get("dm_fresh_secret")), fresh);
+        assertArrayEquals(HEX.parseHex(c.get("dm_fresh_epoch_id")), hkdf(fresh, id, "grapevine/channel/epoch-id/1".getBytes(StandardCharsets.US_ASCII)));
+        assertArrayEquals(aliceFresh, HEX.parseHex(c.get("fresh_key_body")), "a fresh key's body is the key");
         byte[] received = HEX.parseHex(c.get("received_body"));
         assertEquals(40, received.length, "persona [32] | seq i64");
         assertEquals(3, received[39]);
