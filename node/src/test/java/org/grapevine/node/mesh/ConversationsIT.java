@@ -104,6 +104,22 @@ class ConversationsIT {
     }
 
     @Test
+    void aMessageFindsSomeoneWhoseAddressOnlyAPeerKnows() {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode carol = net.node("carol");
+        TestNode bob = net.node("bob");
+        alice.connect(carol);
+        bob.connect(carol);
+        net.waitFor("carol connected to both", () -> carol.node().peers().join().stream().filter(p -> p.connected()).count() == 2);
+        // alice has never heard of bob's node: her node asks its peers where bob is, and dials him.
+        send(alice, bob, "found you");
+        net.waitFor("bob has it", () -> said(bob, alice).equals(List.of("them: found you")));
+        assertTrue(conversations(carol).isEmpty(), "carol, who said where bob is, holds nothing of it");
+        net.assertNoInternalErrors();
+    }
+
+    @Test
     void aBlockedSendersMessagesAreNeverTakenIn() {
         net = new TestNet(dir);
         TestNode alice = net.node("alice");
