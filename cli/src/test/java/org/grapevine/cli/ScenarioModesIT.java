@@ -122,6 +122,32 @@ class ScenarioModesIT {
 
     @Test
     @Timeout(180)
+    void daemonProcessesCarryDirectMessagesToTheirRecipientsOnlyAlsoAcrossACrash() throws Exception {
+        Run run = testnet("""
+                nodes 4
+                topology ring
+                follow all -> all
+                await connected within 60s
+                dm 0 1 "hello"
+                dm random 3
+                await dms within 60s
+                kill 3
+                dm 0 3 "while you were away"
+                restart 3
+                await dms within 60s
+                report "messages"
+                """, "--processes");
+        assertEquals(0, run.exit, run.story);
+        assertTrue(run.story.matches("(?s).*dms: 5 messages in \\d conversations, 5 of 5 expected read by their recipients \\(100\\.0%\\); "
+                + "delivery median [\\d.]+ ms, p99 [\\d.]+ ms; reached non-participants: 0 entries, 0 conversations.*"), run.story);
+        JsonNode dms = JSON.readTree(run.json).get("dms");
+        assertEquals(5, dms.get("delivered").asInt(), run.json);
+        assertEquals(0, dms.get("reached_non_participants").get("entries").asInt(), run.json);
+        noDaemonLeft();
+    }
+
+    @Test
+    @Timeout(180)
     void inNetworkNamespacesNodesFindEachOtherOverMdnsAndDeliver() throws Exception {
         Run run = testnet("""
                 nodes 3
