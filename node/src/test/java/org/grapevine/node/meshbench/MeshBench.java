@@ -36,6 +36,8 @@ import org.grapevine.node.meshbench.MeshNode.SetupFailure;
  *   idle         [SECONDS] [--seconds 180] [--authors 100] [--entries 5]
  *   blob         [--mib 256] [--seeders 1] [--warmup 512/mib+] [--runs 3] [--timeout 600] [--jfr FILE]   (see {@link BlobBench})
  *   tcp          [--mib 256] [--runs 3]
+ *   dm           [--messages 100] [--warmup 20]                     (see {@link DmBench})
+ *   dms-held     [--conversations 1000] [--seconds 15]
  *   any mode:    [-v] prints every node's event log to stderr
  * </pre>
  *
@@ -68,6 +70,8 @@ public final class MeshBench {
             System.err.println("       bench/mesh blob [--mib N] [--seeders N] [--warmup N] [--runs N] [--timeout S] [--jfr FILE]");
             System.err.println("       bench/mesh tcp [--mib N] [--runs N]");
             System.err.println("       bench/mesh channel-blob [--mib N] [--runs N] [--timeout S]");
+            System.err.println("       bench/mesh dm [--messages N] [--warmup N]");
+            System.err.println("       bench/mesh dms-held [--conversations N] [--seconds S]");
             System.err.println("       add -v to print the nodes' event logs");
             System.exit(2);
             return;
@@ -86,6 +90,8 @@ public final class MeshBench {
                 case "tcp" -> BlobBench.tcp(options.intOpt("mib", 256), options.intOpt("runs", 3));
                 case "channel-blob" -> BlobBench.channelBlob(bench::node, options.intOpt("mib", 256), options.intOpt("runs", 3),
                         options.intOpt("timeout", 600));
+                case "dm" -> DmBench.dm(bench.nodes(), options.intOpt("messages", 100), options.intOpt("warmup", 20));
+                case "dms-held" -> DmBench.dmsHeld(bench.nodes(), options.intOpt("conversations", 1_000), options.intOpt("seconds", 15));
                 default -> throw new IllegalStateException(options.mode);
             }
         } catch (SetupFailure e) {
@@ -463,7 +469,7 @@ public final class MeshBench {
     }
 
     /** When {@code node} stored entry {@code seq} of {@code feed}, waiting at most 10 s from {@code since}. */
-    private static long waitFor(MeshNode node, AuthorId feed, long seq, long since) throws SetupFailure {
+    static long waitFor(MeshNode node, AuthorId feed, long seq, long since) throws SetupFailure {
         while (node.head(feed) < seq) {
             if (System.nanoTime() - since > 10_000_000_000L) throw new SetupFailure("entry " + seq + " of " + feed + " did not arrive within 10 s");
             LockSupport.parkNanos(50_000);
@@ -546,6 +552,21 @@ public final class MeshBench {
 
     // ---------------------------------------------------------------- helpers
 
+    /** This benchmark's nodes, for a mode written in a class of its own. */
+    private DmBench.Nodes nodes() {
+        return new DmBench.Nodes() {
+            @Override
+            public MeshNode node(String name) throws Exception {
+                return MeshBench.this.node(name);
+            }
+
+            @Override
+            public void closeAll() {
+                MeshBench.this.closeAll();
+            }
+        };
+    }
+
     private MeshNode node(String name) throws Exception {
         MeshNode n = MeshNode.create(name, options.verbose);
         nodes.add(n);
@@ -572,7 +593,7 @@ public final class MeshBench {
         }
     }
 
-    private static void await(String what, int seconds, BooleanSupplier condition) {
+    static void await(String what, int seconds, BooleanSupplier condition) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new SetupFailure("not " + what + " after " + seconds + " s");
@@ -580,25 +601,25 @@ public final class MeshBench {
         }
     }
 
-    private static String stats(long[] nanos) {
+    static String stats(long[] nanos) {
         return String.format(Locale.ROOT, "median %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, min %.2f ms",
                 percentile(nanos, 50) / 1e6, percentile(nanos, 90) / 1e6, percentile(nanos, 99) / 1e6,
                 percentile(nanos, 100) / 1e6, Arrays.stream(nanos).min().orElse(0) / 1e6);
     }
 
     /** Nearest-rank percentile. */
-    private static long percentile(long[] values, double p) {
+    static long percentile(long[] values, double p) {
         long[] sorted = values.clone();
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(p / 100 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    private static double secs(long sinceNanos) {
+    static double secs(long sinceNanos) {
         return (System.nanoTime() - sinceNanos) / 1e9;
     }
 
-    private static void header(String mode, String what) {
+    static void header(String mode, String what) {
         Runtime rt = Runtime.getRuntime();
         double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         detail("meshbench %s: %s", mode, what);
@@ -606,11 +627,11 @@ public final class MeshBench {
                 rt.maxMemory() >> 20, load);
     }
 
-    private static void detail(String format, Object... args) {
+    static void detail(String format, Object... args) {
         System.out.println("  " + String.format(Locale.ROOT, format, args));
     }
 
-    private static void result(String line) {
+    static void result(String line) {
         System.out.println(line);
     }
 
@@ -677,7 +698,10 @@ public final class MeshBench {
                 case "blob" -> List.of("mib", "seeders", "warmup", "runs", "timeout", "jfr");
                 case "tcp" -> List.of("mib", "runs");
                 case "channel-blob" -> List.of("mib", "runs", "timeout");
-                default -> throw new IllegalArgumentException("unknown mode '" + mode + "' (sync, propagation, channel, channels-held, idle, blob, channel-blob, tcp)");
+                case "dm" -> List.of("messages", "warmup");
+                case "dms-held" -> List.of("conversations", "seconds");
+                default -> throw new IllegalArgumentException("unknown mode '" + mode
+                        + "' (sync, propagation, channel, channels-held, idle, blob, channel-blob, tcp, dm, dms-held)");
             };
             boolean verbose = false;
             List<String> positional = new ArrayList<>();
