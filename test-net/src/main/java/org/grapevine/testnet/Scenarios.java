@@ -14,7 +14,7 @@ import org.grapevine.testnet.scenario.ScenarioParser;
 /** The scenarios shipped with Grapevine (test-net/scenarios), and loading a scenario by file or by name. */
 public final class Scenarios {
     /** The names of the shipped scenarios. */
-    public static final List<String> SHIPPED = List.of("demo", "meetup", "internet", "churn", "partition", "media", "scale", "wedding");
+    public static final List<String> SHIPPED = List.of("demo", "meetup", "internet", "churn", "partition", "media", "scale", "wedding", "messages");
 
     private Scenarios() {}
 
