@@ -95,6 +95,15 @@ class CliTest {
     }
 
     @Test
+    void dmHelpSaysHowAndThatGroupConversationsAreChannels() {
+        Run help = alice.run("dm", "--help").ok();
+        assertTrue(help.out().contains("Group conversations are") && help.out().contains("channel create"), help::describe);
+        Run none = alice.run("dm", "@" + "1".repeat(52), "hi");
+        assertTrue(none.exitCode() != 0, none::describe);
+        assertEquals(1, none.err().strip().lines().count(), none::describe);
+    }
+
+    @Test
     void whoamiShowsTheIdAsTextAndJson() {
         AuthorId id = alice.init();
 

@@ -19,14 +19,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "dm", description = {
-        "Direct messages between two people: nobody else learns that you write to each other.",
-        "  dm                   your conversations (--requests: those from people you do not follow)",
-        "  dm ID                one conversation, oldest to newest (marks it read)",
-        "  dm ID TEXT           send a message (--attach FILE for photos and files)",
-        "  dm accept ID         take up a message request without answering",
-        "ID is an id, a unique prefix of one or a petname. A conversation travels between your two nodes alone,",
-        "when they meet. For a group conversation, make a channel ('grapevine channel create'). Needs the running daemon."},
+@Command(name = "dm", mixinStandardHelpOptions = true, description = {
+        "Direct messages between two people: nobody else learns that you write.",
+        "  dm               your conversations (--requests: people you do not follow)",
+        "  dm ID            one conversation, oldest first (marks it read)",
+        "  dm ID TEXT       send a message (--attach FILE for photos and files)",
+        "  dm accept ID     take up a message request without answering",
+        "ID is an id, a unique prefix of one, or a petname. A conversation travels",
+        "between your two nodes alone, when they meet. Group conversations are",
+        "channels: 'grapevine channel create'. Needs the running daemon.",
+        "Example: grapevine dm @k3j9 \"are you coming tonight?\""},
         subcommands = {DmCommand.Accept.class})
 public final class DmCommand implements Callable<Integer> {
     @Mixin HomeOption home;
@@ -131,7 +133,7 @@ public final class DmCommand implements Callable<Integer> {
         return l.length() > 70 ? l.substring(0, 69) + "…" : l;
     }
 
-    @Command(name = "accept", description = "Take up a message request without answering it.")
+    @Command(name = "accept", mixinStandardHelpOptions = true, description = "Take up a message request without answering it.")
     static final class Accept implements Callable<Integer> {
         @Mixin HomeOption home;
         @Mixin JsonOption json;
