@@ -187,14 +187,7 @@ final class ChannelCalls {
             if (i.content() instanceof Content.Post p) {
                 text = p.text();
                 reply = p.parent() == null ? null : p.parent().toString();
-                Map<BlobId, Sealing.BlobKey> keys = i.keys().stream().collect(Collectors.toMap(Sealing.BlobKey::blob, k -> k, (a, b) -> a));
-                for (Content.Attachment a : p.attachments()) {
-                    Optional<BlobStore.Held> held = files.held(a.blob());
-                    boolean here = held.map(BlobStore.Held::complete).orElse(false);
-                    Sealing.BlobKey k = keys.get(a.blob());
-                    attachments.add(new ApiResponse.ChannelAttachment(a.blob().toString(), a.name(), a.size(), a.mediaType(), here,
-                            here ? files.path(a.blob()).map(Path::toString).orElse(null) : null, k == null ? null : HexFormat.of().formatHex(k.key())));
-                }
+                attachments = attachments(i, p, files);
             } else if (ContentKinds.of(i.content()) != null) {
                 text = ContentKinds.summary(i.content(), new PlainNames());
             }
@@ -203,6 +196,20 @@ final class ChannelCalls {
                     reply, attachments));
         }
         return new ApiResponse.ChannelFeed(channel(all.summary()), items);
+    }
+
+    /** The attachments of {@code p}, an item's post: each as held here, with the key that opens it. */
+    static List<ApiResponse.ChannelAttachment> attachments(ChannelProtocol.Item i, Content.Post p, BlobStore files) {
+        Map<BlobId, Sealing.BlobKey> keys = i.keys().stream().collect(Collectors.toMap(Sealing.BlobKey::blob, k -> k, (a, b) -> a));
+        List<ApiResponse.ChannelAttachment> out = new ArrayList<>();
+        for (Content.Attachment a : p.attachments()) {
+            Optional<BlobStore.Held> held = files.held(a.blob());
+            boolean here = held.map(BlobStore.Held::complete).orElse(false);
+            Sealing.BlobKey k = keys.get(a.blob());
+            out.add(new ApiResponse.ChannelAttachment(a.blob().toString(), a.name(), a.size(), a.mediaType(), here,
+                    here ? files.path(a.blob()).map(Path::toString).orElse(null) : null, k == null ? null : HexFormat.of().formatHex(k.key())));
+        }
+        return out;
     }
 
     ApiResponse post(ApiRequest.ChannelPost r, BlobCalls blobs) {

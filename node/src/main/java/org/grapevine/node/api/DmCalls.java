@@ -2,15 +2,11 @@ package org.grapevine.node.api;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.grapevine.identity.AuthorId;
-import org.grapevine.identity.BlobId;
 import org.grapevine.identity.Malformed;
 import org.grapevine.identity.channel.Sealing;
 import org.grapevine.identity.content.Content;
@@ -104,17 +100,7 @@ final class DmCalls {
         List<ApiResponse.Message> out = new ArrayList<>();
         for (int n = 0; n < b.items().size(); n++) {
             ChannelProtocol.Item i = b.items().get(n);
-            List<ApiResponse.ChannelAttachment> attachments = new ArrayList<>();
-            if (i.content() instanceof Content.Post p) {
-                Map<BlobId, Sealing.BlobKey> keys = i.keys().stream().collect(Collectors.toMap(Sealing.BlobKey::blob, k -> k, (x, y) -> x));
-                for (Content.Attachment a : p.attachments()) {
-                    Optional<BlobStore.Held> held = files.held(a.blob());
-                    boolean here = held.map(BlobStore.Held::complete).orElse(false);
-                    Sealing.BlobKey k = keys.get(a.blob());
-                    attachments.add(new ApiResponse.ChannelAttachment(a.blob().toString(), a.name(), a.size(), a.mediaType(), here,
-                            here ? files.path(a.blob()).map(Path::toString).orElse(null) : null, k == null ? null : HexFormat.of().formatHex(k.key())));
-                }
-            }
+            List<ApiResponse.ChannelAttachment> attachments = i.content() instanceof Content.Post p ? ChannelCalls.attachments(i, p, files) : List.of();
             out.add(new ApiResponse.Message(i.entry().id().toString(), b.mine().get(n), i.entry().header().timestamp(), text(i), attachments, b.delivered().get(n)));
         }
         return new ApiResponse.Messages(with.toString(), b.request(), out, Map.of(with.toString(), LocalApi.name(store, with)));
