@@ -235,8 +235,37 @@ public final class ChannelProtocol implements Protocol {
         }
         for (ChannelState h : reread) readAll(h, learned);
         for (ChannelState h : touched) settle(h);
+        for (ChannelState h : touched) capRequest(h);
         acknowledge(entries);
         return learned;
+    }
+
+    /** The most entries of a message request's sender a node keeps the bodies of until the user takes the request up. */
+    public static final int MAX_REQUEST_ENTRIES = 20;
+
+    /**
+     * Holds a message request to its first {@link #MAX_REQUEST_ENTRIES} entries: bodies past them
+     * that came in one batch are dropped (their headers stay, so the log still checks), and the
+     * sender's feed is no longer wanted until the user answers or accepts.
+     */
+    private void capRequest(ChannelState h) {
+        if (!isRequest(h)) return;
+        int dropped = 0;
+        boolean full = false;
+        for (AuthorId p : h.personas.keySet()) {
+            if (h.ownPersonas().contains(p)) continue;
+            long head = store.headSeq(p);
+            if (head < MAX_REQUEST_ENTRIES) continue;
+            full = true;
+            for (long seq = MAX_REQUEST_ENTRIES + 1; seq <= head; seq++) {
+                Optional<Entry> e = store.get(p, seq);
+                if (e.isPresent() && e.get().hasContent() && store.dropBody(e.get().id())) dropped++;
+            }
+        }
+        if (dropped > 0) {
+            host.event("a message request from " + h.with + " is over " + MAX_REQUEST_ENTRIES + " entries: " + dropped + " more not kept");
+        }
+        if (full) host.interestChanged();
     }
 
     /**
@@ -254,7 +283,9 @@ public final class ChannelProtocol implements Protocol {
             Sealing.Opened o = h.open(e);
             if (o != null && o.content() instanceof Content.Post) heard.put(author, h);
         }
-        heard.forEach((persona, h) -> publish(h, new Received(persona, store.headSeq(persona)), List.of()));
+        // A request acknowledges only what it keeps.
+        heard.forEach((persona, h) -> publish(h, new Received(persona, isRequest(h) ? Math.min(store.headSeq(persona), MAX_REQUEST_ENTRIES)
+                : store.headSeq(persona)), List.of()));
     }
 
     /** Works out the channel's state again from what was read, and acts on what changed. */
@@ -564,8 +595,11 @@ public final class ChannelProtocol implements Protocol {
                 Set<AuthorId> out = new HashSet<>();
                 // A removed member's personas are not replicated further (what is held of them stays).
                 // Nor is a conversation with someone blocked.
+                // A message request's sender is wanted up to what it keeps.
                 byPersona.forEach((p, h) -> {
-                    if (!h.isExcluded(p) && (h.with == null || !indexes.blocks(self, h.with))) out.add(p);
+                    if (h.isExcluded(p) || h.with != null && indexes.blocks(self, h.with)) return;
+                    if (h.with != null && !h.ownPersonas().contains(p) && isRequest(h) && store.headSeq(p) >= MAX_REQUEST_ENTRIES) return;
+                    out.add(p);
                 });
                 return out;
             }
@@ -837,6 +871,7 @@ public final class ChannelProtocol implements Protocol {
         h.entry = h.entry.withDm(h.entry.dm().withAccepted());
         save();
         if (!wasRequest) return;
+        host.interestChanged(); // a sender held at the cap is wanted again
         // What the request attached was not fetched while it was one.
         List<Sealing.BlobKey> keys = new ArrayList<>();
         for (Item i : entries(h.handle())) keys.addAll(i.keys());

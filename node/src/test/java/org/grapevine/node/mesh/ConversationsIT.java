@@ -104,6 +104,33 @@ class ConversationsIT {
     }
 
     @Test
+    void aStrangersRequestIsKeptToItsFirstTwentyEntriesUntilTakenUp() throws Exception {
+        net = new TestNet(dir);
+        TestNode alice = net.node("alice");
+        TestNode bob = net.node("bob");
+        alice.connect(bob);
+        net.waitFor("alice knows bob's address", () -> alice.node().peers().join().stream().anyMatch(p -> bob.id().equals(p.id()) && p.connected()));
+        bob.stop();
+        for (int i = 1; i <= 25; i++) send(alice, bob, "message " + i);
+        bob.restart();
+        AuthorId persona = org.grapevine.identity.channel.ChannelKeys.persona(alice.identity(),
+                org.grapevine.identity.channel.ChannelKeys.root(org.grapevine.identity.channel.DirectKeys.secret(alice.identity(), bob.id()))).id();
+        // Entry 1 is alice's fresh key; entries 2 to 20 are the first nineteen messages.
+        net.waitFor("bob holds the first twenty entries", () -> bob.store().headSeq(persona) >= ChannelProtocol.MAX_REQUEST_ENTRIES
+                && said(bob, alice).size() == 19);
+        for (long seq = ChannelProtocol.MAX_REQUEST_ENTRIES + 1; seq <= bob.store().headSeq(persona); seq++) {
+            assertFalse(bob.store().get(persona, seq).orElseThrow().hasContent(), "no body kept past the cap: entry " + seq);
+        }
+        assertFalse(conversations(alice).get(0).delivered(), "what was not kept is not acknowledged");
+
+        bob.node().channels(c -> { c.accept(alice.id()); return null; }).join();
+        send(alice, bob, "now that you have accepted");
+        net.waitFor("bob gets what comes after", () -> said(bob, alice).contains("them: now that you have accepted"));
+        net.waitFor("and alice sees it delivered", () -> conversations(alice).get(0).delivered());
+        net.assertNoInternalErrors();
+    }
+
+    @Test
     void aMessageFindsSomeoneWhoseAddressOnlyAPeerKnows() {
         net = new TestNet(dir);
         TestNode alice = net.node("alice");
