@@ -291,9 +291,18 @@ class ChannelsIT {
      * transport's framing.
      */
     @Test
+    void aThirdPartyReceivesWhatItWouldHadTheyNotWrittenToEachOther() throws Exception {
+        Observed twin = whatANonMemberReceives(dir.resolve("without"), ChannelsIT::nothingPrivate);
+        Observed real = whatANonMemberReceives(dir.resolve("with"), ChannelsIT::aConversation);
+        assertEquals(twin.messages(), real.messages(), "the messages a third party received, by kind and size");
+        assertTrue(Math.abs(real.bytes() - twin.bytes()) < 512,
+                "received " + real.bytes() + " bytes with the conversation, " + twin.bytes() + " without");
+    }
+
+    @Test
     void aNonMemberReceivesWhatItWouldHadThereBeenNoChannel() throws Exception {
-        Observed twin = whatANonMemberReceives(dir.resolve("without"), false);
-        Observed real = whatANonMemberReceives(dir.resolve("with"), true);
+        Observed twin = whatANonMemberReceives(dir.resolve("without"), ChannelsIT::nothingPrivate);
+        Observed real = whatANonMemberReceives(dir.resolve("with"), ChannelsIT::aChannel);
         assertEquals(twin.messages(), real.messages(), "the messages a non-member received, by kind and size");
         // Shapes alike, bytes can differ only in how messages were cut into transport frames
         // (2 + 16 bytes a frame): far less than the smallest sealed entry (a 512-byte bucket).
@@ -316,38 +325,82 @@ class ChannelsIT {
     /** What a raw non-member received from a member's node: each message's kind and encoded size, sorted; and the bytes. */
     private record Observed(List<String> messages, long bytes) {}
 
-    private Observed whatANonMemberReceives(Path where, boolean withChannel) throws Exception {
+    /** What a run keeps private: the personas and the blob a third party will ask for. */
+    private record Private(List<AuthorId> personas, BlobId blob) {}
+
+    /** Sets up alice's and bob's private life (or none) in a run. */
+    private interface PrivateLife {
+        Private live(TestNet net, TestNode alice, TestNode bob, Path where) throws Exception;
+    }
+
+    /** No private life: random ids and a random blob, for the third party to ask about. */
+    private static Private nothingPrivate(TestNet net, TestNode alice, TestNode bob, Path where) {
+        byte[] unknown = new byte[32];
+        RANDOM.nextBytes(unknown);
+        return new Private(List.of(Identity.generate(RANDOM).id(), Identity.generate(RANDOM).id()), new BlobId(unknown));
+    }
+
+    /** A channel of the two, with posts, a comment and a 100 KB photo. */
+    private static Private aChannel(TestNet net, TestNode alice, TestNode bob, Path where) throws Exception {
+        alice.node().channels(c -> c.create("wedding", "Ann & Bo", TestNet.NETWORK.name())).join();
+        ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
+        bob.node().channels(c -> c.join(invite, "wedding", false, "bob")).join();
+        alice.node().channels(c -> c.post("wedding", Content.Post.text("the vows were lovely"), List.of())).join();
+        byte[] photo = new byte[100_000];
+        RANDOM.nextBytes(photo);
+        byte[] key = ChannelBlobs.newKey();
+        BlobId blob = encryptedBlob(alice, photo, key, where.resolve("photo.enc"));
+        Content.Post withPhoto = new Content.Post("the first dance", null, null, List.of(),
+                List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "dance.jpg")), "");
+        alice.node().channels(c -> c.post("wedding", withPhoto, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();
+        bob.node().channels(c -> c.post("wedding", Content.Post.text("and the cake!"), List.of())).join();
+        List<AuthorId> personas = new ArrayList<>();
+        for (ChannelProtocol.Member m : alice.node().channels(c -> c.members("wedding")).join()) personas.add(m.persona());
+        net.waitFor("bob holds the channel's photo", () -> bob.node().blobFiles().isComplete(blob));
+        net.waitFor("alice reads bob's channel post", () -> texts(alice, "wedding").contains("and the cake!"));
+        return new Private(personas, blob);
+    }
+
+    /** A conversation of the two: a message with a 100 KB photo, and a reply. */
+    private static Private aConversation(TestNet net, TestNode alice, TestNode bob, Path where) throws Exception {
+        byte[] photo = new byte[100_000];
+        RANDOM.nextBytes(photo);
+        byte[] key = ChannelBlobs.newKey();
+        BlobId blob = encryptedBlob(alice, photo, key, where.resolve("photo.enc"));
+        Content.Post withPhoto = new Content.Post("just for you", null, null, List.of(),
+                List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "us.jpg")), "");
+        alice.node().channels(c -> {
+            try {
+                return c.message(bob.id(), withPhoto, List.of(new Sealing.BlobKey(blob, key, photo.length)));
+            } catch (org.grapevine.identity.Malformed e) {
+                throw new IllegalStateException(e);
+            }
+        }).join();
+        net.waitFor("bob holds the photo", () -> bob.node().blobFiles().isComplete(blob));
+        bob.node().channels(c -> {
+            try {
+                return c.message(alice.id(), Content.Post.text("thank you!"), List.of());
+            } catch (org.grapevine.identity.Malformed e) {
+                throw new IllegalStateException(e);
+            }
+        }).join();
+        net.waitFor("alice has the reply", () -> alice.node().channels(c -> c.conversation(bob.id(), false)).join().size() == 2);
+        List<AuthorId> personas = new ArrayList<>();
+        personas.addAll(alice.node().channels(ChannelProtocol::ownPersonas).join());
+        personas.addAll(bob.node().channels(ChannelProtocol::ownPersonas).join());
+        return new Private(personas, blob);
+    }
+
+    private Observed whatANonMemberReceives(Path where, PrivateLife life) throws Exception {
         net = new TestNet(where);
         TestNode alice = net.node("alice");
         TestNode bob = net.node("bob");
         alice.follow(bob);
         bob.follow(alice);
         alice.connect(bob);
-        List<AuthorId> asked = new ArrayList<>();
-        BlobId askedBlob;
-        if (withChannel) {
-            alice.node().channels(c -> c.create("wedding", "Ann & Bo", TestNet.NETWORK.name())).join();
-            ChannelInvite invite = alice.node().channels(c -> c.invite("wedding", List.of())).join();
-            bob.node().channels(c -> c.join(invite, "wedding", false, "bob")).join();
-            alice.node().channels(c -> c.post("wedding", Content.Post.text("the vows were lovely"), List.of())).join();
-            byte[] photo = new byte[100_000];
-            RANDOM.nextBytes(photo);
-            byte[] key = ChannelBlobs.newKey();
-            askedBlob = encryptedBlob(alice, photo, key, where.resolve("photo.enc"));
-            Content.Post withPhoto = new Content.Post("the first dance", null, null, List.of(),
-                    List.of(new Content.Attachment(askedBlob, photo.length, "image/jpeg", "dance.jpg")), "");
-            alice.node().channels(c -> c.post("wedding", withPhoto, List.of(new Sealing.BlobKey(askedBlob, key, photo.length)))).join();
-            bob.node().channels(c -> c.post("wedding", Content.Post.text("and the cake!"), List.of())).join();
-            for (ChannelProtocol.Member m : alice.node().channels(c -> c.members("wedding")).join()) asked.add(m.persona());
-            net.waitFor("bob holds the channel's photo", () -> bob.node().blobFiles().isComplete(askedBlob));
-            net.waitFor("alice reads bob's channel post", () -> texts(alice, "wedding").contains("and the cake!"));
-        } else {
-            asked.add(Identity.generate(RANDOM).id());
-            asked.add(Identity.generate(RANDOM).id());
-            byte[] unknown = new byte[32];
-            RANDOM.nextBytes(unknown);
-            askedBlob = new BlobId(unknown);
-        }
+        Private kept = life.live(net, alice, bob, where);
+        List<AuthorId> asked = kept.personas();
+        BlobId askedBlob = kept.blob();
         // The same public life in both runs.
         alice.post("good morning");
         bob.post("good morning to you");
