@@ -18,7 +18,6 @@ import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Identity;
-import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.Home;
@@ -175,12 +174,7 @@ final class SimNode implements TestNode {
     @Override
     public void message(TestNode to, String text, Posted sent) {
         node.channels(c -> {
-            Entry e;
-            try {
-                e = c.message(to.id(), Content.Post.text(text), List.of());
-            } catch (Malformed bad) {
-                throw new IllegalArgumentException(to.id() + " cannot be written to: " + bad.getMessage(), bad);
-            }
+            Entry e = c.message(to.id(), Content.Post.text(text), List.of());
             sent.posted(e.id(), null, System.nanoTime());
             return e;
         }).join();

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.grapevine.identity.AuthorId;
-import org.grapevine.identity.Malformed;
 import org.grapevine.identity.channel.Sealing;
 import org.grapevine.identity.content.Content;
 import org.grapevine.node.Node;
@@ -54,13 +53,7 @@ final class DmCalls {
             attachments.add(new Content.Attachment(key.blob(), key.size(), MediaTypes.of(file), name));
         }
         Content.Post post = new Content.Post(text, null, null, List.of(), attachments, "");
-        var entry = call(c -> {
-            try {
-                return c.message(to, post, keys);
-            } catch (Malformed e) {
-                throw new IllegalArgumentException(to + " cannot be written to: " + e.getMessage());
-            }
-        });
+        var entry = call(c -> c.message(to, post, keys));
         return new ApiResponse.Published(entry.id().toString(), entry.header().seq(), java.util.Base64.getEncoder().encodeToString(entry.encode()));
     }
 

@@ -882,11 +882,17 @@ public final class ChannelProtocol implements Protocol {
      * Sends {@code content} to {@code person}: into the conversation with them, opened here if it
      * is the first message, and dials them when not connected. The entry written.
      */
-    public Entry message(AuthorId person, Content content, List<Sealing.BlobKey> keys) throws Malformed {
+    public Entry message(AuthorId person, Content content, List<Sealing.BlobKey> keys) {
         if (person.equals(identity.id())) throw new IllegalArgumentException("a message to yourself goes nowhere: write a note with 'post' instead");
         ChannelState h = conversationWith(person);
         if (h == null) {
-            h = openConversation(person, DirectKeys.secret(identity, person));
+            byte[] first;
+            try {
+                first = DirectKeys.secret(identity, person);
+            } catch (Malformed notAKey) {
+                throw new IllegalArgumentException(person + " cannot be written to: " + notAKey.getMessage());
+            }
+            h = openConversation(person, first);
             if (h == null) throw new IllegalStateException("too many conversations wait for an answer");
         }
         accepted(h);

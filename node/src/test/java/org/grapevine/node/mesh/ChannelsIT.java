@@ -369,21 +369,9 @@ class ChannelsIT {
         BlobId blob = encryptedBlob(alice, photo, key, where.resolve("photo.enc"));
         Content.Post withPhoto = new Content.Post("just for you", null, null, List.of(),
                 List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "us.jpg")), "");
-        alice.node().channels(c -> {
-            try {
-                return c.message(bob.id(), withPhoto, List.of(new Sealing.BlobKey(blob, key, photo.length)));
-            } catch (org.grapevine.identity.Malformed e) {
-                throw new IllegalStateException(e);
-            }
-        }).join();
+        alice.node().channels(c -> c.message(bob.id(), withPhoto, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();
         net.waitFor("bob holds the photo", () -> bob.node().blobFiles().isComplete(blob));
-        bob.node().channels(c -> {
-            try {
-                return c.message(alice.id(), Content.Post.text("thank you!"), List.of());
-            } catch (org.grapevine.identity.Malformed e) {
-                throw new IllegalStateException(e);
-            }
-        }).join();
+        bob.node().channels(c -> c.message(alice.id(), Content.Post.text("thank you!"), List.of())).join();
         net.waitFor("alice has the reply", () -> alice.node().channels(c -> c.conversation(bob.id(), false)).join().size() == 2);
         List<AuthorId> personas = new ArrayList<>();
         personas.addAll(alice.node().channels(ChannelProtocol::ownPersonas).join());

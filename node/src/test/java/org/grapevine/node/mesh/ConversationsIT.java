@@ -29,13 +29,7 @@ class ConversationsIT {
     }
 
     private static void send(TestNode from, TestNode to, String text) {
-        from.node().channels(c -> {
-            try {
-                return c.message(to.id(), Content.Post.text(text), List.of());
-            } catch (org.grapevine.identity.Malformed e) {
-                throw new IllegalStateException(e);
-            }
-        }).join();
+        from.node().channels(c -> c.message(to.id(), Content.Post.text(text), List.of())).join();
     }
 
     private static List<String> said(TestNode n, TestNode with) {
@@ -182,13 +176,7 @@ class ConversationsIT {
         var sealingKey = new org.grapevine.identity.channel.Sealing.BlobKey(blob, key, photo.length);
         Content.Post post = new Content.Post("a photo for you", null, null, List.of(),
                 List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "photo.jpg")), "");
-        alice.node().channels(c -> {
-            try {
-                return c.message(bob.id(), post, List.of(sealingKey));
-            } catch (org.grapevine.identity.Malformed e) {
-                throw new IllegalStateException(e);
-            }
-        }).join();
+        alice.node().channels(c -> c.message(bob.id(), post, List.of(sealingKey))).join();
         net.waitFor("bob has the message request", () -> said(bob, alice).equals(List.of("them: a photo for you")));
         net.waitFor("alice sees it delivered", () -> conversations(alice).get(0).delivered());
         assertTrue(bob.node().blobFiles().held(blob).isEmpty(), "nothing of the photo fetched for a request");

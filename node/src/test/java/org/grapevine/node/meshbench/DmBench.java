@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.grapevine.identity.AuthorId;
 import org.grapevine.identity.Identity;
-import org.grapevine.identity.Malformed;
 import org.grapevine.identity.content.Content;
 import org.grapevine.identity.log.Entry;
 import org.grapevine.node.meshbench.MeshNode.SetupFailure;
@@ -135,13 +134,7 @@ final class DmBench {
 
     /** Sends {@code to} a message from {@code from}'s node, as {@code grapevine dm send} does; the entry written. */
     private static Entry message(MeshNode from, AuthorId to, String text) {
-        return from.node().channels(c -> {
-            try {
-                return c.message(to, Content.Post.text(text), List.of());
-            } catch (Malformed e) {
-                throw new SetupFailure(to + " cannot be written to: " + e.getMessage());
-            }
-        }).join();
+        return from.node().channels(c -> c.message(to, Content.Post.text(text), List.of())).join();
     }
 
 }
