@@ -64,9 +64,8 @@ final class DmCalls {
         for (ChannelProtocol.Conversation c : all) {
             if (r.requests() && !c.request()) continue;
             ChannelProtocol.Item last = c.last();
-            boolean lastMine = last != null && call(p -> p.isMine(last));
             out.add(new ApiResponse.Conversation(c.with().toString(), c.request(), c.sent(), c.received(), c.unread(),
-                    last == null ? null : text(last), last == null ? 0 : last.entry().header().timestamp(), lastMine, c.delivered()));
+                    last == null ? null : text(last), last == null ? 0 : last.entry().header().timestamp(), c.lastMine(), c.delivered()));
             names.put(c.with().toString(), LocalApi.name(store, c.with()));
         }
         return new ApiResponse.Conversations(out, names);
@@ -79,15 +78,15 @@ final class DmCalls {
         Both b = call(c -> {
             List<ChannelProtocol.Item> items = c.conversation(with, true);
             items = items.subList(Math.max(0, items.size() - r.limit()), items.size());
+            long acknowledged = c.acknowledged(with);
             List<Boolean> mine = new ArrayList<>();
             List<Boolean> delivered = new ArrayList<>();
             for (ChannelProtocol.Item i : items) {
                 boolean m = c.isMine(i);
                 mine.add(m);
-                delivered.add(m && c.delivered(with, i));
+                delivered.add(m && i.entry().header().seq() <= acknowledged);
             }
-            boolean request = c.conversations().stream().anyMatch(x -> x.with().equals(with) && x.request());
-            return new Both(items, mine, delivered, request);
+            return new Both(items, mine, delivered, c.isRequest(with));
         });
         BlobStore files = node.blobFiles();
         List<ApiResponse.Message> out = new ArrayList<>();

@@ -927,10 +927,16 @@ public final class ChannelProtocol implements Protocol {
 
     /**
      * A conversation as listed: with whom, whether it is a request, how many messages each way,
-     * the newest, how many of theirs are unread, and whether the other side's node has
-     * acknowledged the newest message sent.
+     * the newest (and whether this node wrote it), how many of theirs are unread, and whether the
+     * other side's node has acknowledged the newest message sent.
      */
-    public record Conversation(AuthorId with, boolean request, int sent, int received, Item last, int unread, boolean delivered) {}
+    public record Conversation(AuthorId with, boolean request, int sent, int received, Item last, boolean lastMine, int unread, boolean delivered) {}
+
+    /** Whether the conversation with {@code person} is a message request (false when there is none). */
+    public boolean isRequest(AuthorId person) {
+        ChannelState h = conversationWith(person);
+        return h != null && isRequest(h);
+    }
 
     /** The conversations held, the most recent first. */
     public List<Conversation> conversations() {
@@ -943,7 +949,8 @@ public final class ChannelProtocol implements Protocol {
             int unread = (int) items.stream().filter(i -> !mine.contains(i.persona()) && i.entry().header().timestamp() > h.entry.dm().read()).count();
             Item lastSent = null;
             for (Item i : items) if (mine.contains(i.persona())) lastSent = i;
-            out.add(new Conversation(h.with, isRequest(h), sent, items.size() - sent, items.isEmpty() ? null : items.get(items.size() - 1), unread,
+            Item last = items.isEmpty() ? null : items.get(items.size() - 1);
+            out.add(new Conversation(h.with, isRequest(h), sent, items.size() - sent, last, last != null && mine.contains(last.persona()), unread,
                     lastSent != null && delivered(h, lastSent)));
         }
         out.sort(Comparator.comparingLong((Conversation c) -> c.last() == null ? 0 : c.last().entry().header().timestamp()).reversed());
@@ -972,23 +979,31 @@ public final class ChannelProtocol implements Protocol {
         return out;
     }
 
-    /** Whether the other side's node acknowledged holding {@code sent}, an entry of this node's. */
-    public boolean delivered(AuthorId person, Item sent) {
+    /**
+     * How far the other side's node acknowledged holding this node's side of the conversation with
+     * {@code person}: the highest sequence number of this node's persona a Received names; 0 when none.
+     * A message of this node's is delivered when its sequence number is at most that.
+     */
+    public long acknowledged(AuthorId person) {
         ChannelState h = conversationWith(person);
-        return h != null && delivered(h, sent);
+        return h == null ? 0 : acknowledged(h);
+    }
+
+    private long acknowledged(ChannelState h) {
+        AuthorId mine = h.base.persona.id(); // one persona a side in a conversation
+        long most = 0;
+        for (AuthorId p : h.personas.keySet()) {
+            if (p.equals(mine)) continue;
+            for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) {
+                Sealing.Opened o = h.open(e);
+                if (o != null && o.content() instanceof Received r && r.persona().equals(mine)) most = Math.max(most, r.seq());
+            }
+        }
+        return most;
     }
 
     private boolean delivered(ChannelState h, Item sent) {
-        for (AuthorId p : h.personas.keySet()) {
-            if (h.ownPersonas().contains(p)) continue;
-            for (Entry e : store.log(p, 1, Integer.MAX_VALUE)) {
-                Sealing.Opened o = h.open(e);
-                if (o != null && o.content() instanceof Received r && r.persona().equals(sent.persona()) && r.seq() >= sent.entry().header().seq()) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return sent.entry().header().seq() <= acknowledged(h);
     }
 
     /** Whether the entry came from this node's side of its conversation. */

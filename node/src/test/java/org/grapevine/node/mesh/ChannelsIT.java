@@ -128,7 +128,7 @@ class ChannelsIT {
         byte[] photo = new byte[600_000];
         RANDOM.nextBytes(photo);
         byte[] key = ChannelBlobs.newKey();
-        BlobId blob = encryptedBlob(alice, photo, key, dir.resolve("photo.enc"));
+        BlobId blob = alice.encryptedBlob(photo, key, dir.resolve("photo.enc"));
         Content.Post post = new Content.Post("the photo", null, null, List.of(), List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "p.jpg")), "");
         alice.node().channels(c -> c.post("wedding", post, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();
         Entry open = alice.postAttaching("a public photo", java.nio.file.Files.write(dir.resolve("public.jpg"), new byte[] {1, 2, 3}));
@@ -264,7 +264,7 @@ class ChannelsIT {
         byte[] photo = new byte[100_000];
         RANDOM.nextBytes(photo);
         byte[] key = ChannelBlobs.newKey();
-        BlobId blob = encryptedBlob(alice, photo, key, dir.resolve("photo.enc"));
+        BlobId blob = alice.encryptedBlob(photo, key, dir.resolve("photo.enc"));
 
         try (RawPeer member = RawPeer.connect(bob.address(), Identity.generate(RANDOM), TestNet.NETWORK, 0, Set.of(ChannelProtocol.CAPABILITY))) {
             member.readTimeout(TestNet.PATIENCE);
@@ -310,14 +310,6 @@ class ChannelsIT {
                 "received " + real.bytes() + " bytes with the channel, " + twin.bytes() + " without");
     }
 
-    /** {@code photo} encrypted under {@code key} into {@code file}, added to {@code n}'s blobs: its id. */
-    private static BlobId encryptedBlob(TestNode n, byte[] photo, byte[] key, Path file) throws java.io.IOException {
-        try (var out = java.nio.file.Files.newOutputStream(file)) {
-            ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
-        }
-        return n.node().blobFiles().add(file).id();
-    }
-
     private static String kindAndSize(WireMessage m) {
         return m.getClass().getSimpleName() + " " + org.grapevine.gossip.wire.WireCodec.encode(m).length;
     }
@@ -349,7 +341,7 @@ class ChannelsIT {
         byte[] photo = new byte[100_000];
         RANDOM.nextBytes(photo);
         byte[] key = ChannelBlobs.newKey();
-        BlobId blob = encryptedBlob(alice, photo, key, where.resolve("photo.enc"));
+        BlobId blob = alice.encryptedBlob(photo, key, where.resolve("photo.enc"));
         Content.Post withPhoto = new Content.Post("the first dance", null, null, List.of(),
                 List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "dance.jpg")), "");
         alice.node().channels(c -> c.post("wedding", withPhoto, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();
@@ -366,7 +358,7 @@ class ChannelsIT {
         byte[] photo = new byte[100_000];
         RANDOM.nextBytes(photo);
         byte[] key = ChannelBlobs.newKey();
-        BlobId blob = encryptedBlob(alice, photo, key, where.resolve("photo.enc"));
+        BlobId blob = alice.encryptedBlob(photo, key, where.resolve("photo.enc"));
         Content.Post withPhoto = new Content.Post("just for you", null, null, List.of(),
                 List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "us.jpg")), "");
         alice.node().channels(c -> c.message(bob.id(), withPhoto, List.of(new Sealing.BlobKey(blob, key, photo.length)))).join();

@@ -168,11 +168,7 @@ class ConversationsIT {
         byte[] photo = new byte[150_000];
         new java.util.Random(5).nextBytes(photo);
         byte[] key = org.grapevine.identity.channel.ChannelBlobs.newKey();
-        Path file = dir.resolve("photo.enc");
-        try (var out = java.nio.file.Files.newOutputStream(file)) {
-            org.grapevine.identity.channel.ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
-        }
-        org.grapevine.identity.BlobId blob = alice.node().blobFiles().add(file).id();
+        org.grapevine.identity.BlobId blob = alice.encryptedBlob(photo, key, dir.resolve("photo.enc"));
         var sealingKey = new org.grapevine.identity.channel.Sealing.BlobKey(blob, key, photo.length);
         Content.Post post = new Content.Post("a photo for you", null, null, List.of(),
                 List.of(new Content.Attachment(blob, photo.length, "image/jpeg", "photo.jpg")), "");

@@ -15,6 +15,7 @@ import java.util.function.IntFunction;
 import org.grapevine.gossip.discovery.PeerAddress;
 import org.grapevine.gossip.discovery.PeerTable;
 import org.grapevine.identity.AuthorId;
+import org.grapevine.identity.BlobId;
 import org.grapevine.identity.EntryId;
 import org.grapevine.identity.Identity;
 import org.grapevine.identity.Malformed;
@@ -129,6 +130,14 @@ final class TestNode {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code photo} encrypted under {@code key} as a channel attachment is, into {@code file}, added to this node's blobs: its id. */
+    BlobId encryptedBlob(byte[] photo, byte[] key, Path file) throws IOException {
+        try (var out = java.nio.file.Files.newOutputStream(file)) {
+            org.grapevine.identity.channel.ChannelBlobs.encrypt(new java.io.ByteArrayInputStream(photo), photo.length, key, out);
+        }
+        return node.blobFiles().add(file).id();
     }
 
     Entry block(TestNode other) {
